@@ -1,0 +1,127 @@
+package org.jmamba.bindings;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.SymbolLookup;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * Finds and loads the jmamba native library once per JVM.
+ *
+ * <p>The library ships inside this jar under {@code natives/<os>-<arch>/}. On first use it is
+ * extracted into a per-user cache folder named after its content hash (so a new build never
+ * reuses a stale copy and two JVMs never write the same file half-way), then loaded with
+ * {@link SymbolLookup#libraryLookup(Path, Arena)}. Setting {@code -Djmamba.library.path=DIR}
+ * loads {@code DIR/libjmamba.so} (or the platform's name) instead, for development.
+ */
+public final class NativeLibrary {
+    public static final String PATH_PROPERTY = "jmamba.library.path";
+
+    private NativeLibrary() {}
+
+    private static final class Holder {
+        static final Path PATH = locate();
+        static final SymbolLookup LOOKUP = SymbolLookup.libraryLookup(PATH, Arena.global());
+    }
+
+    /** The symbols of the loaded library; loads it on first call. */
+    public static SymbolLookup lookup() {
+        return Holder.LOOKUP;
+    }
+
+    /** The file the library was loaded from. */
+    public static Path path() {
+        return Holder.PATH;
+    }
+
+    /** {@code linux-x86_64}, {@code linux-aarch64}, {@code macos-aarch64}, ... */
+    public static String platform() {
+        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+        String o = os.contains("mac") ? "macos" : os.contains("win") ? "windows" : "linux";
+        String a = switch (arch) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64", "arm64" -> "aarch64";
+            default -> arch;
+        };
+        return o + "-" + a;
+    }
+
+    static String fileName() {
+        String p = platform();
+        if (p.startsWith("macos")) return "libjmamba.dylib";
+        if (p.startsWith("windows")) return "jmamba.dll";
+        return "libjmamba.so";
+    }
+
+    private static Path locate() {
+        String dir = System.getProperty(PATH_PROPERTY);
+        if (dir != null && !dir.isBlank()) {
+            Path p = Path.of(dir).resolve(fileName());
+            if (!Files.isRegularFile(p)) {
+                throw new IllegalStateException("-D" + PATH_PROPERTY + "=" + dir + " has no " + fileName());
+            }
+            return p.toAbsolutePath();
+        }
+        String resource = "/natives/" + platform() + "/" + fileName();
+        byte[] bytes;
+        try (InputStream in = NativeLibrary.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("this jmamba build has no native library for "
+                        + platform() + " (looked for " + resource + "); build it with ./mvnw on this machine");
+            }
+            bytes = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + resource, e);
+        }
+        return extract(bytes);
+    }
+
+    private static Path extract(byte[] bytes) {
+        String hash = sha256(bytes).substring(0, 16);
+        Path dir = cacheRoot().resolve(hash);
+        Path target = dir.resolve(fileName());
+        try {
+            if (Files.isRegularFile(target) && Files.size(target) == bytes.length) return target;
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, "lib", ".tmp");
+            try {
+                Files.write(tmp, bytes);
+                try {
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot extract the native library to " + dir, e);
+        }
+    }
+
+    private static Path cacheRoot() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
+                : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("jmamba").resolve("native");
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

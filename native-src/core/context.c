@@ -1,0 +1,58 @@
+/* context.c - create/free a context; its scratch buffers grow on demand. */
+#include <stdlib.h>
+#include <unistd.h>
+#include "context.h"
+#include "error.h"
+
+#define JM_MAX_THREADS 512
+
+static int cores_online(void) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+jm_context_params jm_context_default_params(void) {
+    jm_context_params p = { .n_threads = 0, .cpu_features_mask = 0xFFFFFFFFu };
+    return p;
+}
+
+jm_status jm_context_create(const jm_context_params *params, jm_context **out, jm_error *err) {
+    if (!out) return jm_fail(err, JM_ERR_INVALID_ARG, "jm_context_create: out is NULL");
+    *out = NULL;
+    jm_context_params p = params ? *params : jm_context_default_params();
+    int n = p.n_threads > 0 ? p.n_threads : cores_online();
+    if (n > JM_MAX_THREADS)
+        return jm_fail(err, JM_ERR_INVALID_ARG, "n_threads %d is above the limit of %d", n, JM_MAX_THREADS);
+    jm_context *ctx = calloc(1, sizeof *ctx);
+    if (!ctx) return jm_fail(err, JM_ERR_OUT_OF_MEMORY, "out of memory for the context");
+    ctx->pool = jm_pool_create(n);
+    if (!ctx->pool) {
+        free(ctx);
+        return jm_fail(err, JM_ERR_OUT_OF_MEMORY, "could not start %d threads", n);
+    }
+    jm_kernels_init(&ctx->kernels, jm_cpu_features() & p.cpu_features_mask);
+    *out = ctx;
+    return jm_ok(err);
+}
+
+void jm_context_free(jm_context *ctx) {
+    if (!ctx) return;
+    jm_pool_free(ctx->pool);
+    for (int i = 0; i < JM_SCRATCH_SLOTS; i++) free(ctx->scratch[i]);
+    free(ctx);
+}
+
+int32_t jm_context_n_threads(const jm_context *ctx) { return ctx ? jm_pool_size(ctx->pool) : 0; }
+int32_t jm_context_kernel_level(const jm_context *ctx) { return ctx ? ctx->kernels.level : 0; }
+uint32_t jm_context_features(const jm_context *ctx) { return ctx ? ctx->kernels.features : 0; }
+
+void *jm_scratch(jm_context *ctx, int slot, size_t bytes) {
+    if (bytes <= ctx->scratch_size[slot]) return ctx->scratch[slot];
+    size_t size = (bytes + 63) & ~(size_t)63;
+    void *p = NULL;
+    if (posix_memalign(&p, 64, size) != 0) return NULL;
+    free(ctx->scratch[slot]);
+    ctx->scratch[slot] = p;
+    ctx->scratch_size[slot] = size;
+    return p;
+}

@@ -1,0 +1,218 @@
+/*
+ * jmamba.h - public C API of the jmamba kernel library.
+ *
+ * Everything a Mamba-2 forward needs, for CPU, behind opaque handles:
+ *   jm_context  - a thread pool, scratch memory and the kernel set picked
+ *                 for this CPU. Used by one caller thread at a time.
+ *   jm_model    - hyper-parameters plus pointers to weight tensors that the
+ *                 caller owns (a memory-mapped GGUF file). Immutable after
+ *                 jm_model_finalize(); any number of contexts may read it.
+ *   state       - one sequence's conv + SSM state: plain memory owned by the
+ *                 caller, jm_model_state_size() bytes, laid out per layer as
+ *                 conv[d_conv-1][conv_dim] then ssm[n_head][head_dim][d_state],
+ *                 all float32. Zero bytes are the initial state.
+ *
+ * Every fallible call returns a jm_status and, when err is not NULL, fills
+ * err with a message. No call aborts or exits the process.
+ * Tensor types use ggml's numeric type ids, blocks are ggml's byte layouts.
+ */
+#ifndef JMAMBA_H
+#define JMAMBA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#define JM_API __declspec(dllexport)
+#else
+#define JM_API __attribute__((visibility("default")))
+#endif
+
+#define JM_API_VERSION 1
+
+/* ---- status codes ---------------------------------------------------- */
+
+typedef int32_t jm_status;
+
+enum jm_status_code {
+    JM_OK                = 0,
+    JM_ERR_INVALID_ARG   = 1, /* a bad pointer, size, shape or id           */
+    JM_ERR_OUT_OF_MEMORY = 2,
+    JM_ERR_UNSUPPORTED   = 3, /* a tensor type or feature we cannot compute */
+    JM_ERR_STATE         = 4, /* call out of order (e.g. model not final)   */
+    JM_ERR_CANCELLED     = 5,
+    JM_ERR_INTERNAL      = 6,
+};
+
+#define JM_ERROR_MESSAGE_SIZE 256
+
+typedef struct jm_error {
+    int32_t code;
+    char    message[JM_ERROR_MESSAGE_SIZE];
+} jm_error;
+
+/* ---- tensor types (ggml's ids) --------------------------------------- */
+
+enum jm_type {
+    JM_TYPE_F32     = 0,
+    JM_TYPE_F16     = 1,
+    JM_TYPE_Q4_0    = 2,
+    JM_TYPE_Q4_1    = 3,
+    JM_TYPE_Q5_0    = 6,
+    JM_TYPE_Q5_1    = 7,
+    JM_TYPE_Q8_0    = 8,
+    JM_TYPE_Q8_1    = 9,
+    JM_TYPE_Q2_K    = 10,
+    JM_TYPE_Q3_K    = 11,
+    JM_TYPE_Q4_K    = 12,
+    JM_TYPE_Q5_K    = 13,
+    JM_TYPE_Q6_K    = 14,
+    JM_TYPE_Q8_K    = 15,
+    JM_TYPE_BF16    = 30,
+    JM_TYPE_COUNT   = 40, /* upper bound on ids, for tables */
+};
+
+/* Block size (values per block) and bytes per block; 0 for ids we do not know. */
+JM_API int32_t jm_type_block_size(int32_t type);
+JM_API int64_t jm_type_block_bytes(int32_t type);
+/* 1 if the library can compute with weights of this type, else 0. */
+JM_API int32_t jm_type_can_compute(int32_t type);
+
+/* ---- CPU features ------------------------------------------------------ */
+
+enum jm_cpu_feature {
+    JM_CPU_AVX2        = 1 << 0,
+    JM_CPU_FMA         = 1 << 1,
+    JM_CPU_F16C        = 1 << 2,
+    JM_CPU_AVX512F     = 1 << 3,
+    JM_CPU_AVX512BW    = 1 << 4,
+    JM_CPU_AVX512VL    = 1 << 5,
+    JM_CPU_AVX512VNNI  = 1 << 6,
+    JM_CPU_AVX512BF16  = 1 << 7,
+    JM_CPU_AVXVNNI     = 1 << 8,
+    JM_CPU_NEON        = 1 << 9,
+    JM_CPU_DOTPROD     = 1 << 10,
+};
+
+/* Kernel sets, from the most portable up. */
+enum jm_kernel_level {
+    JM_LEVEL_SCALAR = 0,
+    JM_LEVEL_AVX2   = 1, /* AVX2 + FMA + F16C       */
+    JM_LEVEL_AVX512 = 2, /* AVX-512 F + BW + VL     */
+    JM_LEVEL_NEON   = 3,
+};
+
+/* Features of this CPU (detected once, on first use). */
+JM_API uint32_t jm_cpu_features(void);
+JM_API const char *jm_version(void);
+
+/* ---- context ------------------------------------------------------------- */
+
+typedef struct jm_context jm_context;
+
+typedef struct jm_context_params {
+    int32_t  n_threads;          /* threads doing work, caller included; <= 0: one per core */
+    uint32_t cpu_features_mask;  /* features the kernels may use (ANDed with jm_cpu_features()); 0 = scalar only */
+} jm_context_params;
+
+JM_API jm_context_params jm_context_default_params(void);
+JM_API jm_status jm_context_create(const jm_context_params *params, jm_context **out, jm_error *err);
+JM_API void      jm_context_free(jm_context *ctx);
+JM_API int32_t   jm_context_n_threads(const jm_context *ctx);
+JM_API int32_t   jm_context_kernel_level(const jm_context *ctx);   /* a jm_kernel_level */
+JM_API uint32_t  jm_context_features(const jm_context *ctx);       /* features in use */
+
+/* ---- model --------------------------------------------------------------- */
+
+typedef struct jm_model jm_model;
+
+typedef struct jm_model_params {
+    int32_t n_vocab;
+    int32_t d_model;   /* embedding_length            */
+    int32_t n_layer;   /* block_count                 */
+    int32_t d_inner;   /* ssm.inner_size              */
+    int32_t d_state;   /* ssm.state_size, N           */
+    int32_t n_head;    /* ssm.time_step_rank, H       */
+    int32_t n_group;   /* ssm.group_count, G          */
+    int32_t d_conv;    /* ssm.conv_kernel, K          */
+    float   norm_eps;  /* attention.layer_norm_rms_epsilon */
+} jm_model_params;
+
+/* What a tensor is in the model; per-layer roles take a layer index. */
+enum jm_tensor_role {
+    JM_TENSOR_TOKEN_EMBD      = 0,  /* [d_model, n_vocab]           */
+    JM_TENSOR_OUTPUT_NORM     = 1,  /* [d_model]                    */
+    JM_TENSOR_OUTPUT          = 2,  /* [d_model, n_vocab], optional */
+    JM_TENSOR_ATTN_NORM       = 3,  /* [d_model]                    */
+    JM_TENSOR_SSM_IN          = 4,  /* [d_model, d_in_proj]         */
+    JM_TENSOR_SSM_CONV1D      = 5,  /* [d_conv, conv_dim], F32      */
+    JM_TENSOR_SSM_CONV1D_BIAS = 6,  /* [conv_dim]                   */
+    JM_TENSOR_SSM_DT_BIAS     = 7,  /* [n_head]                     */
+    JM_TENSOR_SSM_A           = 8,  /* [1, n_head]                  */
+    JM_TENSOR_SSM_D           = 9,  /* [1, n_head]                  */
+    JM_TENSOR_SSM_NORM        = 10, /* [d_inner/n_group, n_group]   */
+    JM_TENSOR_SSM_OUT         = 11, /* [d_inner, d_model]           */
+    JM_TENSOR_ROLE_COUNT      = 12,
+};
+
+JM_API jm_model_params jm_model_default_params(void);
+/* Checks the hyper-parameters and makes an empty model. */
+JM_API jm_status jm_model_create(const jm_model_params *params, jm_model **out, jm_error *err);
+/*
+ * Points a role at caller-owned data: ne0 values per row (contiguous), ne1
+ * rows (1 for vectors), nbytes must equal the type's row size * ne1. The data
+ * must outlive the model. layer is ignored for global roles.
+ */
+JM_API jm_status jm_model_set_tensor(jm_model *model, int32_t layer, int32_t role, int32_t type,
+                                     int64_t ne0, int64_t ne1, const void *data, int64_t nbytes,
+                                     jm_error *err);
+/* Checks every tensor is present and usable; after this the model is read-only. */
+JM_API jm_status jm_model_finalize(jm_model *model, jm_error *err);
+JM_API void      jm_model_free(jm_model *model);
+/* Bytes of one sequence's state (see top of file); 0 before create succeeded. */
+JM_API int64_t   jm_model_state_size(const jm_model *model);
+
+/*
+ * Runs n_tokens tokens through the model from the given state, which is
+ * updated in place. logits: NULL (none wanted), n_vocab floats for the last
+ * token (logits_all = 0) or n_tokens * n_vocab floats (logits_all = 1).
+ * n_tokens > 1 is processed as one batch (matrix-matrix products, chunked
+ * scan); the result equals n_tokens single steps. On failure the state is
+ * left as it was before the call.
+ */
+JM_API jm_status jm_model_eval(jm_context *ctx, const jm_model *model, void *state,
+                               const int32_t *tokens, int32_t n_tokens,
+                               float *logits, int32_t logits_all, jm_error *err);
+
+/* ---- single ops (tests, benchmarks, the quantizer) ------------------------- */
+
+/* Bytes of one row of n values of type; -1 if n is not a multiple of the block size. */
+JM_API int64_t   jm_row_size(int32_t type, int64_t n);
+
+/*
+ * Quantizes n_rows rows of n_per_row floats to type with ggml's reference
+ * rounding (bit-exact with ggml's quantizer), split across ctx's threads.
+ * dst receives n_rows * jm_row_size(type, n_per_row) bytes.
+ */
+JM_API jm_status jm_quantize(jm_context *ctx, int32_t type, const float *src, void *dst,
+                             int64_t n_rows, int64_t n_per_row, jm_error *err);
+/* Expands n values (a multiple of the block size) of type to float. */
+JM_API jm_status jm_dequantize(int32_t type, const void *src, float *dst, int64_t n, jm_error *err);
+
+/*
+ * y[c][r] = sum_i W[r][i] * x[c][i] for r < n_rows, c < n_cols: W is n_rows
+ * rows of n_per_row values of type, x and y are row-major float. x is rounded
+ * to the type's activation format first, as the model forward does.
+ */
+JM_API jm_status jm_matmul(jm_context *ctx, int32_t type, const void *w, int64_t n_per_row, int64_t n_rows,
+                           const float *x, int64_t n_cols, float *y, jm_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* JMAMBA_H */
