@@ -6,8 +6,18 @@
 #include "threadpool.h"
 #include "../kernels/kernels.h"
 
-/* Scratch slots: each op family keeps its own so buffers never alias. */
-enum { JM_SCRATCH_SLOTS = 8 };
+/* Scratch slots: each user keeps its own so buffers never alias. */
+enum {
+    JM_SCRATCH_RESIDUAL = 0, /* u: the residual stream         */
+    JM_SCRATCH_NORMED   = 1, /* rmsnorm(u) * weight            */
+    JM_SCRATCH_PROJ     = 2, /* ssm_in output: z, xBC, dt      */
+    JM_SCRATCH_CONV     = 3, /* silu(conv(xBC))                */
+    JM_SCRATCH_Y        = 4, /* scan output                    */
+    JM_SCRATCH_OUT      = 5, /* ssm_out output                 */
+    JM_SCRATCH_MATMUL   = 6, /* activations in the dot format  */
+    JM_SCRATCH_BACKUP   = 7, /* state copy for the op API      */
+    JM_SCRATCH_SLOTS    = 8,
+};
 
 struct jm_context {
     jm_pool    *pool;

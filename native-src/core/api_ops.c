@@ -1,0 +1,59 @@
+/* api_ops.c - single ops behind the public API: quantize, dequantize, matmul. */
+#include "core/context.h"
+#include "core/error.h"
+#include "ops/ops.h"
+
+typedef struct quantize_job {
+    jm_from_float_fn q;
+    const float *src;
+    char        *dst;
+    int64_t      n_rows, n_per_row, row_bytes;
+} quantize_job;
+
+static void quantize_rows(void *arg, int ith, int nth) {
+    quantize_job *j = arg;
+    int64_t lo, hi;
+    jm_split(j->n_rows, ith, nth, &lo, &hi);
+    for (int64_t r = lo; r < hi; r++) j->q(j->src + r * j->n_per_row, j->dst + r * j->row_bytes, j->n_per_row);
+}
+
+jm_status jm_quantize(jm_context *ctx, int32_t type, const float *src, void *dst,
+                      int64_t n_rows, int64_t n_per_row, jm_error *err) {
+    if (!ctx || !src || !dst) return jm_fail(err, JM_ERR_INVALID_ARG, "jm_quantize: NULL argument");
+    const jm_type_traits *t = jm_type_traits_get(type);
+    if (!t || !t->from_float_ref) return jm_fail(err, JM_ERR_UNSUPPORTED, "jm_quantize: cannot quantize to type %d", type);
+    if (n_rows < 0 || n_per_row <= 0 || n_per_row % t->block_size != 0)
+        return jm_fail(err, JM_ERR_INVALID_ARG, "jm_quantize: %lld values per row is not a positive multiple of %s's block size %d",
+                       (long long)n_per_row, t->name, t->block_size);
+    quantize_job j = { .q = t->from_float_ref, .src = src, .dst = dst, .n_rows = n_rows,
+                       .n_per_row = n_per_row, .row_bytes = jm_row_size(type, n_per_row) };
+    jm_pool_run(ctx->pool, quantize_rows, &j);
+    return jm_ok(err);
+}
+
+jm_status jm_dequantize(int32_t type, const void *src, float *dst, int64_t n, jm_error *err) {
+    if (!src || !dst) return jm_fail(err, JM_ERR_INVALID_ARG, "jm_dequantize: NULL argument");
+    const jm_type_traits *t = jm_type_traits_get(type);
+    if (!t || !t->to_float) return jm_fail(err, JM_ERR_UNSUPPORTED, "jm_dequantize: unknown type %d", type);
+    if (n < 0 || n % t->block_size != 0)
+        return jm_fail(err, JM_ERR_INVALID_ARG, "jm_dequantize: %lld values is not a multiple of %s's block size %d",
+                       (long long)n, t->name, t->block_size);
+    t->to_float(src, dst, n);
+    return jm_ok(err);
+}
+
+jm_status jm_matmul(jm_context *ctx, int32_t type, const void *w, int64_t n_per_row, int64_t n_rows,
+                    const float *x, int64_t n_cols, float *y, jm_error *err) {
+    if (!ctx || !w || !x || !y) return jm_fail(err, JM_ERR_INVALID_ARG, "jm_matmul: NULL argument");
+    if (!jm_type_can_compute(type)) return jm_fail(err, JM_ERR_UNSUPPORTED, "jm_matmul: cannot compute type %d", type);
+    const int64_t row = jm_row_size(type, n_per_row);
+    if (row <= 0 || n_rows <= 0 || n_cols <= 0)
+        return jm_fail(err, JM_ERR_INVALID_ARG, "jm_matmul: bad shape [%lld, %lld] x %lld columns",
+                       (long long)n_per_row, (long long)n_rows, (long long)n_cols);
+    jm_tensor t = { .type = type, .ne0 = n_per_row, .ne1 = n_rows, .data = w, .nbytes = row * n_rows };
+    size_t need = jm_matmul_scratch_size(&ctx->kernels, &t, n_cols);
+    if (!jm_scratch(ctx, JM_SCRATCH_MATMUL, need > 0 ? need : 64))
+        return jm_fail(err, JM_ERR_OUT_OF_MEMORY, "jm_matmul: out of memory for %zu bytes of activations", need);
+    jm_op_matmul(ctx, &t, x, n_per_row, n_cols, y, n_rows);
+    return jm_ok(err);
+}

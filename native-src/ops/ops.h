@@ -1,0 +1,82 @@
+/*
+ * ops.h - the operations of a Mamba-2 forward, on float32 activations.
+ * Each op either runs on the calling thread over a range it is given
+ * (the *_range functions, called from inside a pool job) or spreads
+ * itself over the context's threads (jm_op_*).
+ */
+#ifndef JM_OPS_H
+#define JM_OPS_H
+
+#include "core/context.h"
+
+/* A weight matrix: ne1 rows of ne0 values of type, rows contiguous. */
+typedef struct jm_tensor {
+    int32_t     type;
+    int64_t     ne0;
+    int64_t     ne1;
+    const void *data;
+    int64_t     nbytes;
+} jm_tensor;
+
+/* ---- matmul.c ---- */
+
+/* Bytes of scratch jm_op_matmul needs for n_cols inputs of w. */
+size_t jm_matmul_scratch_size(const jm_kernels *k, const jm_tensor *w, int64_t n_cols);
+/*
+ * y[c * y_stride + r] = W[r] . x[c * x_stride ...] for every row r of w and
+ * c < n_cols. x is first rounded to the weight type's activation format.
+ * The caller checked the shapes and reserved scratch (JM_SCRATCH_MATMUL).
+ */
+void jm_op_matmul(jm_context *ctx, const jm_tensor *w, const float *x, int64_t x_stride,
+                  int64_t n_cols, float *y, int64_t y_stride);
+
+/* ---- norm.c ---- */
+
+/* y = x / sqrt(mean(x^2) + eps) * w over n values (w may be NULL: no scale). */
+void jm_rmsnorm(const float *x, const float *w, float *y, int64_t n, float eps);
+
+/* ---- conv1d.c ---- */
+
+typedef struct jm_conv_args {
+    const float *x;        /* n_tokens rows, stride x_stride: the conv inputs */
+    int64_t      x_stride;
+    float       *y;        /* n_tokens rows of channels: silu(conv + bias)    */
+    float       *state;    /* [d_conv-1][channels], oldest first; updated     */
+    const float *w;        /* [channels][d_conv]                              */
+    const float *bias;     /* [channels]                                      */
+    int64_t      channels;
+    int32_t      d_conv;
+    int64_t      n_tokens;
+} jm_conv_args;
+
+/* The causal depthwise conv for channels [c0, c1). */
+void jm_conv1d_silu_range(const jm_conv_args *a, int64_t c0, int64_t c1);
+
+/* ---- ssm_scan.c ---- */
+
+typedef struct jm_scan_args {
+    const float *xbc;      /* n_tokens rows of conv_dim: x [d_inner], B [G][N], C [G][N] */
+    const float *dt;       /* n_tokens rows, stride dt_stride: raw dt [H]                */
+    int64_t      dt_stride;
+    const float *dt_bias;  /* [H] */
+    const float *a;        /* [H], negative */
+    const float *d;        /* [H] */
+    float       *s;        /* [H][P][N] state, updated */
+    float       *y;        /* n_tokens rows of d_inner */
+    int64_t      n_tokens;
+    int32_t      n_head, head_dim, d_state, n_group;
+} jm_scan_args;
+
+/* The selective scan for heads [h0, h1), token by token. */
+void jm_ssm_scan_range(const jm_scan_args *a, int64_t h0, int64_t h1);
+
+/* ---- gate.c ---- */
+
+/* y = rmsnorm_per_group(y * silu(z)) * w, over d_inner values in n_group groups. */
+void jm_gated_group_norm(float *y, const float *z, const float *w, int64_t d_inner,
+                         int32_t n_group, float eps);
+
+/* softplus as ggml computes it: log1p(exp(x)), or x itself above 20. */
+float jm_softplus(float x);
+
+#endif

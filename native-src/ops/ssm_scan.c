@@ -1,0 +1,37 @@
+/*
+ * ssm_scan.c - the Mamba-2 selective scan in its recurrent form. Each head
+ * has a scalar decay dA = exp(softplus(dt + dt_bias) * A) and a state of
+ * head_dim x d_state values; head h reads B and C of group h / (H/G).
+ */
+#include <math.h>
+#include "ops.h"
+
+static void scan_head(const jm_scan_args *a, int64_t h) {
+    const int64_t P = a->head_dim, N = a->d_state, G = a->n_group, H = a->n_head;
+    const int64_t d_inner = H * P, conv_dim = d_inner + 2 * G * N;
+    const int64_t g = h / (H / G);
+    float *S = a->s + h * P * N;
+    for (int64_t t = 0; t < a->n_tokens; t++) {
+        const float *row = a->xbc + t * conv_dim;
+        const float *x = row + h * P;
+        const float *B = row + d_inner + g * N;
+        const float *C = row + d_inner + G * N + g * N;
+        const float dt = jm_softplus(a->dt[t * a->dt_stride + h] + a->dt_bias[h]);
+        const float dA = expf(dt * a->a[h]);
+        float *y = a->y + t * d_inner + h * P;
+        for (int64_t p = 0; p < P; p++) {
+            float *s = S + p * N;
+            const float xdt = x[p] * dt;
+            float acc = 0.0f;
+            for (int64_t n = 0; n < N; n++) {
+                s[n] = s[n] * dA + xdt * B[n];
+                acc += s[n] * C[n];
+            }
+            y[p] = acc + a->d[h] * x[p];
+        }
+    }
+}
+
+void jm_ssm_scan_range(const jm_scan_args *a, int64_t h0, int64_t h1) {
+    for (int64_t h = h0; h < h1; h++) scan_head(a, h);
+}
