@@ -1,0 +1,268 @@
+package org.jmamba;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jmamba.bindings.jm_model_params;
+import org.jmamba.bindings.jmamba_h;
+import org.jmamba.gguf.GgmlType;
+import org.jmamba.gguf.GgufFile;
+import org.jmamba.gguf.GgufTensorInfo;
+import org.jmamba.tokenizer.Tokenizer;
+
+/**
+ * A Mamba-2 model loaded from a GGUF file. The file is memory-mapped once and the weights stay
+ * in the mapping: native code reads them through pointers, nothing is copied. A model is
+ * immutable and may be shared by many {@link Session}s on many threads.
+ *
+ * <pre>{@code
+ * try (Model model = Model.load(Path.of("codestral-mamba-7b-q4_k_m.gguf"));
+ *      Session session = model.newSession()) {
+ *     MemorySegment logits = session.eval(model.tokenizer().encode("def fib(n):", true, false));
+ * }
+ * }</pre>
+ */
+public final class Model implements AutoCloseable {
+
+    /** How to run a model: worker threads per evaluation and the CPU features the kernels may use. */
+    public record Options(int threads, int cpuFeatureMask) {
+        public static final int ALL_FEATURES = -1;
+
+        public Options {
+            if (threads < 0) throw new IllegalArgumentException("threads = " + threads + " must be >= 0 (0: one per core)");
+        }
+
+        public static Options defaults() {
+            return new Options(0, ALL_FEATURES);
+        }
+
+        public Options withThreads(int n) {
+            return new Options(n, cpuFeatureMask);
+        }
+
+        /** Scalar kernels only: the reference path SIMD kernels are compared with. */
+        public Options scalarOnly() {
+            return new Options(threads, 0);
+        }
+    }
+
+    private final GgufFile file;
+    private final Mamba2Params params;
+    private final Options options;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment handle;
+    private final Tokenizer tokenizer;
+    private final UUID id = UUID.randomUUID();
+    private final ConcurrentLinkedDeque<NativeContext> idleContexts = new ConcurrentLinkedDeque<>();
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger activeCalls = new AtomicInteger();
+    private volatile boolean closed;
+
+    private Model(GgufFile file, Options options) throws IOException {
+        this.file = file;
+        this.options = options;
+        this.params = Mamba2Params.fromGguf(file);
+        MemorySegment err = NativeCalls.newError(arena);
+        MemorySegment p = jm_model_params.allocate(arena);
+        jm_model_params.n_vocab(p, params.nVocab());
+        jm_model_params.d_model(p, params.dModel());
+        jm_model_params.n_layer(p, params.nLayer());
+        jm_model_params.d_inner(p, params.dInner());
+        jm_model_params.d_state(p, params.dState());
+        jm_model_params.n_head(p, params.nHead());
+        jm_model_params.n_group(p, params.nGroup());
+        jm_model_params.d_conv(p, params.dConv());
+        jm_model_params.norm_eps(p, params.normEps());
+        MemorySegment out = arena.allocate(jmamba_h.C_POINTER);
+        NativeCalls.check(jmamba_h.jm_model_create(p, out, err), err, file.path() + ": cannot create the model");
+        handle = out.get(jmamba_h.C_POINTER, 0);
+        try {
+            attachTensors(err);
+            NativeCalls.check(jmamba_h.jm_model_finalize(handle, err), err, file.path().toString());
+        } catch (RuntimeException e) {
+            jmamba_h.jm_model_free(handle);
+            throw e;
+        }
+        this.tokenizer = file.get("tokenizer.ggml.model").isPresent() ? Tokenizer.fromGguf(file) : null;
+    }
+
+    /** Maps the file and checks every tensor's presence, shape and type before any native call. */
+    public static Model load(Path path) throws IOException {
+        return load(path, Options.defaults());
+    }
+
+    public static Model load(Path path, Options options) throws IOException {
+        GgufFile file = GgufFile.open(path);
+        try {
+            return new Model(file, options);
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    private void attachTensors(MemorySegment err) {
+        int d = params.dModel(), v = params.nVocab(), di = params.dInner();
+        attach(err, -1, jmamba_h.JM_TENSOR_TOKEN_EMBD, "token_embd.weight", true, d, v);
+        attach(err, -1, jmamba_h.JM_TENSOR_OUTPUT_NORM, "output_norm.weight", false, d);
+        if (!params.tiedOutput()) attach(err, -1, jmamba_h.JM_TENSOR_OUTPUT, "output.weight", true, d, v);
+        for (int il = 0; il < params.nLayer(); il++) {
+            String b = "blk." + il + ".";
+            attach(err, il, jmamba_h.JM_TENSOR_ATTN_NORM, b + "attn_norm.weight", false, d);
+            attach(err, il, jmamba_h.JM_TENSOR_SSM_IN, b + "ssm_in.weight", true, d, params.dInProj());
+            attach(err, il, jmamba_h.JM_TENSOR_SSM_CONV1D, b + "ssm_conv1d.weight", false, params.dConv(), params.convDim());
+            attach(err, il, jmamba_h.JM_TENSOR_SSM_CONV1D_BIAS, b + "ssm_conv1d.bias", false, params.convDim());
+            attach(err, il, jmamba_h.JM_TENSOR_SSM_DT_BIAS, b + "ssm_dt.bias", false, params.nHead());
+            attach(err, il, jmamba_h.JM_TENSOR_SSM_A, b + "ssm_a", false, 1, params.nHead());
+            attach(err, il, jmamba_h.JM_TENSOR_SSM_D, b + "ssm_d", false, 1, params.nHead());
+            attach(err, il, jmamba_h.JM_TENSOR_SSM_NORM, b + "ssm_norm.weight", false, di / params.nGroup(), params.nGroup());
+            attach(err, il, jmamba_h.JM_TENSOR_SSM_OUT, b + "ssm_out.weight", true, di, d);
+        }
+    }
+
+    private void attach(MemorySegment err, int layer, int role, String name, boolean matrix, long... shape) {
+        GgufTensorInfo t = file.tensor(name).orElseThrow(
+                () -> new MissingTensorException(file.path() + ": tensor " + name + " is missing"));
+        long[] have = t.shape();
+        if (!sameShape(have, shape)) {
+            throw new ShapeMismatchException(file.path() + ": tensor " + name + " has shape " + Arrays.toString(have)
+                    + ", the model's hyper-parameters need " + Arrays.toString(shape));
+        }
+        GgmlType type = t.type();
+        if (matrix ? jmamba_h.jm_type_can_compute(type.id()) == 0 : type != GgmlType.F32) {
+            throw new UnsupportedModelException(file.path() + ": tensor " + name + " has type " + type
+                    + (matrix ? ", which jmamba cannot compute" : "; this tensor must be F32"));
+        }
+        long ne0 = have[0], ne1 = have.length > 1 ? have[1] : 1;
+        MemorySegment data = file.tensorData(t);
+        NativeCalls.check(jmamba_h.jm_model_set_tensor(handle, layer, role, type.id(), ne0, ne1, data, data.byteSize(), err),
+                err, file.path() + ": tensor " + name);
+    }
+
+    /** Equal shapes, ignoring trailing 1s ([64] equals [64, 1]). */
+    private static boolean sameShape(long[] a, long[] b) {
+        int n = Math.max(a.length, b.length);
+        for (int i = 0; i < n; i++) {
+            long x = i < a.length ? a[i] : 1, y = i < b.length ? b[i] : 1;
+            if (x != y) return false;
+        }
+        return true;
+    }
+
+    public Mamba2Params params() {
+        return params;
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    public GgufFile gguf() {
+        return file;
+    }
+
+    public Path path() {
+        return file.path();
+    }
+
+    /** The tokenizer stored in the file. */
+    public Tokenizer tokenizer() {
+        if (tokenizer == null) throw new IllegalStateException(file.path() + " has no tokenizer metadata");
+        return tokenizer;
+    }
+
+    public Optional<Tokenizer> findTokenizer() {
+        return Optional.ofNullable(tokenizer);
+    }
+
+    public long stateBytes() {
+        return params.stateBytes();
+    }
+
+    /** A new sequence starting from the zero state. */
+    public Session newSession() {
+        enter();
+        try {
+            Session s = new Session(this);
+            sessions.add(s);
+            return s;
+        } finally {
+            leave();
+        }
+    }
+
+    UUID id() {
+        return id;
+    }
+
+    MemorySegment handle() {
+        return handle;
+    }
+
+    void forget(Session s) {
+        sessions.remove(s);
+    }
+
+    /** Marks a call in flight; close() waits for these. */
+    void enter() {
+        activeCalls.incrementAndGet();
+        if (closed) {
+            activeCalls.decrementAndGet();
+            throw new IllegalStateException("model " + file.path() + " is closed");
+        }
+    }
+
+    void leave() {
+        activeCalls.decrementAndGet();
+    }
+
+    NativeContext borrowContext() {
+        NativeContext c = idleContexts.pollFirst();
+        return c != null ? c : new NativeContext(options.threads(), options.cpuFeatureMask());
+    }
+
+    void returnContext(NativeContext c) {
+        idleContexts.addFirst(c);
+    }
+
+    /** The kernel level this machine runs (0 scalar, 1 AVX2, 2 AVX-512, 3 NEON). */
+    public int kernelLevel() {
+        enter();
+        try {
+            NativeContext c = borrowContext();
+            try {
+                return c.kernelLevel();
+            } finally {
+                returnContext(c);
+            }
+        } finally {
+            leave();
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Closes every session of this model, then frees the native model and unmaps the file. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        for (Session s : sessions) s.close();
+        while (activeCalls.get() > 0) Thread.onSpinWait();
+        NativeContext c;
+        while ((c = idleContexts.pollFirst()) != null) c.close();
+        jmamba_h.jm_model_free(handle);
+        arena.close();
+        file.close();
+    }
+}

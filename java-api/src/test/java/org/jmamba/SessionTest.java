@@ -1,0 +1,188 @@
+package org.jmamba;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.jmamba.gguf.GgmlType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SessionTest {
+    static Model model;
+    static final int[] PROMPT = {1, 17, 42, 99, 7, 250, 3, 3, 64, 128, 5, 11};
+
+    @BeforeAll
+    static void load() throws Exception {
+        model = Model.load(TestModels.write(TestModels.small(), GgmlType.F32, 7), Model.Options.defaults().withThreads(2));
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    static float[] copy(MemorySegment logits) {
+        return logits.toArray(ValueLayout.JAVA_FLOAT);
+    }
+
+    static float maxRelDiff(float[] a, float[] b) {
+        double max = 0, scale = 1e-6;
+        for (float v : b) scale = Math.max(scale, Math.abs(v));
+        for (int i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+        return (float) (max / scale);
+    }
+
+    @Test
+    void batchedPrefillEqualsSingleSteps() {
+        int v = model.params().nVocab();
+        try (Session batch = model.newSession(); Session steps = model.newSession()) {
+            float[] all = batch.evalAll(PROMPT);
+            for (int i = 0; i < PROMPT.length; i++) {
+                float[] one = copy(steps.eval(PROMPT[i]));
+                float[] row = java.util.Arrays.copyOfRange(all, i * v, (i + 1) * v);
+                assertTrue(maxRelDiff(row, one) < 1e-5, "logits of token " + i + " differ by " + maxRelDiff(row, one));
+            }
+            float[] s1 = batch.stateView().toArray(ValueLayout.JAVA_FLOAT);
+            float[] s2 = steps.stateView().toArray(ValueLayout.JAVA_FLOAT);
+            assertTrue(maxRelDiff(s1, s2) < 1e-5, "states differ by " + maxRelDiff(s1, s2));
+            assertEquals(PROMPT.length, batch.position());
+        }
+    }
+
+    @Test
+    void lastLogitsOfEvalEqualLastRowOfEvalAll() {
+        int v = model.params().nVocab();
+        try (Session a = model.newSession(); Session b = model.newSession()) {
+            float[] last = copy(a.eval(PROMPT));
+            float[] all = b.evalAll(PROMPT);
+            assertArrayEquals(java.util.Arrays.copyOfRange(all, (PROMPT.length - 1) * v, PROMPT.length * v), last, 0f);
+        }
+    }
+
+    @Test
+    void snapshotRestoreAndForkContinueIdentically() {
+        try (Session s = model.newSession()) {
+            s.eval(PROMPT);
+            try (State st = s.snapshot(); Session f = s.fork()) {
+                float[] next = copy(s.eval(5, 6, 7));
+                float[] forked = copy(f.eval(5, 6, 7));
+                assertArrayEquals(next, forked, 0f);
+                s.restore(st);
+                assertEquals(PROMPT.length, s.position());
+                assertArrayEquals(next, copy(s.eval(5, 6, 7)), 0f);
+            }
+        }
+    }
+
+    @Test
+    void resetGivesTheZeroState() {
+        try (Session s = model.newSession(); Session fresh = model.newSession()) {
+            float[] first = copy(fresh.eval(PROMPT));
+            s.eval(9, 9, 9);
+            s.reset();
+            assertEquals(0, s.position());
+            assertArrayEquals(first, copy(s.eval(PROMPT)), 0f);
+        }
+    }
+
+    @Test
+    void stateSavesToDiskAndLoadsBack(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("s.jmstate");
+        try (Session s = model.newSession()) {
+            s.eval(PROMPT);
+            try (State st = s.snapshot()) {
+                st.save(file);
+            }
+            float[] expected = copy(s.eval(8));
+            try (State back = State.load(file, model); Session t = model.newSession()) {
+                t.restore(back);
+                assertEquals(PROMPT.length, t.position());
+                assertArrayEquals(expected, copy(t.eval(8)), 0f);
+            }
+        }
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(file), files.toList(), "no temporary file left behind");
+        }
+    }
+
+    @Test
+    void badTokensAreRejectedAndLeaveTheStateUnchanged() {
+        try (Session s = model.newSession()) {
+            s.eval(PROMPT);
+            float[] before = s.stateView().toArray(ValueLayout.JAVA_FLOAT);
+            var e = assertThrows(IllegalArgumentException.class, () -> s.eval(1, 2, 300));
+            assertTrue(e.getMessage().contains("300"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> s.eval(-1));
+            assertThrows(IllegalArgumentException.class, () -> s.eval());
+            assertArrayEquals(before, s.stateView().toArray(ValueLayout.JAVA_FLOAT), 0f);
+            assertEquals(PROMPT.length, s.position());
+        }
+    }
+
+    @Test
+    void closedSessionsRefuseWork() {
+        Session s = model.newSession();
+        s.close();
+        s.close(); // idempotent
+        assertThrows(IllegalStateException.class, () -> s.eval(1));
+        assertThrows(IllegalStateException.class, s::snapshot);
+        assertThrows(IllegalStateException.class, s::reset);
+    }
+
+    @Test
+    void stateOfAnotherShapeIsRefused() throws Exception {
+        var other = new org.jmamba.testmodel.RandomMamba2.Shape(300, 64, 1, 128, 16, 8, 2, 4, false);
+        try (Model m2 = Model.load(TestModels.write(other, GgmlType.F32, 3));
+             Session a = m2.newSession(); State st = a.snapshot(); Session b = model.newSession()) {
+            assertThrows(IllegalArgumentException.class, () -> b.restore(st));
+        }
+    }
+
+    @Test
+    void manySessionsOnManyThreadsMatchSequentialResults() throws Exception {
+        int n = 6;
+        List<float[]> expected = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            try (Session s = model.newSession()) {
+                expected.add(copy(s.eval(PROMPT[i], PROMPT[i + 1], i)));
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            List<Future<float[]>> got = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                got.add(pool.submit(() -> {
+                    try (Session s = model.newSession()) {
+                        for (int rep = 0; rep < 5; rep++) s.eval(1);
+                        s.reset();
+                        return copy(s.eval(PROMPT[k], PROMPT[k + 1], k));
+                    }
+                }));
+            }
+            for (int i = 0; i < n; i++) assertArrayEquals(expected.get(i), got.get(i).get(), 0f, "session " + i);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void resultsDoNotDependOnThreadCount() throws Exception {
+        Path p = TestModels.write(TestModels.small(), GgmlType.F32, 7);
+        try (Model one = Model.load(p, Model.Options.defaults().withThreads(1)); Session a = one.newSession();
+             Session b = model.newSession()) {
+            assertArrayEquals(copy(a.eval(PROMPT)), copy(b.eval(PROMPT)), 0f);
+            assertArrayEquals(a.stateView().toArray(ValueLayout.JAVA_FLOAT), b.stateView().toArray(ValueLayout.JAVA_FLOAT), 0f);
+        }
+    }
+}

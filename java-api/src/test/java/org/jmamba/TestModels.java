@@ -1,0 +1,55 @@
+package org.jmamba;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jmamba.gguf.GgmlType;
+import org.jmamba.testmodel.RandomMamba2;
+
+/** Random-weight models written once per JVM into a temp folder, shared by the tests. */
+public final class TestModels {
+    private static final Path DIR;
+    private static final Map<String, Path> CACHE = new ConcurrentHashMap<>();
+
+    static {
+        try {
+            DIR = Files.createTempDirectory("jmamba-test-models");
+            DIR.toFile().deleteOnExit();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private TestModels() {}
+
+    /** A small model: 2 layers, d_model 64, N 16, head_dim 16, G 2, vocab 300, untied. */
+    public static RandomMamba2.Shape small() {
+        return new RandomMamba2.Shape(300, 64, 2, 128, 16, 8, 2, 4, false);
+    }
+
+    public static Path write(RandomMamba2.Shape shape, GgmlType type, long seed) {
+        return write(new RandomMamba2.Spec(shape, type, seed));
+    }
+
+    public static Path write(RandomMamba2.Spec spec) {
+        String key = spec.toString();
+        return CACHE.computeIfAbsent(key, k -> {
+            try {
+                Path p = DIR.resolve("m" + CACHE.size() + "-" + spec.weightType() + ".gguf");
+                RandomMamba2.write(p, spec);
+                p.toFile().deleteOnExit();
+                return p;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    public static Path testdata() {
+        String p = System.getProperty("jmamba.testdata");
+        return p == null ? null : Path.of(p);
+    }
+}

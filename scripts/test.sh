@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every test: the C kernel tests (ctest, from the Maven build) and all Java tests.
+# Installs what the tests need on a fresh Debian machine when run as root.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+source scripts/find-jdk.sh
+
+need_pkgs=()
+command -v cmake >/dev/null || need_pkgs+=(cmake)
+command -v cc >/dev/null || need_pkgs+=(gcc)
+{ [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import clang.cindex" 2>/dev/null; } || need_pkgs+=(python3-clang-14 libclang-14-dev)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing ${need_pkgs[*]}" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
+  else
+    echo "missing packages: ${need_pkgs[*]} (install them, or run as root to have them installed)" >&2
+  fi
+fi
+export JMAMBA_REQUIRE_GENERATOR=1
+exec ./mvnw -B verify "$@"
