@@ -1,0 +1,67 @@
+package org.jmamba.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.jmamba.Model;
+import org.jmamba.Session;
+import org.jmamba.chat.ChatMessage;
+import org.jmamba.chat.ChatTemplate;
+import org.jmamba.generate.GenerationOptions;
+import org.jmamba.generate.GenerationStats;
+import org.jmamba.generate.Generator;
+import org.jmamba.tokenizer.Tokenizer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Generate text from a prompt: the text streams to stdout, the stats go to stderr.")
+final class RunCommand implements Callable<Integer> {
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "GGUF model")
+    Path model;
+
+    @Option(names = {"-p", "--prompt"}, required = true, paramLabel = "TEXT", description = "the prompt")
+    String prompt;
+
+    @Option(names = {"-n", "--n-predict"}, paramLabel = "N", description = "tokens to generate at most (default: ${DEFAULT-VALUE})")
+    int nPredict = 256;
+
+    @Option(names = "--chat", description = "wrap the prompt in the model's chat format ([INST] ... [/INST])")
+    boolean chat;
+
+    @Option(names = "--stop", paramLabel = "TEXT", description = "stop when the output contains TEXT (repeatable)")
+    List<String> stops = List.of();
+
+    @Option(names = "--ignore-eos", description = "keep generating past end-of-generation tokens")
+    boolean ignoreEos;
+
+    @Mixin
+    SamplingOptions sampling;
+
+    @Mixin
+    Threads threads;
+
+    @Override
+    public Integer call() throws IOException {
+        if (nPredict <= 0) throw new IllegalArgumentException("-n must be positive, got " + nPredict);
+        if (prompt.isEmpty()) throw new IllegalArgumentException("the prompt is empty");
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        try (Model m = Model.load(model, threads.options()); Session s = m.newSession()) {
+            Tokenizer tok = m.tokenizer();
+            int[] ids = chat
+                    ? tok.encode(ChatTemplate.mistral().render(List.of(ChatMessage.user(prompt))), false, true)
+                    : tok.encode(prompt, tok.addBosDefault(), false);
+            GenerationOptions opts = new GenerationOptions(nPredict, sampling.config(), stops, !ignoreEos);
+            Generator g = new Generator(s, tok);
+            GenerationStats st = g.generate(ids, opts, text -> out.print(text));
+            out.println();
+            System.err.println(st.summary());
+        }
+        return 0;
+    }
+}
