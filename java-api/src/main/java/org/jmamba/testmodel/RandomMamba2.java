@@ -10,6 +10,7 @@ import java.util.function.LongConsumer;
 import org.jmamba.Kernels;
 import org.jmamba.gguf.GgmlType;
 import org.jmamba.gguf.GgufWriter;
+import org.jmamba.gguf.TensorSink;
 
 /**
  * Writes random-weight Mamba-2 models in llama.cpp's GGUF layout, quantized by our kernels: the
@@ -158,7 +159,7 @@ public final class RandomMamba2 {
 
     private static void emit(GgufWriter w, Kernels k, String name, GgmlType type, long rows, long perRow, Gen gen)
             throws IOException {
-        try (Arena arena = Arena.ofConfined(); GgufWriter.TensorSink sink = w.beginTensor(name)) {
+        try (Arena arena = Arena.ofConfined(); TensorSink sink = w.beginTensor(name)) {
             long chunk = Math.min(rows, ROWS_PER_CHUNK);
             MemorySegment src = arena.allocate(chunk * perRow * Float.BYTES, 64);
             MemorySegment dst = arena.allocate(type.rowBytes(perRow) * chunk, 64);
