@@ -236,8 +236,8 @@ class Generator:
                     continue
                 seen_functions[c.spelling] = c.type.get_canonical().spelling
                 self.add_function(c)
-            elif c.kind in (K.STRUCT_DECL,):
-                pass  # collected above
+            elif c.kind == K.STRUCT_DECL:
+                self.add_nested_enums(c)  # the struct itself was collected above
             elif c.kind == K.UNION_DECL:
                 self.fail(c, "unions are not supported (union %s)" % c.spelling)
             elif c.kind == K.VAR_DECL:
@@ -499,6 +499,15 @@ class Generator:
                 "c": "enum %s.%s = %d" % (enum_name, e.spelling, v) if enum_name
                      else "enum <anonymous>.%s = %d" % (e.spelling, v),
                 "where": self.where(e)}))
+
+    def add_nested_enums(self, c):
+        """Enums defined inside a struct body are file-scope in C: their values are constants too."""
+        K = self.ci.CursorKind
+        for f in c.get_children():
+            if f.kind == K.ENUM_DECL:
+                self.add_enum(f)
+            elif f.kind == K.STRUCT_DECL:
+                self.add_nested_enums(f)
 
     def add_typedef(self, c):
         ci = self.ci

@@ -60,6 +60,12 @@ typedef struct {
     int32_t x, y;
 } fx_point;
 
+/* enums and structs defined inside a struct are file-scope in C */
+typedef struct fx_mode {
+    enum { FX_MODE_A = 1, FX_MODE_B = 2 } mode;
+    struct fx_sub { int16_t k; } sub;
+} fx_mode;
+
 typedef struct fx_tagged fx_alias;
 struct fx_tagged {
     uint16_t v;

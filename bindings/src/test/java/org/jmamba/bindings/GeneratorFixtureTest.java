@@ -115,10 +115,10 @@ class GeneratorFixtureTest {
 
         try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
             List<StructLayoutTest.Struct> structs = StructLayoutTest.structs(out, PKG, loader);
-            assertEquals(List.of("fx_inner", "fx_outer", "fx_padded", "fx_point", "fx_tagged"),
+            assertEquals(List.of("fx_inner", "fx_mode", "fx_outer", "fx_padded", "fx_point", "fx_sub", "fx_tagged"),
                     structs.stream().map(StructLayoutTest.Struct::name).sorted().toList());
             int fields = StructLayoutTest.compareWithC(tmp, fixtureDir(), "fixture.h", structs);
-            assertEquals(19, fields);
+            assertEquals(22, fields);
 
             Class<?> h = loader.loadClass(PKG + ".fixture_h");
             checkConstants(h);
@@ -140,6 +140,7 @@ class GeneratorFixtureTest {
         assertEquals(-2, h.getField("FX_ANON_B").get(null));
         assertEquals(Integer.MIN_VALUE, h.getField("FX_FLAG_HIGH").get(null));
         assertEquals(6, h.getField("FX_BLUE").get(null));
+        assertEquals(2, h.getField("FX_MODE_B").get(null), "enum defined inside a struct");
         for (String name : List.of("FX_INT", "FX_BIG", "FX_BLUE")) {
             assertTrue(Modifier.isFinal(h.getField(name).getModifiers()) && Modifier.isStatic(h.getField(name).getModifiers()));
         }
