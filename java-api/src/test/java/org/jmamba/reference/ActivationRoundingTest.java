@@ -33,7 +33,7 @@ class ActivationRoundingTest {
     void q8_0ByHandWithUnitScale() {
         // amax = 127 -> d = 1 (exact in fp16), id = 1; q = round(x)
         // REFERENCE rounds halves away from zero: -63.5 -> -64, 0.5 -> 1, 2.5 -> 3
-        // X86_SIMD rounds halves to even:          -63.5 -> -64, 0.5 -> 0, 2.5 -> 2
+        // X86_SIMD and ARM_NEON round halves to even: -63.5 -> -64, 0.5 -> 0, 2.5 -> 2
         float[] x = new float[32];
         x[0] = 127f;
         x[1] = -63.5f;
@@ -42,9 +42,11 @@ class ActivationRoundingTest {
         x[4] = 1.49f;
         Q8Blocks ref = ActivationRounding.quantizeQ8_0(x, Q8Variant.REFERENCE);
         Q8Blocks simd = ActivationRounding.quantizeQ8_0(x, Q8Variant.X86_SIMD);
+        Q8Blocks neon = ActivationRounding.quantizeQ8_0(x, Q8Variant.ARM_NEON);
         assertEquals(1f, ref.d()[0]);
         assertArrayEquals(new byte[] {127, -64, 1, 3, 1}, java.util.Arrays.copyOf(ref.q(), 5));
         assertArrayEquals(new byte[] {127, -64, 0, 2, 1}, java.util.Arrays.copyOf(simd.q(), 5));
+        assertArrayEquals(new byte[] {127, -64, 0, 2, 1}, java.util.Arrays.copyOf(neon.q(), 5));
         float[] v = ActivationRounding.round(QuantType.Q8_0, x, Q8Variant.REFERENCE);
         assertEquals(-64f, v[1]);
         assertEquals(3f, v[3]);
@@ -63,6 +65,24 @@ class ActivationRoundingTest {
         assertEquals(0.00787353515625f, b.d()[0]);
         assertEquals(127, b.q()[0]);
         assertEquals(0.99993896484375f, b.values()[5]);
+    }
+
+    /**
+     * The reciprocal scale: REFERENCE and ARM_NEON multiply by 1/d with d = amax/127 rounded to float, X86_SIMD
+     * by 127/amax. For amax = 1.375: d = 0.010826772078871727 (float), 1/d = 92.36363220214844 (float), while
+     * 127/1.375 = 92.36363983154297 (float), one ulp apart. x = amax/2 = 0.6875 lands next to the boundary 63.5:
+     * 0.6875 * 92.36363220 = 63.499996 -> 63 but 0.6875 * 92.36363983 = 63.500004 -> 64.
+     */
+    @Test
+    void q8_0ReciprocalScaleDiffersBetweenVariants() {
+        float[] x = new float[32];
+        x[0] = 1.375f;
+        x[1] = 0.6875f;
+        assertEquals(92.36363220214844f, 1f / (1.375f / 127f));
+        assertEquals(92.36363983154297f, 127f / 1.375f);
+        assertEquals(63, ActivationRounding.quantizeQ8_0(x, Q8Variant.REFERENCE).q()[1]);
+        assertEquals(63, ActivationRounding.quantizeQ8_0(x, Q8Variant.ARM_NEON).q()[1]);
+        assertEquals(64, ActivationRounding.quantizeQ8_0(x, Q8Variant.X86_SIMD).q()[1]);
     }
 
     @Test

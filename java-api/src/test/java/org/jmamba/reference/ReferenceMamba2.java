@@ -1,5 +1,7 @@
 package org.jmamba.reference;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
@@ -137,8 +139,14 @@ public final class ReferenceMamba2 {
     public record Options(boolean roundInputs, ActivationRounding.Q8Variant q8Variant, GroupMapping groupMapping) {
         public static final Options EXACT =
                 new Options(false, ActivationRounding.Q8Variant.REFERENCE, GroupMapping.BLOCKED);
+        /** Rounded as llama.cpp's x86 build rounds (the flavour that reproduces the shared test data). */
         public static final Options ROUNDED =
-                new Options(true, ActivationRounding.Q8Variant.REFERENCE, GroupMapping.BLOCKED);
+                new Options(true, ActivationRounding.Q8Variant.X86_SIMD, GroupMapping.BLOCKED);
+
+        /** Rounded with the given Q8_0/Q8_1 flavour. */
+        public static Options rounded(ActivationRounding.Q8Variant variant) {
+            return new Options(true, variant, GroupMapping.BLOCKED);
+        }
 
         public Options {
             Objects.requireNonNull(q8Variant, "q8Variant");
@@ -163,6 +171,11 @@ public final class ReferenceMamba2 {
 
     public ReferenceMamba2(Weights weights) {
         this(weights, Options.EXACT);
+    }
+
+    /** Loads a mamba2 GGUF file (see {@link ReferenceWeightsLoader}). */
+    public static ReferenceMamba2 load(Path gguf, Options options) throws IOException {
+        return new ReferenceMamba2(ReferenceWeightsLoader.load(gguf), options);
     }
 
     public Weights weights() { return weights; }
