@@ -35,8 +35,7 @@ public class jmamba_h {
 
     static MemorySegment findOrThrow(String symbol) {
         return NativeLibrary.lookup().find(symbol)
-                .orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + symbol
-                        + " (not in " + NativeLibrary.path() + ")"));
+                .orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + symbol));
     }
 
     public static final OfBoolean C_BOOL = ValueLayout.JAVA_BOOLEAN;
