@@ -9,9 +9,9 @@
  * exactly, or one ulp across a .5). We follow the reference: id = 1/d with
  * d = amax/127 computed in float exactly as there, and an exact roundf:
  * t = trunc(v), then t +/- 1 when |v - t| >= 0.5 (v - t is exact for
- * |v| < 2^23). Blocks where amax or 1/d is not finite (inf/NaN input, or
- * amax so small that 1/d overflows) go through the scalar reference, which
- * defines those cases.
+ * |v| < 2^23). Blocks where a value is NaN, or amax or 1/d is not finite
+ * (an infinite input, or amax so small that 1/d overflows), go through the
+ * scalar reference, which defines those cases.
  *
  * F16: F16C's vcvtps2ph with round-to-nearest-even equals the reference for
  * every non-NaN input (subnormals included, MXCSR DAZ is off); NaN lanes are
@@ -40,6 +40,9 @@ static inline __m256 roundf_ps(__m256 v) {
 static inline float q8_block(const float *x, int8_t *qs, int *isum) {
     const __m256 v0 = _mm256_loadu_ps(x), v1 = _mm256_loadu_ps(x + 8);
     const __m256 v2 = _mm256_loadu_ps(x + 16), v3 = _mm256_loadu_ps(x + 24);
+    /* a NaN anywhere: the reference's MAX() chain and casts decide, not us */
+    const __m256 nan = _mm256_or_ps(_mm256_cmp_ps(v0, v1, _CMP_UNORD_Q), _mm256_cmp_ps(v2, v3, _CMP_UNORD_Q));
+    if (_mm256_movemask_ps(nan)) return -1.0f;
     __m256 m = _mm256_max_ps(_mm256_max_ps(abs_ps(v0), abs_ps(v1)), _mm256_max_ps(abs_ps(v2), abs_ps(v3)));
     __m128 m4 = _mm_max_ps(_mm256_castps256_ps128(m), _mm256_extractf128_ps(m, 1));
     m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
