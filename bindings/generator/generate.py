@@ -573,23 +573,40 @@ class Generator:
             candidates.append((m, " ".join(toks[1:])))
         values = {}
         skipped = []
-        while candidates:
+        path = os.path.join(self.include_dir, "__jm_macros__.c")
+
+        def probe(cands):
+            """Parses one declaration per candidate; returns the TU and the indexes whose
+            line has an error (None when an error cannot be tied to a line)."""
             src = ['#include "%s"' % self.header]
-            for i, (m, _) in enumerate(candidates):
+            for i, (m, _) in enumerate(cands):
                 src.append("static const __typeof__((%s)) jm__macro_%d = (%s);" % (m.spelling, i, m.spelling))
-            path = os.path.join(self.include_dir, "__jm_macros__.c")
             tu = self.parse(path, unsaved=[(path, "\n".join(src) + "\n")])
             bad = set()
             for d in tu.diagnostics:
                 if d.severity >= ci.Diagnostic.Error:
-                    if d.location.file is None or os.path.realpath(d.location.file.name) != path:
-                        raise GenError("macro check failed: %s" % d)
-                    bad.add(d.location.line - 2)
-            if bad:
-                if any(i < 0 or i >= len(candidates) for i in bad):
-                    raise GenError("macro check failed on the header itself")
-                skipped += [candidates[i][0].spelling for i in sorted(bad)]
-                candidates = [x for i, x in enumerate(candidates) if i not in bad]
+                    f = d.location.file
+                    i = d.location.line - 2
+                    if f is None or os.path.realpath(f.name) != path or not 0 <= i < len(cands):
+                        return tu, None
+                    bad.add(i)
+            return tu, bad
+
+        while candidates:
+            tu, bad = probe(candidates)
+            if bad is None or bad:
+                # A broken macro can spoil the lines after it (or the error lands elsewhere):
+                # each suspect gets a second chance on its own.
+                suspects = set(range(len(candidates))) if bad is None else bad
+                keep = []
+                for i, cand in enumerate(candidates):
+                    if i not in suspects or probe([cand])[1] == set():
+                        keep.append(cand)
+                    else:
+                        skipped.append(cand[0].spelling)
+                if len(keep) == len(candidates):
+                    raise GenError("cannot evaluate the macros of %s together" % self.header)
+                candidates = keep
                 continue
             by_name = {}
             for c in tu.cursor.get_children():

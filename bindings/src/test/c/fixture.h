@@ -18,6 +18,12 @@
 #define FX_STRING "not a number"
 #define FX_FUNC(x) ((x) + 1)
 #define FX_EMPTY
+#define FX_UNBALANCED (1 +
+#define FX_STATEMENT 1;
+#define FX_TYPE int64_t
+#define FX_CHAR 'x'
+#define FX_SIZEOF ((int)sizeof(int64_t))
+#define FX_AFTER_BROKEN 7
 
 typedef int32_t fx_status;
 typedef uint64_t fx_size;

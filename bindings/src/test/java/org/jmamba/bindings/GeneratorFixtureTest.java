@@ -3,6 +3,7 @@ package org.jmamba.bindings;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -134,6 +135,12 @@ class GeneratorFixtureTest {
         assertEquals(-1, h.getField("FX_HEX").get(null), "0xFFFFFFFFu wraps to int");
         assertEquals(1L << 40, h.getField("FX_BIG").get(null));
         assertEquals(168, h.getField("FX_SHIFTED").get(null));
+        assertEquals((int) 'x', h.getField("FX_CHAR").get(null));
+        assertEquals(8, h.getField("FX_SIZEOF").get(null));
+        assertEquals(7, h.getField("FX_AFTER_BROKEN").get(null), "a broken macro does not hide the next ones");
+        for (String name : List.of("FX_UNBALANCED", "FX_STATEMENT", "FX_TYPE", "FX_STRING", "FX_FUNC", "FX_EMPTY", "FX_API")) {
+            assertThrows(NoSuchFieldException.class, () -> h.getField(name), name + " is not a constant");
+        }
         assertEquals(2.5, h.getField("FX_DOUBLE").get(null));
         assertEquals(0.25f, h.getField("FX_FLOAT").get(null));
         assertEquals(3, h.getField("FX_ANON_A").get(null));
