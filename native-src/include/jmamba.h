@@ -211,6 +211,13 @@ JM_API jm_status jm_dequantize(int32_t type, const void *src, float *dst, int64_
 JM_API jm_status jm_matmul(jm_context *ctx, int32_t type, const void *w, int64_t n_per_row, int64_t n_rows,
                            const float *x, int64_t n_cols, float *y, jm_error *err);
 
+/*
+ * Measures the machine's streaming read bandwidth with ctx's threads: a
+ * buffer of `bytes` is read `reps` times; *gb_per_s receives the best rate
+ * in 1e9 bytes per second. For the decode roofline.
+ */
+JM_API jm_status jm_read_bandwidth(jm_context *ctx, int64_t bytes, int32_t reps, double *gb_per_s, jm_error *err);
+
 #ifdef __cplusplus
 }
 #endif

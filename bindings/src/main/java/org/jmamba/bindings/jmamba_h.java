@@ -1729,4 +1729,65 @@ public class jmamba_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
+    private static class jm_read_bandwidth {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            jmamba_h.C_INT,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_LONG_LONG,
+            jmamba_h.C_INT,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = jmamba_h.findOrThrow("jm_read_bandwidth");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jm_status jm_read_bandwidth(jm_context *ctx, int64_t bytes, int32_t reps, double *gb_per_s, jm_error *err)
+     * }
+     */
+    public static FunctionDescriptor jm_read_bandwidth$descriptor() {
+        return jm_read_bandwidth.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jm_status jm_read_bandwidth(jm_context *ctx, int64_t bytes, int32_t reps, double *gb_per_s, jm_error *err)
+     * }
+     */
+    public static MethodHandle jm_read_bandwidth$handle() {
+        return jm_read_bandwidth.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jm_status jm_read_bandwidth(jm_context *ctx, int64_t bytes, int32_t reps, double *gb_per_s, jm_error *err)
+     * }
+     */
+    public static MemorySegment jm_read_bandwidth$address() {
+        return jm_read_bandwidth.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jm_status jm_read_bandwidth(jm_context *ctx, int64_t bytes, int32_t reps, double *gb_per_s, jm_error *err)
+     * }
+     */
+    public static int jm_read_bandwidth(MemorySegment ctx, long bytes, int reps, MemorySegment gb_per_s, MemorySegment err) {
+        var mh$ = jm_read_bandwidth.HANDLE;
+        try {
+            return (int) mh$.invokeExact(ctx, bytes, reps, gb_per_s, err);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
 }
