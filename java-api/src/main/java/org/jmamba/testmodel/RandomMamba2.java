@@ -133,7 +133,10 @@ public final class RandomMamba2 {
         out.matrix(b + "ssm_a", GgmlType.F32, 1, s.nHead(), i -> (float) -(1 + ra.nextDouble() * 15));
         out.matrix(b + "ssm_d", GgmlType.F32, 1, s.nHead(), around(rnd.split(), 1.0, 0.1));
         out.matrix(b + "ssm_norm.weight", GgmlType.F32, s.nGroup(), s.dInner() / s.nGroup(), around(rnd.split(), 1.0, 0.1));
-        out.matrix(b + "ssm_out.weight", spec.weightType(), s.dModel(), s.dInner(), uniform(rnd.split(), 1 / Math.sqrt(s.dInner())));
+        // residual branches scaled by 1/sqrt(2 n_layer), as GPT-2 initialises them, so the stream
+        // grows gently with depth as in trained models instead of being rewritten by every layer
+        double outStd = 1 / Math.sqrt(s.dInner()) / Math.sqrt(2.0 * s.nLayer());
+        out.matrix(b + "ssm_out.weight", spec.weightType(), s.dModel(), s.dInner(), uniform(rnd.split(), outStd));
     }
 
     /** Values by flat index. */
