@@ -834,13 +834,13 @@ static void test_activation_quantizers(void) {
             if (it % 13 == 2) x[rng_next() % n] = NAN;
             if (it % 13 == 3) x[rng_next() % n] = -NAN;
             memcpy(bx.p, x, (size_t)n * sizeof(float));
-            t->from_float_ref(x, a, n);
+            jm_legacy_activation_quantizer(k->type)(x, a, n); /* the scalar twin */
             k->fn((const float *)bx.p, by.p, n);
             if (memcmp(a, by.p, (size_t)row_bytes(k->type, n)) != 0) bad++;
             rows++;
             free(bx.mem); free(by.mem);
         }
-        CHECK(bad == 0, "%s equals the reference bytes: %ld of %ld rows differ", k->name, bad, rows);
+        CHECK(bad == 0, "%s equals its scalar twin's bytes: %ld of %ld rows differ", k->name, bad, rows);
 
         if (k->type == JM_TYPE_F16 || k->type == JM_TYPE_BF16) {
             /* every 16-bit pattern's value, its float neighbours and the exact midpoints to the
@@ -930,7 +930,7 @@ static void test_dispatch(void) {
     int ok = k.level == JM_LEVEL_SCALAR;
     for (int t = 0; t < N_ALL; t++) {
         const jm_type_traits *tr = jm_legacy_traits(k_all[t]);
-        ok &= k.vec_dot[k_all[t]] == tr->vec_dot_scalar && k.from_float[k_all[t]] == tr->from_float_ref &&
+        ok &= k.vec_dot[k_all[t]] == tr->vec_dot_scalar && k.from_float[k_all[t]] == jm_legacy_activation_quantizer(k_all[t]) &&
               k.to_float[k_all[t]] == tr->to_float;
     }
     CHECK(ok, "features 0 gives the scalar kernels for every legacy type");
@@ -987,8 +987,8 @@ static void test_dispatch(void) {
         if (!tr->vec_dot_scalar) continue;
         tr->from_float_ref(w, qw, N);
         best.from_float[tr->vec_dot_type](act, qa, N);
-        jm_legacy_traits(tr->vec_dot_type)->from_float_ref(act, qr, N);
-        CHECK(memcmp(qa, qr, (size_t)row_bytes(tr->vec_dot_type, N)) == 0, "table from_float[%s] = reference bytes",
+        jm_legacy_activation_quantizer(tr->vec_dot_type)(act, qr, N);
+        CHECK(memcmp(qa, qr, (size_t)row_bytes(tr->vec_dot_type, N)) == 0, "table from_float[%s] = scalar twin's bytes",
               jm_legacy_traits(tr->vec_dot_type)->name);
         float s1, s2;
         best.vec_dot[k_all[t]](N, &s1, qw, qa);
