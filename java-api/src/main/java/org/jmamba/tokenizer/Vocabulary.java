@@ -272,6 +272,13 @@ final class Vocabulary {
                 makeControl(i);
             }
         }
+        // gpt-oss channel markers are always rendered, so llama.cpp makes them user-defined
+        for (String text : new String[] {"<|channel|>", "<|message|>", "<|start|>", "<|constrain|>"}) {
+            int id = pieces.get(text);
+            if (id >= 0) {
+                types[id] = TokenType.USER_DEFINED;
+            }
+        }
         for (int id : new int[] {eos, eot, eom}) {
             if (id >= 0) {
                 eog.set(id);

@@ -127,6 +127,7 @@ class GgufWriterTest {
                             sink.write(data.asSlice(at, Math.min(5, data.byteSize() - at)));
                         }
                         assertEquals(0, sink.remaining());
+                        sink.finish();
                     }
                 }
             }
@@ -457,6 +458,8 @@ class GgufWriterTest {
                         () -> sink.write(MemorySegment.ofArray(new byte[7])));
                 assertTrue(e.getMessage().contains("would pass its size of 16 bytes"), e.getMessage());
                 assertEquals(10, sink.written());
+                IllegalStateException short_ = assertThrows(IllegalStateException.class, sink::finish);
+                assertTrue(short_.getMessage().contains("only 10 of its 16 bytes"), short_.getMessage());
             }
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> w.beginTensor("b"));
             assertTrue(e.getMessage().contains("tensor 'a' got 10 of its 16 bytes"), e.getMessage());

@@ -115,6 +115,28 @@ class HostileMetadataTest {
     }
 
     @Test
+    void endOfGenerationTokensAreFoundByTextAndMadeControl() {
+        Map<String, Object> bpe = new HashMap<>();
+        bpe.put("tokenizer.ggml.model", "gpt2");
+        bpe.put("tokenizer.ggml.pre", "qwen2");
+        bpe.put("tokenizer.ggml.tokens", new String[] {"a", "b", "<|endoftext|>", "<|im_end|>", "<|fim_pad|>", "<|channel|>"});
+        bpe.put("tokenizer.ggml.token_type", new int[] {1, 1, 1, 1, 1, 3});
+        bpe.put("tokenizer.ggml.merges", new String[] {"a b"});
+        Tokenizer t = Tokenizer.fromMetadata(TokenizerMetadata.of(bpe));
+        assertEquals(-1, t.eosId());
+        assertEquals(2, t.eotId());
+        assertArrayEquals(new int[] {2, 3, 4}, t.eogIds());
+        for (int id = 2; id <= 4; id++) {
+            assertEquals(TokenType.CONTROL, t.type(id));
+        }
+        assertEquals("a", t.decode(new int[] {0, 3}));
+        assertEquals("a<|im_end|>", t.decode(new int[] {0, 3}, false, true));
+        // gpt-oss markers always render and are always split out
+        assertEquals(TokenType.USER_DEFINED, t.type(5));
+        assertArrayEquals(new int[] {0, 5, 1}, t.encode("a<|channel|>b", false, false));
+    }
+
+    @Test
     void emptyTokenTextsAreRenamedAsLlamaCppDoes() {
         Tokenizer t = Tokenizer.fromMetadata(TokenizerMetadata.of(with(spm(), m -> m.put("tokenizer.ggml.tokens",
                 new String[] {"<unk>", "<s>", "</s>", "▁", "a", "", "▁a", "▁ab"}))));
