@@ -43,14 +43,11 @@ void jm_vec_dot_q6_K_q8_K_avx2(int64_t n, float *s, const void *x, const void *y
 void jm_quantize_row_q8_K_avx2(const float *x, void *y, int64_t n);
 
 /* AVX-512 F/BW/VL + VNNI (kernels/avx512/) */
+void jm_vec_dot_q2_K_q8_K_avx512vnni(int64_t n, float *s, const void *x, const void *y);
+void jm_vec_dot_q3_K_q8_K_avx512vnni(int64_t n, float *s, const void *x, const void *y);
 void jm_vec_dot_q4_K_q8_K_avx512vnni(int64_t n, float *s, const void *x, const void *y);
 void jm_vec_dot_q5_K_q8_K_avx512vnni(int64_t n, float *s, const void *x, const void *y);
 void jm_vec_dot_q6_K_q8_K_avx512vnni(int64_t n, float *s, const void *x, const void *y);
-#endif
-
-#if defined(JM_HAVE_NEON_KERNELS)
-void jm_vec_dot_q4_K_q8_K_neon(int64_t n, float *s, const void *x, const void *y);
-void jm_vec_dot_q6_K_q8_K_neon(int64_t n, float *s, const void *x, const void *y);
 #endif
 
 /* Unaligned little-endian field reads: blocks in a mapped file or a test

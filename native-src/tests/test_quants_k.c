@@ -771,9 +771,10 @@ static void test_dispatch(void) {
     CHECK(k.level == JM_LEVEL_AVX512 && k.vec_dot[JM_TYPE_Q4_K] == jm_vec_dot_q4_K_q8_K_avx2 &&
           k.vec_dot[JM_TYPE_Q6_K] == jm_vec_dot_q6_K_q8_K_avx2, "AVX-512 without VNNI: AVX2 kernels");
     jm_kernels_init(&k, avx512 | JM_CPU_AVX512VNNI);
-    CHECK(k.vec_dot[JM_TYPE_Q4_K] == jm_vec_dot_q4_K_q8_K_avx512vnni && k.vec_dot[JM_TYPE_Q5_K] == jm_vec_dot_q5_K_q8_K_avx512vnni &&
-          k.vec_dot[JM_TYPE_Q6_K] == jm_vec_dot_q6_K_q8_K_avx512vnni && k.vec_dot[JM_TYPE_Q2_K] == jm_vec_dot_q2_K_q8_K_avx2,
-          "AVX-512 VNNI level: VNNI kernels for Q4_K/Q5_K/Q6_K");
+    CHECK(k.vec_dot[JM_TYPE_Q2_K] == jm_vec_dot_q2_K_q8_K_avx512vnni && k.vec_dot[JM_TYPE_Q3_K] == jm_vec_dot_q3_K_q8_K_avx512vnni &&
+          k.vec_dot[JM_TYPE_Q4_K] == jm_vec_dot_q4_K_q8_K_avx512vnni && k.vec_dot[JM_TYPE_Q5_K] == jm_vec_dot_q5_K_q8_K_avx512vnni &&
+          k.vec_dot[JM_TYPE_Q6_K] == jm_vec_dot_q6_K_q8_K_avx512vnni && k.from_float[JM_TYPE_Q8_K] == jm_quantize_row_q8_K_avx2,
+          "AVX-512 VNNI level: VNNI kernels");
     jm_kernels_init(&k, JM_CPU_AVX512F | JM_CPU_AVX512BW | JM_CPU_AVX512VL | JM_CPU_AVX512VNNI);
     CHECK(k.level == JM_LEVEL_SCALAR && k.vec_dot[JM_TYPE_Q6_K] == jm_vec_dot_q6_K_q8_K_scalar, "AVX-512 bits without AVX2: scalar");
 #endif
