@@ -618,7 +618,9 @@ static void compare_dot(const char *level, int t, jm_vec_dot_fn fn) {
     static float x[MAXNB * QK_K];
     const jm_type_traits *tr = jm_type_traits_get(TYPES[t]);
     const int nbs[4] = { 1, 2, 7, 16 };
-    const int woff[3] = { 0, 1, 3 }, yoff[3] = { 0, 5, 2 };
+    /* misaligned for every vector width, but at the blocks' natural alignment
+     * (2 bytes for K-quant blocks, 4 for Q8_K), which every caller guarantees */
+    const int woff[3] = { 0, 2, 6 }, yoff[3] = { 0, 4, 12 };
     int bad = 0, cases = 0;
     double worst = 0;
     rng_seed(900 + (uint64_t)t);
@@ -667,12 +669,12 @@ static void compare_dot(const char *level, int t, jm_vec_dot_fn fn) {
 static void compare_q8_quantizer(const char *level, jm_from_float_fn fn) {
     enum { NB = 4, N = NB * QK_K };
     static float xs[N + 8];
-    static uint8_t want[NB * 292], got[NB * 292 + 8];
+    static uint8_t want[NB * 292], got[NB * 292 + 32];
     int bad = 0;
     rng_seed(31337);
     for (int c = 0; c < 24; ++c) {
         float *x = xs + (c % 3);                /* unaligned source too */
-        uint8_t *dst = got + (c % 5);           /* and destination      */
+        uint8_t *dst = got + 4 * (c % 5);       /* and destination      */
         const float scale = (float)(1 << (c % 12)) * 0x1p-6f;
         for (int e = 0; e < N; ++e) x[e] = rng_gauss() * scale;
         switch (c % 8) {

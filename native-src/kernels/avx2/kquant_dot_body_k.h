@@ -13,7 +13,8 @@
  * the 256 values: they are applied once per super-block through Q8_K's
  * bsums (which the Q8_K quantizers always fill with the sums of the quants).
  * Scales are unpacked with vector shuffles, never byte by byte.
- * Every pointer may be unaligned.
+ * Blocks need only their natural alignment (2 bytes, 4 for Q8_K): every
+ * vector load is unaligned.
  */
 #include "kquant_avx2.h"
 
