@@ -43,18 +43,16 @@ void jm_vec_dot_q6_K_q8_K_avx2(int64_t n, float *s, const void *x, const void *y
 void jm_quantize_row_q8_K_avx2(const float *x, void *y, int64_t n);
 
 /* AVX-512 F/BW/VL + VNNI (kernels/avx512/) */
+void jm_vec_dot_q2_K_q8_K_avx512vnni(int64_t n, float *s, const void *x, const void *y);
+void jm_vec_dot_q3_K_q8_K_avx512vnni(int64_t n, float *s, const void *x, const void *y);
 void jm_vec_dot_q4_K_q8_K_avx512vnni(int64_t n, float *s, const void *x, const void *y);
 void jm_vec_dot_q5_K_q8_K_avx512vnni(int64_t n, float *s, const void *x, const void *y);
 void jm_vec_dot_q6_K_q8_K_avx512vnni(int64_t n, float *s, const void *x, const void *y);
 #endif
 
-#if defined(JM_HAVE_NEON_KERNELS)
-void jm_vec_dot_q4_K_q8_K_neon(int64_t n, float *s, const void *x, const void *y);
-void jm_vec_dot_q6_K_q8_K_neon(int64_t n, float *s, const void *x, const void *y);
-#endif
-
-/* Unaligned little-endian field reads: blocks in a mapped file or a test
- * buffer need not sit at their natural alignment. */
+/* Field reads that assume nothing about the address. Blocks themselves must
+ * sit at their natural alignment (2 bytes; 4 for Q8_K), as in any GGUF
+ * file; nothing needs more than that. */
 #include <string.h>
 static inline float kq_half(const void *p) { jm_fp16 h; memcpy(&h, p, 2); return jm_fp16_to_f32(h); }
 static inline float kq_f32(const void *p) { float f; memcpy(&f, p, 4); return f; }

@@ -39,16 +39,14 @@ void jm_kernels_init_kquants(jm_kernels *k, int32_t level, uint32_t features) {
         k->from_float[JM_TYPE_Q8_K] = jm_quantize_row_q8_K_avx2;
     }
     if (level == JM_LEVEL_AVX512 && (features & JM_CPU_AVX512VNNI)) {
+        k->vec_dot[JM_TYPE_Q2_K] = jm_vec_dot_q2_K_q8_K_avx512vnni;
+        k->vec_dot[JM_TYPE_Q3_K] = jm_vec_dot_q3_K_q8_K_avx512vnni;
         k->vec_dot[JM_TYPE_Q4_K] = jm_vec_dot_q4_K_q8_K_avx512vnni;
         k->vec_dot[JM_TYPE_Q5_K] = jm_vec_dot_q5_K_q8_K_avx512vnni;
         k->vec_dot[JM_TYPE_Q6_K] = jm_vec_dot_q6_K_q8_K_avx512vnni;
     }
-#elif defined(JM_HAVE_NEON_KERNELS)
-    if (level == JM_LEVEL_NEON && (features & JM_CPU_NEON)) {
-        k->vec_dot[JM_TYPE_Q4_K] = jm_vec_dot_q4_K_q8_K_neon;
-        k->vec_dot[JM_TYPE_Q6_K] = jm_vec_dot_q6_K_q8_K_neon;
-    }
 #else
+    /* no NEON K-quant kernels yet: arm64 runs the scalar ones */
     (void)level;
     (void)features;
 #endif

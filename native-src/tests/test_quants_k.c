@@ -618,7 +618,9 @@ static void compare_dot(const char *level, int t, jm_vec_dot_fn fn) {
     static float x[MAXNB * QK_K];
     const jm_type_traits *tr = jm_type_traits_get(TYPES[t]);
     const int nbs[4] = { 1, 2, 7, 16 };
-    const int woff[3] = { 0, 1, 3 }, yoff[3] = { 0, 5, 2 };
+    /* misaligned for every vector width, but at the blocks' natural alignment
+     * (2 bytes for K-quant blocks, 4 for Q8_K), which every caller guarantees */
+    const int woff[3] = { 0, 2, 6 }, yoff[3] = { 0, 4, 12 };
     int bad = 0, cases = 0;
     double worst = 0;
     rng_seed(900 + (uint64_t)t);
@@ -667,12 +669,12 @@ static void compare_dot(const char *level, int t, jm_vec_dot_fn fn) {
 static void compare_q8_quantizer(const char *level, jm_from_float_fn fn) {
     enum { NB = 4, N = NB * QK_K };
     static float xs[N + 8];
-    static uint8_t want[NB * 292], got[NB * 292 + 8];
+    static uint8_t want[NB * 292], got[NB * 292 + 32];
     int bad = 0;
     rng_seed(31337);
     for (int c = 0; c < 24; ++c) {
         float *x = xs + (c % 3);                /* unaligned source too */
-        uint8_t *dst = got + (c % 5);           /* and destination      */
+        uint8_t *dst = got + 4 * (c % 5);       /* and destination      */
         const float scale = (float)(1 << (c % 12)) * 0x1p-6f;
         for (int e = 0; e < N; ++e) x[e] = rng_gauss() * scale;
         switch (c % 8) {
@@ -771,9 +773,10 @@ static void test_dispatch(void) {
     CHECK(k.level == JM_LEVEL_AVX512 && k.vec_dot[JM_TYPE_Q4_K] == jm_vec_dot_q4_K_q8_K_avx2 &&
           k.vec_dot[JM_TYPE_Q6_K] == jm_vec_dot_q6_K_q8_K_avx2, "AVX-512 without VNNI: AVX2 kernels");
     jm_kernels_init(&k, avx512 | JM_CPU_AVX512VNNI);
-    CHECK(k.vec_dot[JM_TYPE_Q4_K] == jm_vec_dot_q4_K_q8_K_avx512vnni && k.vec_dot[JM_TYPE_Q5_K] == jm_vec_dot_q5_K_q8_K_avx512vnni &&
-          k.vec_dot[JM_TYPE_Q6_K] == jm_vec_dot_q6_K_q8_K_avx512vnni && k.vec_dot[JM_TYPE_Q2_K] == jm_vec_dot_q2_K_q8_K_avx2,
-          "AVX-512 VNNI level: VNNI kernels for Q4_K/Q5_K/Q6_K");
+    CHECK(k.vec_dot[JM_TYPE_Q2_K] == jm_vec_dot_q2_K_q8_K_avx512vnni && k.vec_dot[JM_TYPE_Q3_K] == jm_vec_dot_q3_K_q8_K_avx512vnni &&
+          k.vec_dot[JM_TYPE_Q4_K] == jm_vec_dot_q4_K_q8_K_avx512vnni && k.vec_dot[JM_TYPE_Q5_K] == jm_vec_dot_q5_K_q8_K_avx512vnni &&
+          k.vec_dot[JM_TYPE_Q6_K] == jm_vec_dot_q6_K_q8_K_avx512vnni && k.from_float[JM_TYPE_Q8_K] == jm_quantize_row_q8_K_avx2,
+          "AVX-512 VNNI level: VNNI kernels");
     jm_kernels_init(&k, JM_CPU_AVX512F | JM_CPU_AVX512BW | JM_CPU_AVX512VL | JM_CPU_AVX512VNNI);
     CHECK(k.level == JM_LEVEL_SCALAR && k.vec_dot[JM_TYPE_Q6_K] == jm_vec_dot_q6_K_q8_K_scalar, "AVX-512 bits without AVX2: scalar");
 #endif
