@@ -3,9 +3,9 @@
 #include "kernels.h"
 
 static int32_t pick_level(uint32_t f) {
+#if defined(__x86_64__) || defined(_M_X64)
     const uint32_t avx2 = JM_CPU_AVX2 | JM_CPU_FMA | JM_CPU_F16C;
     const uint32_t avx512 = avx2 | JM_CPU_AVX512F | JM_CPU_AVX512BW | JM_CPU_AVX512VL;
-#if defined(__x86_64__) || defined(_M_X64)
     if ((f & avx512) == avx512) return JM_LEVEL_AVX512;
     if ((f & avx2) == avx2) return JM_LEVEL_AVX2;
 #elif defined(__aarch64__)
