@@ -80,7 +80,7 @@ public final class Quantizer {
         }
 
         /** A few lines for people. */
-        public String format() {
+        public String describe() {
             StringBuilder b = new StringBuilder();
             long converted = tensors.stream().filter(t -> t.from() != t.to()).count();
             b.append(String.format(Locale.ROOT, "quantized %s -> %s as %s (general.file_type %d)%n",
