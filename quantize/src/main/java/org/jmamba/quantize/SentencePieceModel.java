@@ -171,7 +171,10 @@ public record SentencePieceModel(List<Piece> pieces, int modelType, boolean byte
             switch (wire) {
                 case 0 -> varint();
                 case 1 -> { need(8); pos += 8; }
-                case 2 -> pos += length();
+                case 2 -> {
+                    int n = length(); // reads the length first: it moves pos
+                    pos += n;
+                }
                 case 5 -> { need(4); pos += 4; }
                 default -> throw new QuantizeException("unsupported wire type " + wire + " at byte " + pos);
             }
