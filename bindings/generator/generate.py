@@ -144,13 +144,14 @@ class StructInfo:
 
 
 class Generator:
-    def __init__(self, ci, header, package, critical, clang_args):
+    def __init__(self, ci, header, package, critical, clang_args, lookup="NativeLibrary.lookup()"):
         self.ci = ci
         self.header = os.path.realpath(header)
         self.include_dir = os.path.dirname(self.header)
         self.package = package
         self.critical = critical
         self.clang_args = clang_args
+        self.lookup = lookup
         base = os.path.splitext(os.path.basename(header))[0]
         self.header_class = re.sub(r"[^A-Za-z0-9_]", "_", base) + "_h"
         self.model = Model()
@@ -235,8 +236,8 @@ class Generator:
                     continue
                 seen_functions[c.spelling] = c.type.get_canonical().spelling
                 self.add_function(c)
-            elif c.kind in (K.STRUCT_DECL,):
-                pass  # collected above
+            elif c.kind == K.STRUCT_DECL:
+                self.add_nested_enums(c)  # the struct itself was collected above
             elif c.kind == K.UNION_DECL:
                 self.fail(c, "unions are not supported (union %s)" % c.spelling)
             elif c.kind == K.VAR_DECL:
@@ -499,6 +500,15 @@ class Generator:
                      else "enum <anonymous>.%s = %d" % (e.spelling, v),
                 "where": self.where(e)}))
 
+    def add_nested_enums(self, c):
+        """Enums defined inside a struct body are file-scope in C: their values are constants too."""
+        K = self.ci.CursorKind
+        for f in c.get_children():
+            if f.kind == K.ENUM_DECL:
+                self.add_enum(f)
+            elif f.kind == K.STRUCT_DECL:
+                self.add_nested_enums(f)
+
     def add_typedef(self, c):
         ci = self.ci
         TK = ci.TypeKind
@@ -563,23 +573,40 @@ class Generator:
             candidates.append((m, " ".join(toks[1:])))
         values = {}
         skipped = []
-        while candidates:
+        path = os.path.join(self.include_dir, "__jm_macros__.c")
+
+        def probe(cands):
+            """Parses one declaration per candidate; returns the TU and the indexes whose
+            line has an error (None when an error cannot be tied to a line)."""
             src = ['#include "%s"' % self.header]
-            for i, (m, _) in enumerate(candidates):
+            for i, (m, _) in enumerate(cands):
                 src.append("static const __typeof__((%s)) jm__macro_%d = (%s);" % (m.spelling, i, m.spelling))
-            path = os.path.join(self.include_dir, "__jm_macros__.c")
             tu = self.parse(path, unsaved=[(path, "\n".join(src) + "\n")])
             bad = set()
             for d in tu.diagnostics:
                 if d.severity >= ci.Diagnostic.Error:
-                    if d.location.file is None or os.path.realpath(d.location.file.name) != path:
-                        raise GenError("macro check failed: %s" % d)
-                    bad.add(d.location.line - 2)
-            if bad:
-                if any(i < 0 or i >= len(candidates) for i in bad):
-                    raise GenError("macro check failed on the header itself")
-                skipped += [candidates[i][0].spelling for i in sorted(bad)]
-                candidates = [x for i, x in enumerate(candidates) if i not in bad]
+                    f = d.location.file
+                    i = d.location.line - 2
+                    if f is None or os.path.realpath(f.name) != path or not 0 <= i < len(cands):
+                        return tu, None
+                    bad.add(i)
+            return tu, bad
+
+        while candidates:
+            tu, bad = probe(candidates)
+            if bad is None or bad:
+                # A broken macro can spoil the lines after it (or the error lands elsewhere):
+                # each suspect gets a second chance on its own.
+                suspects = set(range(len(candidates))) if bad is None else bad
+                keep = []
+                for i, cand in enumerate(candidates):
+                    if i not in suspects or probe([cand])[1] == set():
+                        keep.append(cand)
+                    else:
+                        skipped.append(cand[0].spelling)
+                if len(keep) == len(candidates):
+                    raise GenError("cannot evaluate the macros of %s together" % self.header)
+                candidates = keep
                 continue
             by_name = {}
             for c in tu.cursor.get_children():
@@ -699,9 +726,8 @@ def emit_header_class(g, header_rel):
     w("        // Should not be called directly")
     w("    }\n")
     w("    static MemorySegment findOrThrow(String symbol) {")
-    w("        return NativeLibrary.lookup().find(symbol)")
-    w("                .orElseThrow(() -> new UnsatisfiedLinkError(\"unresolved symbol: \" + symbol")
-    w("                        + \" (not in \" + NativeLibrary.path() + \")\"));")
+    w("        return %s.find(symbol)" % g.lookup)
+    w("                .orElseThrow(() -> new UnsatisfiedLinkError(\"unresolved symbol: \" + symbol));")
     w("    }\n")
     for name, cls, _, definition in C_LAYOUTS:
         w("    public static final %s %s = %s;" % (cls, name, definition))
@@ -1069,6 +1095,8 @@ def main(argv):
     ap.add_argument("--package", default="org.jmamba.bindings")
     ap.add_argument("--critical", default=os.path.join(root, "bindings", "generator", "critical.txt"),
                     help="file naming the functions linked with Linker.Option.critical(false)")
+    ap.add_argument("--lookup", default="NativeLibrary.lookup()",
+                    help="Java expression for the SymbolLookup that has the functions")
     ap.add_argument("--clang-arg", action="append", default=[], help="extra argument for clang")
     ap.add_argument("--libclang", default=os.environ.get("JMAMBA_LIBCLANG"),
                     help="path of libclang.so (default: what clang.cindex finds)")
@@ -1094,7 +1122,7 @@ def main(argv):
 
     header_rel = os.path.relpath(os.path.realpath(a.header), root)
     try:
-        g = Generator(ci, a.header, a.package, read_critical(a.critical), a.clang_arg)
+        g = Generator(ci, a.header, a.package, read_critical(a.critical), a.clang_arg, a.lookup)
         g.run()
         files = generate(g, header_rel)
     except GenError as e:

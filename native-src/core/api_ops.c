@@ -57,3 +57,51 @@ jm_status jm_matmul(jm_context *ctx, int32_t type, const void *w, int64_t n_per_
     jm_op_matmul(ctx, &t, x, n_per_row, n_cols, y, n_rows);
     return jm_ok(err);
 }
+
+typedef struct conv_job { jm_conv_args a; } conv_job;
+
+static void conv_rows(void *arg, int ith, int nth) {
+    conv_job *j = arg;
+    int64_t lo, hi;
+    jm_split(j->a.channels, ith, nth, &lo, &hi);
+    jm_conv1d_silu_range(&j->a, lo, hi);
+}
+
+jm_status jm_conv1d_silu(jm_context *ctx, const float *x, int64_t x_stride, float *state,
+                         const float *w, const float *bias, float *y,
+                         int64_t channels, int32_t d_conv, int64_t n_tokens, jm_error *err) {
+    if (!ctx || !x || !state || !w || !bias || !y) return jm_fail(err, JM_ERR_INVALID_ARG, "jm_conv1d_silu: NULL argument");
+    if (channels <= 0 || n_tokens <= 0 || x_stride < channels || d_conv < 1 || d_conv > 16)
+        return jm_fail(err, JM_ERR_INVALID_ARG, "jm_conv1d_silu: bad sizes (channels %lld, stride %lld, d_conv %d, tokens %lld)",
+                       (long long)channels, (long long)x_stride, d_conv, (long long)n_tokens);
+    conv_job j = { .a = { .x = x, .x_stride = x_stride, .y = y, .state = state, .w = w, .bias = bias,
+                          .channels = channels, .d_conv = d_conv, .n_tokens = n_tokens } };
+    jm_pool_run(ctx->pool, conv_rows, &j);
+    return jm_ok(err);
+}
+
+typedef struct scan_job { jm_scan_args a; } scan_job;
+
+static void scan_heads(void *arg, int ith, int nth) {
+    scan_job *j = arg;
+    int64_t lo, hi;
+    jm_split(j->a.n_head, ith, nth, &lo, &hi);
+    jm_ssm_scan_range(&j->a, lo, hi);
+}
+
+jm_status jm_ssm_scan(jm_context *ctx, const float *xbc, const float *dt, int64_t dt_stride,
+                      const float *dt_bias, const float *a, const float *d, float *state, float *y,
+                      int64_t n_tokens, int32_t n_head, int32_t head_dim, int32_t d_state,
+                      int32_t n_group, jm_error *err) {
+    if (!ctx || !xbc || !dt || !dt_bias || !a || !d || !state || !y)
+        return jm_fail(err, JM_ERR_INVALID_ARG, "jm_ssm_scan: NULL argument");
+    if (n_tokens <= 0 || n_head <= 0 || head_dim <= 0 || d_state <= 0 || n_group <= 0 || n_head % n_group != 0 ||
+        dt_stride < n_head)
+        return jm_fail(err, JM_ERR_INVALID_ARG, "jm_ssm_scan: bad sizes (tokens %lld, H %d, P %d, N %d, G %d, dt stride %lld)",
+                       (long long)n_tokens, n_head, head_dim, d_state, n_group, (long long)dt_stride);
+    scan_job j = { .a = { .xbc = xbc, .dt = dt, .dt_stride = dt_stride, .dt_bias = dt_bias, .a = a, .d = d,
+                          .s = state, .y = y, .n_tokens = n_tokens, .n_head = n_head, .head_dim = head_dim,
+                          .d_state = d_state, .n_group = n_group, .scan_row = ctx->kernels.scan_row } };
+    jm_pool_run(ctx->pool, scan_heads, &j);
+    return jm_ok(err);
+}

@@ -1,7 +1,6 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
-#include <sched.h>
 #include "threadpool.h"
 
 #if defined(__x86_64__)
@@ -31,7 +30,8 @@ struct jm_pool {
     _Atomic int      pending;    /* workers not done with the job */
     _Atomic int      stop;
     pthread_mutex_t  lock;
-    pthread_cond_t   wake;
+    pthread_cond_t   wake;       /* workers wait here for a job     */
+    pthread_cond_t   done;       /* the caller waits here for them  */
 };
 
 static uint64_t wait_for_job(jm_pool *p, uint64_t seen) {
@@ -56,7 +56,12 @@ static void *worker_main(void *a) {
         seen = wait_for_job(p, seen);
         if (atomic_load(&p->stop)) break;
         p->fn(p->arg, w->ith, p->n);
-        atomic_fetch_sub_explicit(&p->pending, 1, memory_order_acq_rel);
+        if (atomic_fetch_sub_explicit(&p->pending, 1, memory_order_acq_rel) == 1) {
+            /* the last one out wakes the caller in case it stopped spinning */
+            pthread_mutex_lock(&p->lock);
+            pthread_cond_signal(&p->done);
+            pthread_mutex_unlock(&p->lock);
+        }
     }
     return NULL;
 }
@@ -68,6 +73,7 @@ jm_pool *jm_pool_create(int n_threads) {
     p->n = n_threads;
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->wake, NULL);
+    pthread_cond_init(&p->done, NULL);
     if (n_threads > 1) {
         p->workers = calloc((size_t)n_threads - 1, sizeof *p->workers);
         if (!p->workers) { jm_pool_free(p); return NULL; }
@@ -94,6 +100,7 @@ void jm_pool_free(jm_pool *p) {
     for (int i = 1; i < p->n; i++) pthread_join(p->workers[i - 1].thread, NULL);
     pthread_mutex_destroy(&p->lock);
     pthread_cond_destroy(&p->wake);
+    pthread_cond_destroy(&p->done);
     free(p->workers);
     free(p);
 }
@@ -110,8 +117,12 @@ void jm_pool_run(jm_pool *p, jm_task_fn fn, void *arg) {
     pthread_cond_broadcast(&p->wake);
     pthread_mutex_unlock(&p->lock);
     fn(arg, 0, p->n);
-    /* yield now and then: with more threads than cores a worker may need ours */
-    for (unsigned i = 1; atomic_load_explicit(&p->pending, memory_order_acquire) > 0; i++) {
-        if ((i & 1023) == 0) sched_yield(); else cpu_relax();
+    /* spin a little (jobs are short), then sleep: a busy machine may not run our workers soon */
+    for (int i = 0; i < SPIN_LIMIT; i++) {
+        if (atomic_load_explicit(&p->pending, memory_order_acquire) == 0) return;
+        cpu_relax();
     }
+    pthread_mutex_lock(&p->lock);
+    while (atomic_load(&p->pending) > 0) pthread_cond_wait(&p->done, &p->lock);
+    pthread_mutex_unlock(&p->lock);
 }

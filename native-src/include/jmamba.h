@@ -211,6 +211,35 @@ JM_API jm_status jm_dequantize(int32_t type, const void *src, float *dst, int64_
 JM_API jm_status jm_matmul(jm_context *ctx, int32_t type, const void *w, int64_t n_per_row, int64_t n_rows,
                            const float *x, int64_t n_cols, float *y, jm_error *err);
 
+/*
+ * The causal depthwise conv of a Mamba-2 layer plus SiLU, over n_tokens
+ * rows of x (row stride x_stride floats, channels values used per row):
+ * y[t][c] = silu(bias[c] + sum_k w[c][k] * seq[t + k][c]) where seq is the
+ * state's d_conv-1 rows (oldest first) followed by x. state is updated.
+ */
+JM_API jm_status jm_conv1d_silu(jm_context *ctx, const float *x, int64_t x_stride, float *state,
+                                const float *w, const float *bias, float *y,
+                                int64_t channels, int32_t d_conv, int64_t n_tokens, jm_error *err);
+
+/*
+ * The selective scan of a Mamba-2 layer over n_tokens tokens. xbc holds
+ * n_tokens rows of conv_dim = n_head*head_dim + 2*n_group*d_state floats
+ * (x, then B [G][N], then C [G][N]); dt holds n_tokens rows of n_head raw
+ * values (row stride dt_stride). state [H][P][N] is updated; y receives
+ * n_tokens rows of n_head*head_dim floats.
+ */
+JM_API jm_status jm_ssm_scan(jm_context *ctx, const float *xbc, const float *dt, int64_t dt_stride,
+                             const float *dt_bias, const float *a, const float *d, float *state, float *y,
+                             int64_t n_tokens, int32_t n_head, int32_t head_dim, int32_t d_state,
+                             int32_t n_group, jm_error *err);
+
+/*
+ * Measures the machine's streaming read bandwidth with ctx's threads: a
+ * buffer of `bytes` is read `reps` times; *gb_per_s receives the best rate
+ * in 1e9 bytes per second. For the decode roofline.
+ */
+JM_API jm_status jm_read_bandwidth(jm_context *ctx, int64_t bytes, int32_t reps, double *gb_per_s, jm_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -3,9 +3,9 @@
 #include "kernels.h"
 
 static int32_t pick_level(uint32_t f) {
+#if defined(__x86_64__) || defined(_M_X64)
     const uint32_t avx2 = JM_CPU_AVX2 | JM_CPU_FMA | JM_CPU_F16C;
     const uint32_t avx512 = avx2 | JM_CPU_AVX512F | JM_CPU_AVX512BW | JM_CPU_AVX512VL;
-#if defined(__x86_64__) || defined(_M_X64)
     if ((f & avx512) == avx512) return JM_LEVEL_AVX512;
     if ((f & avx2) == avx2) return JM_LEVEL_AVX2;
 #elif defined(__aarch64__)
@@ -18,6 +18,11 @@ void jm_kernels_init(jm_kernels *k, uint32_t features) {
     memset(k, 0, sizeof *k);
     k->level = pick_level(features);
     k->features = features;
+    k->scan_row = jm_scan_row_scalar;
+#if defined(JM_HAVE_X86_KERNELS)
+    if (k->level >= JM_LEVEL_AVX2) k->scan_row = jm_scan_row_avx2;
+    if (k->level >= JM_LEVEL_AVX512) k->scan_row = jm_scan_row_avx512;
+#endif
     jm_kernels_init_legacy(k, k->level, features);
     jm_kernels_init_kquants(k, k->level, features);
 }

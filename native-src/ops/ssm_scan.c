@@ -19,16 +19,8 @@ static void scan_head(const jm_scan_args *a, int64_t h) {
         const float dt = jm_softplus(a->dt[t * a->dt_stride + h] + a->dt_bias[h]);
         const float dA = expf(dt * a->a[h]);
         float *y = a->y + t * d_inner + h * P;
-        for (int64_t p = 0; p < P; p++) {
-            float *s = S + p * N;
-            const float xdt = x[p] * dt;
-            float acc = 0.0f;
-            for (int64_t n = 0; n < N; n++) {
-                s[n] = s[n] * dA + xdt * B[n];
-                acc += s[n] * C[n];
-            }
-            y[p] = acc + a->d[h] * x[p];
-        }
+        for (int64_t p = 0; p < P; p++)
+            y[p] = a->scan_row(S + p * N, B, C, dA, x[p] * dt, N) + a->d[h] * x[p];
     }
 }
 

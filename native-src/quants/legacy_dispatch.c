@@ -16,7 +16,7 @@ void jm_kernels_init_legacy(jm_kernels *k, int32_t level, uint32_t features) {
     for (size_t i = 0; i < sizeof k_types / sizeof k_types[0]; i++) {
         const jm_type_traits *t = jm_legacy_traits(k_types[i]);
         k->vec_dot[k_types[i]] = t->vec_dot_scalar;
-        k->from_float[k_types[i]] = t->from_float_ref;
+        k->from_float[k_types[i]] = jm_legacy_activation_quantizer(k_types[i]);
         k->to_float[k_types[i]] = t->to_float;
     }
     (void)level;

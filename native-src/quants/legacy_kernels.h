@@ -64,6 +64,12 @@ void jm_quantize_row_q5_1_ref(const float *x, void *y, int64_t n);
 void jm_quantize_row_q8_0_ref(const float *x, void *y, int64_t n);
 void jm_quantize_row_q8_1_ref(const float *x, void *y, int64_t n);
 
+/* Activation quantizers: llama.cpp's x86 rounding of matmul inputs (legacy_activation.c). */
+void jm_quantize_row_q8_0_act(const float *x, void *y, int64_t n);
+void jm_quantize_row_q8_1_act(const float *x, void *y, int64_t n);
+/* The scalar activation quantizer for a vec_dot_type: the _act ones for Q8_0/Q8_1, else the reference. */
+jm_from_float_fn jm_legacy_activation_quantizer(int32_t type);
+
 /* ---- scalar: dot products (traits.vec_dot_scalar), ggml's generic sums -- */
 void jm_vec_dot_f32_scalar(int64_t n, float *s, const void *x, const void *y);
 void jm_vec_dot_f16_scalar(int64_t n, float *s, const void *x, const void *y);

@@ -112,8 +112,12 @@ static void test_type(int32_t type, const char *name) {
     CHECK(memcmp(sc, sa, S) == 0, "%s: 1 thread gives the same state as 2", name);
 
     jm_model_eval(cs, m, sd, toks, T, scal, 1, &err);
+    /* Float sums in another order differ in the last bits; with 8-bit activations such a
+       difference can flip one rounding of the next layer's input, so quantized types get a
+       looser bound here (the kernels themselves are compared exactly in test_quants_*). */
     double simd = max_rel(all, scal, T * V);
-    CHECK(simd < 1e-4, "%s: SIMD forward agrees with scalar forward, %.3g", name, simd);
+    const double bound = (type == JM_TYPE_F32 || type == JM_TYPE_F16) ? 1e-4 : 2e-2;
+    CHECK(simd < bound, "%s: SIMD forward agrees with scalar forward, %.3g (bound %g)", name, simd, bound);
 
     /* a prompt longer than a micro-batch equals the same prompt fed in two uneven parts */
     enum { LONG = 600 };

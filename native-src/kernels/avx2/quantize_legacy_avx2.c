@@ -2,16 +2,12 @@
  * quantize_legacy_avx2.c - activation quantizers (F32 -> Q8_0, Q8_1, F16,
  * BF16) with AVX2, writing exactly the bytes of the reference quantizers.
  *
- * Rounding. ggml's own AVX2 quantize_row_q8_0 differs from its reference
- * in two ways: it scales by 127/amax (the reference: 1/(amax/127)) and
- * rounds with _mm256_round_ps to nearest-even (the reference: roundf, half
- * away from zero). Either changes a quant now and then (x*id = k + 0.5
- * exactly, or one ulp across a .5). We follow the reference: id = 1/d with
- * d = amax/127 computed in float exactly as there, and an exact roundf:
- * t = trunc(v), then t +/- 1 when |v - t| >= 0.5 (v - t is exact for
- * |v| < 2^23). Blocks where amax or 1/d is not finite (inf/NaN input, or
- * amax so small that 1/d overflows) go through the scalar reference, which
- * defines those cases.
+ * Rounding. These quantize matmul inputs, so they round as llama.cpp's x86
+ * backend does (see legacy_activation.c): scale by 127/amax and round to
+ * nearest-even, which differs from ggml's reference quantizer (1/(amax/127)
+ * and roundf) on a value now and then. Blocks where a value is NaN, or amax
+ * or 127/amax is not finite, go through the scalar twin, which defines
+ * those cases.
  *
  * F16: F16C's vcvtps2ph with round-to-nearest-even equals the reference for
  * every non-NaN input (subnormals included, MXCSR DAZ is off); NaN lanes are
@@ -24,13 +20,9 @@
 
 static inline __m256 abs_ps(__m256 v) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), v); }
 
-/* roundf() of 8 lanes, exact for |v| < 2^23 (and v is within +-128 here). */
-static inline __m256 roundf_ps(__m256 v) {
-    const __m256 t = _mm256_round_ps(v, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
-    const __m256 frac = abs_ps(_mm256_sub_ps(v, t));
-    const __m256 one = _mm256_or_ps(_mm256_set1_ps(1.0f), _mm256_and_ps(v, _mm256_set1_ps(-0.0f)));
-    const __m256 up = _mm256_and_ps(_mm256_cmp_ps(frac, _mm256_set1_ps(0.5f), _CMP_GE_OQ), one);
-    return _mm256_add_ps(t, up);
+/* Round to nearest, ties to even, of 8 lanes. */
+static inline __m256 round_even_ps(__m256 v) {
+    return _mm256_round_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
 }
 
 /*
@@ -40,20 +32,23 @@ static inline __m256 roundf_ps(__m256 v) {
 static inline float q8_block(const float *x, int8_t *qs, int *isum) {
     const __m256 v0 = _mm256_loadu_ps(x), v1 = _mm256_loadu_ps(x + 8);
     const __m256 v2 = _mm256_loadu_ps(x + 16), v3 = _mm256_loadu_ps(x + 24);
+    /* a NaN anywhere: the reference's MAX() chain and casts decide, not us */
+    const __m256 nan = _mm256_or_ps(_mm256_cmp_ps(v0, v1, _CMP_UNORD_Q), _mm256_cmp_ps(v2, v3, _CMP_UNORD_Q));
+    if (_mm256_movemask_ps(nan)) return -1.0f;
     __m256 m = _mm256_max_ps(_mm256_max_ps(abs_ps(v0), abs_ps(v1)), _mm256_max_ps(abs_ps(v2), abs_ps(v3)));
     __m128 m4 = _mm_max_ps(_mm256_castps256_ps128(m), _mm256_extractf128_ps(m, 1));
     m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
     m4 = _mm_max_ss(m4, _mm_movehdup_ps(m4));
     const float amax = _mm_cvtss_f32(m4);
     const float d = amax / 127;
-    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    const float id = amax != 0.0f ? 127.0f / amax : 0.0f;
     if (!(amax <= 3.4028234663852886e38f) || !(id <= 3.4028234663852886e38f)) return -1.0f;
 
     const __m256 vid = _mm256_set1_ps(id);
-    const __m256i i0 = _mm256_cvttps_epi32(roundf_ps(_mm256_mul_ps(v0, vid)));
-    const __m256i i1 = _mm256_cvttps_epi32(roundf_ps(_mm256_mul_ps(v1, vid)));
-    const __m256i i2 = _mm256_cvttps_epi32(roundf_ps(_mm256_mul_ps(v2, vid)));
-    const __m256i i3 = _mm256_cvttps_epi32(roundf_ps(_mm256_mul_ps(v3, vid)));
+    const __m256i i0 = _mm256_cvttps_epi32(round_even_ps(_mm256_mul_ps(v0, vid)));
+    const __m256i i1 = _mm256_cvttps_epi32(round_even_ps(_mm256_mul_ps(v1, vid)));
+    const __m256i i2 = _mm256_cvttps_epi32(round_even_ps(_mm256_mul_ps(v2, vid)));
+    const __m256i i3 = _mm256_cvttps_epi32(round_even_ps(_mm256_mul_ps(v3, vid)));
     if (isum) *isum = jm_avx2_hsum_epi32(_mm256_add_epi32(_mm256_add_epi32(i0, i1), _mm256_add_epi32(i2, i3)));
     /* packs work per 128-bit lane; the permute puts the 4-byte groups back in order */
     const __m256i b = _mm256_packs_epi16(_mm256_packs_epi32(i0, i1), _mm256_packs_epi32(i2, i3));
@@ -66,7 +61,7 @@ void jm_quantize_row_q8_0_avx2(const float *x, void *vy, int64_t n) {
     const int64_t nb = n / JM_QK8_0;
     for (int64_t b = 0; b < nb; b++, x += JM_QK8_0, y += sizeof(jm_block_q8_0)) {
         const float d = q8_block(x, (int8_t *)(y + 2), NULL);
-        if (d < 0.0f) { jm_quantize_row_q8_0_ref(x, y, JM_QK8_0); continue; }
+        if (d < 0.0f) { jm_quantize_row_q8_0_act(x, y, JM_QK8_0); continue; }
         const jm_fp16 h = jm_f32_to_fp16(d);
         memcpy(y, &h, 2);
     }
@@ -78,7 +73,7 @@ void jm_quantize_row_q8_1_avx2(const float *x, void *vy, int64_t n) {
     for (int64_t b = 0; b < nb; b++, x += JM_QK8_1, y += sizeof(jm_block_q8_1)) {
         int sum;
         const float d = q8_block(x, (int8_t *)(y + 4), &sum);
-        if (d < 0.0f) { jm_quantize_row_q8_1_ref(x, y, JM_QK8_1); continue; }
+        if (d < 0.0f) { jm_quantize_row_q8_1_act(x, y, JM_QK8_1); continue; }
         const jm_fp16 h[2] = { jm_f32_to_fp16(d), jm_f32_to_fp16((float)sum * d) };
         memcpy(y, h, 4);
     }

@@ -1,38 +1,35 @@
 /*
- * dot_q4_1_avx512.c - Q4_1 weights . Q8_1 activations, AVX-512 VNNI.
- * Nibbles 0..15 are vpdpbusd's unsigned operand as they are.
- * Per block dx*dy * sum(q*yq) + mx*sy; the four blocks' scale pairs come
- * from one 16-lane fp16 conversion. Four blocks per step; the tail goes
- * through the AVX2 kernel.
+ * dot_q4_1_avx512.c - Q4_1 weights . Q8_1 activations, AVX-512 VNNI (VL).
+ * Nibbles 0..15 are vpdpbusd's unsigned operand as they are (no offset).
+ * Per block dx*dy * sum(q*yq) + mx*sy. One block per ymm, two blocks per
+ * step into two accumulators; the mx*sy terms go to a third.
  */
 #include "legacy_avx512.h"
 
+enum { BX = sizeof(jm_block_q4_1), BY = sizeof(jm_block_q8_1) };
+
+/* The block's 8 int32 partial dots, as floats. */
+static inline __m256 block_dot(const uint8_t *x, const uint8_t *y) {
+    const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + 4));
+    return _mm256_cvtepi32_ps(jm_dpbusd256(_mm256_setzero_si256(), jm_avx512_nibbles(x + 4), qy));
+}
+
 void jm_vec_dot_q4_1_q8_1_avx512vnni(int64_t n, float *s, const void *vx, const void *vy) {
     const uint8_t *x = vx, *y = vy;
-    const int64_t nb = n / JM_QK8_1;
-    enum { BX = sizeof(jm_block_q4_1), BY = sizeof(jm_block_q8_1) };
-    __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps();
-    __m256 mins = _mm256_setzero_ps();
+    const int64_t nb = n / 32;
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+    __m128 mins = _mm_setzero_ps();
     int64_t b = 0;
-    for (; b + 4 <= nb; b += 4, x += 4 * BX, y += 4 * BY) {
-        __m512i u01, u23;
-        jm_avx512_nibbles4(x + 4, BX, &u01, &u23);
-        const __m512i y01 = jm_avx512_load2x32(y + 4, BY), y23 = jm_avx512_load2x32(y + 4 + 2 * BY, BY);
-        const __m256 sm = jm_avx512_scales_min4(x, BX, y, BY);
-        const __m512 d = _mm512_castps256_ps512(sm);
-        const __m512i p01 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), u01, y01);
-        const __m512i p23 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), u23, y23);
-        acc0 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p01), jm_avx512_spread2(d, 0, 2), acc0);
-        acc1 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p23), jm_avx512_spread2(d, 4, 6), acc1);
-        mins = _mm256_add_ps(mins, sm);
+    for (; b + 2 <= nb; b += 2, x += 2 * BX, y += 2 * BY) {
+        const __m128 sc0 = jm_avx512_scale_min(x, y), sc1 = jm_avx512_scale_min(x + BX, y + BY);
+        acc0 = _mm256_fmadd_ps(block_dot(x, y), _mm256_broadcastss_ps(sc0), acc0);
+        acc1 = _mm256_fmadd_ps(block_dot(x + BX, y + BY), _mm256_broadcastss_ps(sc1), acc1);
+        mins = _mm_add_ps(mins, _mm_add_ps(sc0, sc1));
     }
-    /* odd lanes of mins hold the mx*sy sums */
-    float sum = _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1)) +
-                _mm512_mask_reduce_add_ps((__mmask16)0xAA, _mm512_castps256_ps512(mins));
     if (b < nb) {
-        float tail;
-        jm_vec_dot_q4_1_q8_1_avx2((nb - b) * JM_QK8_1, &tail, x, y);
-        sum += tail;
+        const __m128 sc0 = jm_avx512_scale_min(x, y);
+        acc0 = _mm256_fmadd_ps(block_dot(x, y), _mm256_broadcastss_ps(sc0), acc0);
+        mins = _mm_add_ps(mins, sc0);
     }
-    *s = sum;
+    *s = jm_avx512_hsum256(_mm256_add_ps(acc0, acc1)) + _mm_cvtss_f32(_mm_movehdup_ps(mins));
 }

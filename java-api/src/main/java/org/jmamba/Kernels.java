@@ -97,6 +97,15 @@ public final class Kernels implements AutoCloseable {
                 "matmul " + type);
     }
 
+    /** Best streaming read bandwidth of this machine in GB/s (1e9 bytes/s), read with this context's threads. */
+    public double readBandwidth(long bytes, int reps) {
+        try (Arena tmp = Arena.ofConfined()) {
+            MemorySegment out = tmp.allocate(ValueLayout.JAVA_DOUBLE);
+            NativeCalls.check(jmamba_h.jm_read_bandwidth(ctx.handle(), bytes, reps, out, error), error, "read bandwidth");
+            return out.get(ValueLayout.JAVA_DOUBLE, 0);
+        }
+    }
+
     @Override
     public void close() {
         ctx.close();

@@ -35,8 +35,7 @@ public class jmamba_h {
 
     static MemorySegment findOrThrow(String symbol) {
         return NativeLibrary.lookup().find(symbol)
-                .orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + symbol
-                        + " (not in " + NativeLibrary.path() + ")"));
+                .orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + symbol));
     }
 
     public static final OfBoolean C_BOOL = ValueLayout.JAVA_BOOLEAN;
@@ -1724,6 +1723,205 @@ public class jmamba_h {
         var mh$ = jm_matmul.HANDLE;
         try {
             return (int) mh$.invokeExact(ctx, type, w, n_per_row, n_rows, x, n_cols, y, err);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jm_conv1d_silu {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            jmamba_h.C_INT,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_LONG_LONG,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_LONG_LONG,
+            jmamba_h.C_INT,
+            jmamba_h.C_LONG_LONG,
+            jmamba_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = jmamba_h.findOrThrow("jm_conv1d_silu");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jm_status jm_conv1d_silu(jm_context *ctx, const float *x, int64_t x_stride, float *state, const float *w, const float *bias, float *y, int64_t channels, int32_t d_conv, int64_t n_tokens, jm_error *err)
+     * }
+     */
+    public static FunctionDescriptor jm_conv1d_silu$descriptor() {
+        return jm_conv1d_silu.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jm_status jm_conv1d_silu(jm_context *ctx, const float *x, int64_t x_stride, float *state, const float *w, const float *bias, float *y, int64_t channels, int32_t d_conv, int64_t n_tokens, jm_error *err)
+     * }
+     */
+    public static MethodHandle jm_conv1d_silu$handle() {
+        return jm_conv1d_silu.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jm_status jm_conv1d_silu(jm_context *ctx, const float *x, int64_t x_stride, float *state, const float *w, const float *bias, float *y, int64_t channels, int32_t d_conv, int64_t n_tokens, jm_error *err)
+     * }
+     */
+    public static MemorySegment jm_conv1d_silu$address() {
+        return jm_conv1d_silu.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jm_status jm_conv1d_silu(jm_context *ctx, const float *x, int64_t x_stride, float *state, const float *w, const float *bias, float *y, int64_t channels, int32_t d_conv, int64_t n_tokens, jm_error *err)
+     * }
+     */
+    public static int jm_conv1d_silu(MemorySegment ctx, MemorySegment x, long x_stride, MemorySegment state, MemorySegment w, MemorySegment bias, MemorySegment y, long channels, int d_conv, long n_tokens, MemorySegment err) {
+        var mh$ = jm_conv1d_silu.HANDLE;
+        try {
+            return (int) mh$.invokeExact(ctx, x, x_stride, state, w, bias, y, channels, d_conv, n_tokens, err);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jm_ssm_scan {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            jmamba_h.C_INT,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_LONG_LONG,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_LONG_LONG,
+            jmamba_h.C_INT,
+            jmamba_h.C_INT,
+            jmamba_h.C_INT,
+            jmamba_h.C_INT,
+            jmamba_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = jmamba_h.findOrThrow("jm_ssm_scan");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jm_status jm_ssm_scan(jm_context *ctx, const float *xbc, const float *dt, int64_t dt_stride, const float *dt_bias, const float *a, const float *d, float *state, float *y, int64_t n_tokens, int32_t n_head, int32_t head_dim, int32_t d_state, int32_t n_group, jm_error *err)
+     * }
+     */
+    public static FunctionDescriptor jm_ssm_scan$descriptor() {
+        return jm_ssm_scan.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jm_status jm_ssm_scan(jm_context *ctx, const float *xbc, const float *dt, int64_t dt_stride, const float *dt_bias, const float *a, const float *d, float *state, float *y, int64_t n_tokens, int32_t n_head, int32_t head_dim, int32_t d_state, int32_t n_group, jm_error *err)
+     * }
+     */
+    public static MethodHandle jm_ssm_scan$handle() {
+        return jm_ssm_scan.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jm_status jm_ssm_scan(jm_context *ctx, const float *xbc, const float *dt, int64_t dt_stride, const float *dt_bias, const float *a, const float *d, float *state, float *y, int64_t n_tokens, int32_t n_head, int32_t head_dim, int32_t d_state, int32_t n_group, jm_error *err)
+     * }
+     */
+    public static MemorySegment jm_ssm_scan$address() {
+        return jm_ssm_scan.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jm_status jm_ssm_scan(jm_context *ctx, const float *xbc, const float *dt, int64_t dt_stride, const float *dt_bias, const float *a, const float *d, float *state, float *y, int64_t n_tokens, int32_t n_head, int32_t head_dim, int32_t d_state, int32_t n_group, jm_error *err)
+     * }
+     */
+    public static int jm_ssm_scan(MemorySegment ctx, MemorySegment xbc, MemorySegment dt, long dt_stride, MemorySegment dt_bias, MemorySegment a, MemorySegment d, MemorySegment state, MemorySegment y, long n_tokens, int n_head, int head_dim, int d_state, int n_group, MemorySegment err) {
+        var mh$ = jm_ssm_scan.HANDLE;
+        try {
+            return (int) mh$.invokeExact(ctx, xbc, dt, dt_stride, dt_bias, a, d, state, y, n_tokens, n_head, head_dim, d_state, n_group, err);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jm_read_bandwidth {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            jmamba_h.C_INT,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_LONG_LONG,
+            jmamba_h.C_INT,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = jmamba_h.findOrThrow("jm_read_bandwidth");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jm_status jm_read_bandwidth(jm_context *ctx, int64_t bytes, int32_t reps, double *gb_per_s, jm_error *err)
+     * }
+     */
+    public static FunctionDescriptor jm_read_bandwidth$descriptor() {
+        return jm_read_bandwidth.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jm_status jm_read_bandwidth(jm_context *ctx, int64_t bytes, int32_t reps, double *gb_per_s, jm_error *err)
+     * }
+     */
+    public static MethodHandle jm_read_bandwidth$handle() {
+        return jm_read_bandwidth.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jm_status jm_read_bandwidth(jm_context *ctx, int64_t bytes, int32_t reps, double *gb_per_s, jm_error *err)
+     * }
+     */
+    public static MemorySegment jm_read_bandwidth$address() {
+        return jm_read_bandwidth.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jm_status jm_read_bandwidth(jm_context *ctx, int64_t bytes, int32_t reps, double *gb_per_s, jm_error *err)
+     * }
+     */
+    public static int jm_read_bandwidth(MemorySegment ctx, long bytes, int reps, MemorySegment gb_per_s, MemorySegment err) {
+        var mh$ = jm_read_bandwidth.HANDLE;
+        try {
+            return (int) mh$.invokeExact(ctx, bytes, reps, gb_per_s, err);
         } catch (Error | RuntimeException ex$) {
             throw ex$;
         } catch (Throwable ex$) {

@@ -26,6 +26,13 @@ import java.util.Optional;
  * alignment. Where ggml also requires the tensors to follow each other in file order with only
  * alignment padding between them, this reader only requires that their data lies inside the file
  * and that no two overlap. Arrays may nest up to {@link GgufValue#MAX_ARRAY_DEPTH} deep.
+ *
+ * <p>The typed getters ({@link #getInt}, {@link #getStringArray}, ...) throw
+ * {@link GgufFormatException} for a missing key (pointing at the start of the metadata section)
+ * or a value they cannot convert (pointing at the value's type field), naming the key, the type
+ * expected and the type found. Their variants with a default return it only for a missing key.
+ *
+ * <p>An open GgufFile is immutable and may be shared between threads.
  */
 public final class GgufFile implements AutoCloseable {
     private final Path path;

@@ -10,6 +10,8 @@ import java.nio.file.Path;
  * the end of the file (size 5000)"}.
  */
 public class GgufFormatException extends IOException {
+    private static final long serialVersionUID = 1L;
+
     private final transient Path file;
     private final long byteOffset;
     private final String problem;

@@ -317,7 +317,8 @@ final class GgufParser {
         if (length > MAX_STRING_BYTES) {
             throw fail(lengthAt, what + ": string length " + length + " is more than the limit of " + MAX_STRING_BYTES);
         }
-        byte[] bytes = image.asSlice(pos, length).toArray(ValueLayout.JAVA_BYTE);
+        byte[] bytes = new byte[(int) length];
+        MemorySegment.copy(image, ValueLayout.JAVA_BYTE, pos, bytes, 0, bytes.length);
         long start = pos;
         pos += length;
         if (isAscii(bytes)) {

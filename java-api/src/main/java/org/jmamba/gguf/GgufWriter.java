@@ -33,6 +33,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Layout as ggml writes it: tensor data follows in declaration order, each tensor at the next
  * multiple of the alignment (default 32, written as {@code general.alignment} when another), with
  * zero padding; a file without tensors ends right after its header.
+ *
+ * <p>A writer is used by one thread at a time.
  */
 public final class GgufWriter implements AutoCloseable {
     static final int BUFFER_BYTES = 1 << 20;

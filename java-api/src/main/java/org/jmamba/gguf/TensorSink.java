@@ -5,8 +5,9 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Receives one tensor's data in chunks (for example a quantizer writing row by row), from
- * {@link GgufWriter#beginTensor}. Write exactly the tensor's byte size, then close it; a tensor
- * left short makes the next tensor and {@link GgufWriter#commit()} fail.
+ * {@link GgufWriter#beginTensor}. Write exactly the tensor's byte size, then {@link #finish()} or
+ * {@link #close()} it; a tensor left short makes the next tensor and {@link GgufWriter#commit()}
+ * fail. Not thread-safe, like the writer.
  */
 public final class TensorSink implements AutoCloseable {
     private final GgufWriter writer;
@@ -57,7 +58,24 @@ public final class TensorSink implements AutoCloseable {
         return byteSize - written;
     }
 
-    /** Ends this tensor's data; the writer checks later that it got all its bytes. */
+    /**
+     * Ends this tensor's data, checking it is complete.
+     *
+     * @throws IllegalStateException when fewer than {@link #byteSize()} bytes were written (the
+     *     sink stays open then)
+     */
+    public void finish() {
+        if (!closed && written != byteSize) {
+            throw new IllegalStateException("tensor '" + name + "': only " + written + " of its " + byteSize
+                    + " bytes were written");
+        }
+        close();
+    }
+
+    /**
+     * Ends this tensor's data without checking (for try-with-resources); a short tensor makes the
+     * next tensor and {@link GgufWriter#commit()} fail.
+     */
     @Override
     public void close() {
         if (!closed) {

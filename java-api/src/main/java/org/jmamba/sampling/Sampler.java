@@ -26,7 +26,9 @@ import java.util.Objects;
  *
  * With {@code temperature == 0} the result is the argmax after the penalties (ties: lowest token
  * id) and the generator is not used. Ties between equal logits in top-k and top-p also go to the
- * lowest token id. Top-p and min-p see the logits before temperature, as in llama.cpp.
+ * lowest token id. Top-p and min-p see the logits before temperature, as in llama.cpp. Probability
+ * sums are accumulated in double precision (llama.cpp uses float for top-p), so on very flat
+ * distributions the nucleus can differ from llama.cpp's by a token at the boundary.
  *
  * <p>{@link #sample} does not record the token it returns: call {@link #accept(int)} with every token
  * that enters the context (prompt tokens too, if they should count for the penalties), as llama.cpp's
@@ -35,8 +37,8 @@ import java.util.Objects;
  * <p>Costs per call: one copy of the logits into an internal buffer (the caller's logits are never
  * modified), one pass over the vocabulary for top-k by a bounded heap ({@code O(V log k)}, no full
  * sort), work proportional to the penalty window, and no allocation. With top-k off and top-p on,
- * a heap over the whole vocabulary is built in {@code O(V)} and popped only until the nucleus is
- * complete. Not thread-safe: use one sampler per generation stream.
+ * the nucleus is found by a selection on probability mass in expected {@code O(V)}, again without a
+ * full sort. Not thread-safe: use one sampler per generation stream.
  */
 public final class Sampler {
 
@@ -54,8 +56,10 @@ public final class Sampler {
     private final float[] candVals;
     /** Unnormalised probabilities of the candidates, for the draw. */
     private final float[] weights;
-    /** Heap of packed (logit, id) keys: the top-k heap, or the whole-vocabulary heap for top-p. */
+    /** Packed (logit, id) keys: the top-k heap, or the whole vocabulary for top-p without top-k. */
     private final long[] keys;
+    /** Unnormalised probability per token, for top-p without top-k. */
+    private final double[] mass;
 
     /** Number of candidates. */
     private int count;
@@ -90,8 +94,9 @@ public final class Sampler {
         this.candIds = new int[candidateCapacity];
         this.candVals = new float[candidateCapacity];
         this.weights = new float[candidateCapacity];
-        int keyCapacity = narrowTopK ? config.topK() : (config.topP() < 1f ? vocabSize : 0);
-        this.keys = new long[keyCapacity];
+        boolean topPOverVocabulary = !narrowTopK && config.topP() < 1f;
+        this.keys = new long[narrowTopK ? config.topK() : (topPOverVocabulary ? vocabSize : 0)];
+        this.mass = new double[topPOverVocabulary ? vocabSize : 0];
 
         this.tracksHistory = config.hasPenalties();
         this.window = config.repeatLastN();
@@ -340,14 +345,14 @@ public final class Sampler {
             return;
         }
         // Candidates are sorted here (top-k sorted them).
-        float max = candVals[0];
-        float sum = 0f;
+        double max = candVals[0];
+        double sum = 0.0;
         for (int i = 0; i < count; i++) {
-            sum += (float) Math.exp(candVals[i] - max);
+            sum += Math.exp(candVals[i] - max);
         }
-        float cumulative = 0f;
+        double cumulative = 0.0;
         for (int i = 0; i < count; i++) {
-            cumulative += (float) Math.exp(candVals[i] - max) / sum;
+            cumulative += Math.exp(candVals[i] - max) / sum;
             if (cumulative >= p) {
                 count = i + 1;
                 return;
@@ -355,7 +360,11 @@ public final class Sampler {
         }
     }
 
-    /** Top-p with every token a candidate: O(V) heap construction, then pops until the nucleus is complete. */
+    /**
+     * Top-p with every token a candidate, in expected O(V) whatever the size of the nucleus: a
+     * quickselect on the packed keys, guided by probability mass instead of rank, finds the prefix
+     * (in key order) whose mass reaches {@code p}. The kept tokens come out unsorted.
+     */
     private void topPOverVocabulary(float p) {
         float[] w = work;
         int n = w.length;
@@ -363,36 +372,89 @@ public final class Sampler {
         for (int i = 1; i < n; i++) {
             max = Math.max(max, w[i]);
         }
-        float sum = 0f;
+        double[] m = mass;
+        double sum = 0.0;
         for (int i = 0; i < n; i++) {
-            sum += (float) Math.exp(w[i] - max);
+            double e = Math.exp((double) w[i] - max);
+            m[i] = e;
+            sum += e;
         }
-        long[] heap = keys;
+        long[] a = keys;
         for (int i = 0; i < n; i++) {
-            heap[i] = key(w[i], i);
+            a[i] = key(w[i], i);
         }
-        for (int i = n / 2 - 1; i >= 0; i--) {
-            siftDownMin(heap, i, n);
-        }
-        int size = n;
-        int kept = 0;
-        float cumulative = 0f;
-        while (size > 0) {
-            int id = (int) heap[0];
-            heap[0] = heap[--size];
-            siftDownMin(heap, 0, size);
-            float v = w[id];
-            candIds[kept] = id;
-            candVals[kept] = v;
-            kept++;
-            cumulative += (float) Math.exp(v - max) / sum;
-            if (cumulative >= p) {
-                break;
-            }
+        int kept = nucleus(a, n, m, p * sum);
+        for (int i = 0; i < kept; i++) {
+            int id = (int) a[i];
+            candIds[i] = id;
+            candVals[i] = w[id];
         }
         count = kept;
         identity = false;
-        sorted = true;
+        sorted = false;
+    }
+
+    /**
+     * Reorders {@code a[0..n)} so that its first {@code r} keys are the {@code r} smallest, where
+     * {@code r} is the least count whose summed {@code mass} (indexed by the id in each key's low
+     * half) reaches {@code target}; returns {@code r} ({@code n} if rounding leaves it short).
+     */
+    static int nucleus(long[] a, int n, double[] mass, double target) {
+        int lo = 0;
+        int hi = n;
+        double need = target; // mass still missing once everything before lo is kept
+        while (hi - lo > 16) {
+            int mid = (lo + hi) >>> 1;
+            // median of three as pivot, parked at hi - 1
+            if (a[mid] < a[lo]) swap(a, mid, lo);
+            if (a[hi - 1] < a[lo]) swap(a, hi - 1, lo);
+            if (a[hi - 1] < a[mid]) swap(a, hi - 1, mid);
+            swap(a, mid, hi - 1);
+            long pivot = a[hi - 1];
+            int store = lo;
+            double left = 0.0;
+            for (int i = lo; i < hi - 1; i++) {
+                long k = a[i];
+                if (k < pivot) {
+                    left += mass[(int) k];
+                    a[i] = a[store];
+                    a[store++] = k;
+                }
+            }
+            swap(a, store, hi - 1);
+            if (left >= need) {
+                hi = store; // the boundary lies among the keys below the pivot
+            } else {
+                need -= left + mass[(int) pivot];
+                if (need <= 0.0) {
+                    return store + 1;
+                }
+                lo = store + 1;
+            }
+        }
+        // small range: sort and scan
+        for (int i = lo + 1; i < hi; i++) {
+            long k = a[i];
+            int j = i - 1;
+            while (j >= lo && a[j] > k) {
+                a[j + 1] = a[j];
+                j--;
+            }
+            a[j + 1] = k;
+        }
+        for (int i = lo; i < hi; i++) {
+            need -= mass[(int) a[i]];
+            if (need <= 0.0) {
+                return i + 1;
+            }
+        }
+        return hi;
+    }
+
+    private static void swap(long[] a, int i, int j) {
+        long t = a[i];
+        a[i] = a[j];
+        a[j] = t;
     }
 
     private void applyMinP() {
@@ -400,14 +462,14 @@ public final class Sampler {
         if (minP <= 0f) {
             return;
         }
-        float logMinP = (float) Math.log(minP);
+        double logMinP = Math.log(minP);
         if (identity) {
             float[] w = work;
             float max = w[0];
             for (int i = 1; i < w.length; i++) {
                 max = Math.max(max, w[i]);
             }
-            float threshold = max + logMinP;
+            double threshold = max + logMinP;
             int kept = 0;
             for (int i = 0; i < w.length; i++) {
                 if (w[i] >= threshold) {
@@ -421,14 +483,30 @@ public final class Sampler {
             sorted = false;
             return;
         }
-        // Every earlier stage that narrows the set also sorts it.
-        assert sorted;
-        float threshold = candVals[0] + logMinP;
-        int i = 1;
-        while (i < count && candVals[i] >= threshold) {
-            i++;
+        if (sorted) {
+            double threshold = candVals[0] + logMinP;
+            int i = 1;
+            while (i < count && candVals[i] >= threshold) {
+                i++;
+            }
+            count = i;
+            return;
         }
-        count = i;
+        float max = candVals[0];
+        for (int i = 1; i < count; i++) {
+            max = Math.max(max, candVals[i]);
+        }
+        double threshold = max + logMinP;
+        int kept = 0;
+        for (int i = 0; i < count; i++) {
+            float v = candVals[i];
+            if (v >= threshold) {
+                candIds[kept] = candIds[i];
+                candVals[kept] = v;
+                kept++;
+            }
+        }
+        count = kept;
     }
 
     private void applyTemperature() {
@@ -499,23 +577,6 @@ public final class Sampler {
                 child++;
             }
             if (a[child] <= x) {
-                break;
-            }
-            a[i] = a[child];
-            i = child;
-        }
-        a[i] = x;
-    }
-
-    /** Min-heap on keys: the root is the best entry. */
-    private static void siftDownMin(long[] a, int i, int n) {
-        long x = a[i];
-        int child;
-        while ((child = 2 * i + 1) < n) {
-            if (child + 1 < n && a[child + 1] < a[child]) {
-                child++;
-            }
-            if (a[child] >= x) {
                 break;
             }
             a[i] = a[child];

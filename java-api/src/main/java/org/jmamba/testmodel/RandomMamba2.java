@@ -10,6 +10,7 @@ import java.util.function.LongConsumer;
 import org.jmamba.Kernels;
 import org.jmamba.gguf.GgmlType;
 import org.jmamba.gguf.GgufWriter;
+import org.jmamba.gguf.TensorSink;
 
 /**
  * Writes random-weight Mamba-2 models in llama.cpp's GGUF layout, quantized by our kernels: the
@@ -132,7 +133,10 @@ public final class RandomMamba2 {
         out.matrix(b + "ssm_a", GgmlType.F32, 1, s.nHead(), i -> (float) -(1 + ra.nextDouble() * 15));
         out.matrix(b + "ssm_d", GgmlType.F32, 1, s.nHead(), around(rnd.split(), 1.0, 0.1));
         out.matrix(b + "ssm_norm.weight", GgmlType.F32, s.nGroup(), s.dInner() / s.nGroup(), around(rnd.split(), 1.0, 0.1));
-        out.matrix(b + "ssm_out.weight", spec.weightType(), s.dModel(), s.dInner(), uniform(rnd.split(), 1 / Math.sqrt(s.dInner())));
+        // residual branches scaled by 1/sqrt(2 n_layer), as GPT-2 initialises them, so the stream
+        // grows gently with depth as in trained models instead of being rewritten by every layer
+        double outStd = 1 / Math.sqrt(s.dInner()) / Math.sqrt(2.0 * s.nLayer());
+        out.matrix(b + "ssm_out.weight", spec.weightType(), s.dModel(), s.dInner(), uniform(rnd.split(), outStd));
     }
 
     /** Values by flat index. */
@@ -158,7 +162,7 @@ public final class RandomMamba2 {
 
     private static void emit(GgufWriter w, Kernels k, String name, GgmlType type, long rows, long perRow, Gen gen)
             throws IOException {
-        try (Arena arena = Arena.ofConfined(); GgufWriter.TensorSink sink = w.beginTensor(name)) {
+        try (Arena arena = Arena.ofConfined(); TensorSink sink = w.beginTensor(name)) {
             long chunk = Math.min(rows, ROWS_PER_CHUNK);
             MemorySegment src = arena.allocate(chunk * perRow * Float.BYTES, 64);
             MemorySegment dst = arena.allocate(type.rowBytes(perRow) * chunk, 64);

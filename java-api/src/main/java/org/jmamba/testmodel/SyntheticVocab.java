@@ -40,6 +40,19 @@ public record SyntheticVocab(List<String> tokens, float[] scores, int[] types) {
             for (int k = 2; k <= w.length(); k++) pieces.add(w.substring(0, k));
         }
         for (String s : List.of("\u2581\u2581", "\u2581\u2581\u2581\u2581", "()", "):", "\u2581=", "\u2581+", "\u2581-", "\u2581(")) pieces.add(s);
+        // then letter pairs and triples, alone and word-initial, so random weights still spell words
+        String letters = "etaoinshrdlcumwfgypbvkjxqz";
+        outer:
+        for (int len = 2; len <= 3; len++) {
+            int count = (int) Math.pow(letters.length(), len);
+            for (int i = 0; i < count; i++) {
+                StringBuilder w = new StringBuilder();
+                for (int k = 0, v = i; k < len; k++, v /= letters.length()) w.append(letters.charAt(v % letters.length()));
+                pieces.add("\u2581" + w);
+                pieces.add(w.toString());
+                if (pieces.size() >= size) break outer;
+            }
+        }
         List<String> tokens = new ArrayList<>(pieces);
         if (tokens.size() > size) tokens = new ArrayList<>(tokens.subList(0, size));
         while (tokens.size() < size) tokens.add("<unused" + tokens.size() + ">");

@@ -120,8 +120,8 @@ abstract class AbstractTokenizer {
     }
 
     public final OptionalInt tokenId(String piece) {
-        Integer id = vocab.ids.get(piece);
-        return id == null ? OptionalInt.empty() : OptionalInt.of(id);
+        int id = vocab.pieces.get(piece);
+        return id < 0 ? OptionalInt.empty() : OptionalInt.of(id);
     }
 
     @Override

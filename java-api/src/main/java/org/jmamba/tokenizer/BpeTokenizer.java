@@ -45,8 +45,8 @@ public final class BpeTokenizer extends AbstractTokenizer implements Tokenizer {
 
     private void encodeWord(String w, MergeQueue queue, IntList out) {
         if (vocab.ignoreMerges) {
-            Integer whole = vocab.ids.get(w);
-            if (whole != null) {
+            int whole = vocab.pieces.get(w);
+            if (whole >= 0) {
                 out.add(whole);
                 return;
             }
@@ -83,17 +83,16 @@ public final class BpeTokenizer extends AbstractTokenizer implements Tokenizer {
             offer(w, queue, start, len, l, next[l]);
         }
         for (int i = 0; i != -1 && n > 0; i = next[i]) {
-            String piece = w.substring(start[i], start[i] + len[i]);
-            Integer id = vocab.ids.get(piece);
-            if (id != null) {
+            int id = vocab.pieces.get(w, start[i], start[i] + len[i]);
+            if (id >= 0) {
                 out.add(id);
                 continue;
             }
             // As llama.cpp: try each byte of the piece's text as a one-byte token, dropping those that are not.
-            for (byte b : Vocabulary.utf8(piece)) {
+            for (byte b : Vocabulary.utf8(w.substring(start[i], start[i] + len[i]))) {
                 if (b >= 0) {
-                    Integer single = vocab.ids.get(String.valueOf((char) b));
-                    if (single != null) {
+                    int single = vocab.pieces.get(String.valueOf((char) b));
+                    if (single >= 0) {
                         out.add(single);
                     }
                 }
@@ -105,9 +104,8 @@ public final class BpeTokenizer extends AbstractTokenizer implements Tokenizer {
         if (l < 0 || r < 0) {
             return;
         }
-        String key = w.substring(start[l], start[l] + len[l]) + ' ' + w.substring(start[r], start[r] + len[r]);
-        Integer rank = vocab.mergeRanks.get(key);
-        if (rank != null) {
+        int rank = vocab.merges.rank(w, start[l], start[r], start[r] + len[r]);
+        if (rank >= 0) {
             queue.add(rank, l, r, len[l], len[r]);
         }
     }

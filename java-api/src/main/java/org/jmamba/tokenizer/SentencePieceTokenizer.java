@@ -21,11 +21,11 @@ public final class SentencePieceTokenizer extends AbstractTokenizer implements T
     SentencePieceTokenizer(Vocabulary vocab) {
         super(vocab);
         for (int b = 0; b < 256; b++) {
-            Integer id = vocab.ids.get(String.format("<0x%02X>", b));
-            if (id == null && b < 0x80) {
-                id = vocab.ids.get(String.valueOf((char) b));
+            int id = vocab.pieces.get(String.format("<0x%02X>", b));
+            if (id < 0 && b < 0x80) {
+                id = vocab.pieces.get(String.valueOf((char) b));
             }
-            byteTokens[b] = id == null ? -1 : id;
+            byteTokens[b] = id;
         }
     }
 
@@ -91,12 +91,11 @@ public final class SentencePieceTokenizer extends AbstractTokenizer implements T
             offer(s, queue, start, len, l, next[l]);
         }
         for (int i = 0; i != -1; i = next[i]) {
-            String piece = s.substring(start[i], start[i] + len[i]);
-            Integer id = vocab.ids.get(piece);
-            if (id != null) {
+            int id = vocab.pieces.get(s, start[i], start[i] + len[i]);
+            if (id >= 0) {
                 out.add(id);
             } else {
-                byteFallback(piece, out);
+                byteFallback(s.substring(start[i], start[i] + len[i]), out);
             }
         }
     }
@@ -109,14 +108,18 @@ public final class SentencePieceTokenizer extends AbstractTokenizer implements T
         if (total > vocab.maxTokenChars) {
             return;
         }
-        Integer id = vocab.ids.get(s.substring(start[l], start[l] + total));
-        if (id == null) {
+        int id = vocab.pieces.get(s, start[l], start[l] + total);
+        if (id < 0) {
             return;
         }
         queue.add(-(double) vocab.scores[id], l, r, len[l], len[r]);
     }
 
     private void byteFallback(String piece, IntList out) {
+        if (piece.length() == 1 && piece.charAt(0) < 0x80 && byteTokens[piece.charAt(0)] >= 0) {
+            out.add(byteTokens[piece.charAt(0)]);
+            return;
+        }
         byte[] bytes = Vocabulary.utf8(piece);
         for (byte b : bytes) {
             if (byteTokens[b & 0xFF] < 0) {

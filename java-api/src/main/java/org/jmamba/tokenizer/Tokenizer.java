@@ -1,6 +1,7 @@
 package org.jmamba.tokenizer;
 
 import java.util.OptionalInt;
+import org.jmamba.gguf.GgufFile;
 
 /**
  * Text to token ids and back, compatible with llama.cpp's tokenizers for the vocabularies stored in GGUF files:
@@ -12,6 +13,17 @@ import java.util.OptionalInt;
  * <p>Instances are immutable and safe to share between threads; {@link StreamingDecoder}s are not.
  */
 public sealed interface Tokenizer permits SentencePieceTokenizer, BpeTokenizer {
+
+    /**
+     * Builds the tokenizer of a GGUF file (a full model or a vocabulary-only file). The tokenizer copies what it
+     * needs, so the file may be closed afterwards.
+     *
+     * @throws TokenizerFormatException naming the key when the tokenizer metadata is missing, of the wrong type,
+     *     inconsistent, or describes a tokenizer model or pre-tokenizer that is not supported
+     */
+    static Tokenizer fromGguf(GgufFile file) {
+        return fromMetadata(new GgufTokenizerMetadata(file));
+    }
 
     /**
      * Builds the tokenizer described by {@code tokenizer.ggml.*} metadata.

@@ -73,7 +73,6 @@ final class Vocabulary {
     final String[] tokens;
     final float[] scores;
     final TokenType[] types;
-    final Map<String, Integer> ids;
     final int maxTokenChars;
 
     final int bos;
@@ -91,8 +90,10 @@ final class Vocabulary {
     final BitSet eog;
     /** CONTROL, USER_DEFINED and UNKNOWN tokens, longest (in UTF-8 bytes) first. */
     final int[] specialTokens;
-    /** BPE merge ranks keyed by {@code left + ' ' + right}; empty for SentencePiece. */
-    final Map<String, Integer> mergeRanks;
+    /** Token texts to ids, looked up without copying. */
+    final PieceTable pieces;
+    /** BPE merge ranks; {@code null} for SentencePiece. */
+    final PieceTable.Merges merges;
 
     private final byte[][] plainPieces;
     private final byte[][] specialPieces;
@@ -125,7 +126,7 @@ final class Vocabulary {
                     "has " + tt.length + " entries but " + KEY_TOKENS + " has " + n);
         }
         types = new TokenType[n];
-        ids = HashMap.newHashMap(n);
+        Map<String, Integer> ids = HashMap.newHashMap(n);
         int maxLen = 0;
         for (int i = 0; i < n; i++) {
             String t = tokens[i];
@@ -145,6 +146,7 @@ final class Vocabulary {
             types[i] = tt != null ? TokenType.fromCode(tt[i]) : TokenType.NORMAL;
         }
         maxTokenChars = maxLen;
+        pieces = new PieceTable(tokens);
 
         // model-dependent defaults, as llama.cpp sets them before reading the keys
         boolean defAddBos;
@@ -270,6 +272,13 @@ final class Vocabulary {
                 makeControl(i);
             }
         }
+        // gpt-oss channel markers are always rendered, so llama.cpp makes them user-defined
+        for (String text : new String[] {"<|channel|>", "<|message|>", "<|start|>", "<|constrain|>"}) {
+            int id = pieces.get(text);
+            if (id >= 0) {
+                types[id] = TokenType.USER_DEFINED;
+            }
+        }
         for (int id : new int[] {eos, eot, eom}) {
             if (id >= 0) {
                 eog.set(id);
@@ -277,8 +286,8 @@ final class Vocabulary {
         }
         // gpt-oss style vocabularies: "<|end|>" ends a message, not the generation, when "<|return|>" and
         // "<|call|>" (or "<|calls|>" and "<|flush|>") exist; then it is an ordinary user-defined token.
-        Integer end = ids.get("<|end|>");
-        if (end != null && eog.get(end)) {
+        int end = pieces.get("<|end|>");
+        if (end >= 0 && eog.get(end)) {
             boolean hasReturn = eogHas("<|return|>");
             boolean hasCall = eogHas("<|call|>") || eogHas("<|calls|>");
             boolean hasFlush = eogHas("<|flush|>");
@@ -287,8 +296,8 @@ final class Vocabulary {
                 types[end] = TokenType.USER_DEFINED;
             }
         }
-        Integer closeS = ids.get("</s>");
-        if (closeS != null && eog.get(closeS) && eogHas("<|tool_response>")) {
+        int closeS = pieces.get("</s>");
+        if (closeS >= 0 && eog.get(closeS) && eogHas("<|tool_response>")) {
             eog.clear(closeS);
             types[closeS] = TokenType.NORMAL;
         }
@@ -305,7 +314,7 @@ final class Vocabulary {
         special.sort(Comparator.<Integer>comparingInt(i -> -byteLength[i]).thenComparingInt(i -> i));
         specialTokens = special.stream().mapToInt(Integer::intValue).toArray();
 
-        mergeRanks = model == Model.BPE ? readMerges(md) : Map.of();
+        merges = model == Model.BPE ? readMerges(md) : null;
 
         plainPieces = new byte[n][];
         specialPieces = new byte[n][];
@@ -321,8 +330,8 @@ final class Vocabulary {
     }
 
     private boolean eogHas(String text) {
-        Integer id = ids.get(text);
-        return id != null && eog.get(id);
+        int id = pieces.get(text);
+        return id >= 0 && eog.get(id);
     }
 
     private int firstWithText(Set<String> texts) {
@@ -353,19 +362,16 @@ final class Vocabulary {
         return (int) id;
     }
 
-    private static Map<String, Integer> readMerges(TokenizerMetadata md) {
+    private static PieceTable.Merges readMerges(TokenizerMetadata md) {
         String[] merges = md.getStringArray(KEY_MERGES)
                 .orElseThrow(() -> new TokenizerFormatException(KEY_MERGES, "missing (required for the 'gpt2' tokenizer)"));
-        Map<String, Integer> ranks = HashMap.newHashMap(merges.length);
         for (int i = 0; i < merges.length; i++) {
             String m = merges[i];
-            int space = m == null ? -1 : m.indexOf(' ', 1);
-            if (space < 0) {
+            if (m == null || m.indexOf(' ', 1) < 0) {
                 throw new TokenizerFormatException(KEY_MERGES, "entry " + i + " ('" + m + "') is not two pieces separated by a space");
             }
-            ranks.putIfAbsent(m, i);    // the first occurrence of a pair keeps its rank
         }
-        return ranks;
+        return new PieceTable.Merges(merges);
     }
 
     /** The bytes a token stands for when rendered with special tokens shown. */

@@ -295,6 +295,43 @@ public final class ReferenceMamba2 {
         return matmul(w.ssmOut(), y);
     }
 
+    /**
+     * A random F32 model with the given shape, deterministic in {@code seed}, with values of the sizes trained
+     * Mamba-2 models have (unit-scale embeddings, norms near 1, projections scaled by 1/sqrt(fan-in), dt after
+     * softplus in [0.001, 0.1], A in [-16, -1]); for tests that need a model without a file. Retype matrices with
+     * {@link Matrix#of} to have the forward round inputs as for quantized weights.
+     */
+    public static Weights randomWeights(Config c, long seed) {
+        java.util.Random r = new java.util.Random(seed);
+        java.util.function.BiFunction<Integer, Double, double[]> gauss = (n, sd) -> {
+            double[] v = new double[n];
+            for (int i = 0; i < n; i++) v[i] = r.nextGaussian() * sd;
+            return v;
+        };
+        java.util.function.Function<Integer, double[]> nearOne = n -> {
+            double[] v = gauss.apply(n, 0.1);
+            for (int i = 0; i < n; i++) v[i] += 1;
+            return v;
+        };
+        Matrix emb = Matrix.f32(c.nVocab(), c.dModel(), gauss.apply(c.nVocab() * c.dModel(), 1.0));
+        List<Layer> layers = new java.util.ArrayList<>();
+        for (int i = 0; i < c.nLayer(); i++) {
+            double[] dtBias = new double[c.nHead()], a = new double[c.nHead()];
+            for (int h = 0; h < c.nHead(); h++) {
+                double dt = Math.exp(Math.log(0.001) + r.nextDouble() * (Math.log(0.1) - Math.log(0.001)));
+                dtBias[h] = Math.log(Math.expm1(dt)); // inverse softplus
+                a[h] = -(1 + r.nextDouble() * 15);
+            }
+            layers.add(new Layer(nearOne.apply(c.dModel()),
+                    Matrix.f32(c.dInProj(), c.dModel(), gauss.apply(c.dInProj() * c.dModel(), 1 / Math.sqrt(c.dModel()))),
+                    gauss.apply(c.convDim() * c.dConv(), 0.5), gauss.apply(c.convDim(), 0.1), dtBias, a,
+                    nearOne.apply(c.nHead()), nearOne.apply(c.dInner()),
+                    Matrix.f32(c.dModel(), c.dInner(), gauss.apply(c.dModel() * c.dInner(), 1 / Math.sqrt(c.dInner())))));
+        }
+        Matrix out = Matrix.f32(c.nVocab(), c.dModel(), gauss.apply(c.nVocab() * c.dModel(), 1 / Math.sqrt(c.dModel())));
+        return new Weights(c, emb, nearOne.apply(c.dModel()), out, layers);
+    }
+
     // ---------------------------------------------------------------- scalar helpers
 
     /** v / sqrt(mean(v^2) + eps) over {@code v[from, from+n)}. */

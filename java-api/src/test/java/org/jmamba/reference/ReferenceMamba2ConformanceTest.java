@@ -19,6 +19,7 @@ import org.jmamba.reference.ReferenceMamba2.Options;
 import org.jmamba.reference.ReferenceMamba2.Weights;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,6 +32,7 @@ class ReferenceMamba2ConformanceTest {
     private static final int N_TOKENS = 16, N_VOCAB = 320;
 
     private static Path dir;
+    private static String missing; // why the data could not be used, or null
     private static int[] tokens;
     private static Weights f32, q8;
     private static float[][] f32Logits, q8Logits;
@@ -39,9 +41,12 @@ class ReferenceMamba2ConformanceTest {
     static void load() throws IOException {
         String prop = System.getProperty("jmamba.testdata");
         dir = prop == null ? null : Path.of(prop);
-        Assumptions.assumeTrue(dir != null && Files.isRegularFile(dir.resolve("mamba2-tiny-f32.gguf")),
-                "skipped: llama.cpp test data not found (system property jmamba.testdata = " + prop
-                        + "; expected mamba2-tiny-*.gguf there)");
+        if (dir == null || !Files.isRegularFile(dir.resolve("mamba2-tiny-f32.gguf"))) {
+            missing = "skipped: llama.cpp test data not found (system property jmamba.testdata = " + prop
+                    + "; expected mamba2-tiny-*.gguf there)";
+            System.err.println("[reference] " + missing);
+            return;
+        }
         tokens = Arrays.stream(Files.readString(dir.resolve("mamba2-tiny.tokens")).trim().split(","))
                 .map(String::trim).mapToInt(Integer::parseInt).toArray();
         assertEquals(N_TOKENS, tokens.length);
@@ -49,6 +54,11 @@ class ReferenceMamba2ConformanceTest {
         q8 = ReferenceWeightsLoader.load(dir.resolve("mamba2-tiny-q8_0.gguf"));
         f32Logits = readLogits(dir.resolve("mamba2-tiny-f32.logits"));
         q8Logits = readLogits(dir.resolve("mamba2-tiny-q8_0.logits"));
+    }
+
+    @BeforeEach
+    void requireData() {
+        Assumptions.assumeTrue(missing == null, missing);
     }
 
     private static float[][] readLogits(Path p) throws IOException {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jmamba.gguf.GgufFile;
 import org.junit.jupiter.api.Test;
 
 /** llama.cpp's tokenizer test vectors for its SentencePiece vocabulary {@code ggml-vocab-llama-spm.gguf}. */
@@ -16,7 +17,9 @@ class LlamaSpmVocabTest {
 
     static Tokenizer load() throws Exception {
         Path gguf = TestData.file("ggml-vocab-llama-spm.gguf");
-        return Tokenizer.fromMetadata(TokenizerMetadata.of(GgufMetadataReader.read(gguf)));
+        try (GgufFile file = GgufFile.open(gguf)) {
+            return Tokenizer.fromGguf(file);
+        }
     }
 
     /** Inputs as llama.cpp's test-tokenizer-0 reads them: separated by "\n__ggml_vocab_test__\n". */

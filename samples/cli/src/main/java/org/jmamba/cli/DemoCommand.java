@@ -82,7 +82,9 @@ final class DemoCommand implements Callable<Integer> {
                     long t0 = System.nanoTime();
                     big.feed(ids);
                     double prefill = ids.length / ((System.nanoTime() - t0) / 1e9);
-                    out.printf("stats:     prompt %d tokens in one batch at %.0f tok/s; %s%n", ids.length, prefill, st.summary());
+                    out.printf("stats:     prompt: %d tokens in one batch at %.0f tok/s%n", ids.length, prefill);
+                    out.printf("           generation: %d tokens at %.1f tok/s, first token %d ms after the last prompt token%n",
+                            st.generatedTokens(), st.decodeTokensPerSecond(), st.timeToFirstToken().toMillis());
                 }
             }
         }
@@ -98,7 +100,7 @@ final class DemoCommand implements Callable<Integer> {
         Path base = dir != null ? dir
                 : Path.of(System.getProperty("user.home"), ".cache", "jmamba", "demo");
         Files.createDirectories(base);
-        Path file = base.resolve("random-mamba2-4x256-q8_0-v1.gguf");
+        Path file = base.resolve("random-mamba2-4x256-q8_0-v2.gguf");
         if (!Files.isRegularFile(file)) {
             out.println("making the demo model (once): " + file);
             RandomMamba2.write(file, new RandomMamba2.Spec(SHAPE, GgmlType.Q8_0, 1234));

@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 import org.jmamba.Model;
 import org.jmamba.Session;
 import org.jmamba.chat.ChatMessage;
-import org.jmamba.chat.ChatTemplate;
+import org.jmamba.chat.MistralInstruct;
 import org.jmamba.generate.GenerationOptions;
 import org.jmamba.generate.GenerationStats;
 import org.jmamba.generate.Generator;
@@ -54,7 +54,7 @@ final class RunCommand implements Callable<Integer> {
         try (Model m = Model.load(model, threads.options()); Session s = m.newSession()) {
             Tokenizer tok = m.tokenizer();
             int[] ids = chat
-                    ? tok.encode(ChatTemplate.mistral().render(List.of(ChatMessage.user(prompt))), false, true)
+                    ? tok.encode(MistralInstruct.v3().render(List.of(ChatMessage.user(prompt))), tok.addBosDefault(), true)
                     : tok.encode(prompt, tok.addBosDefault(), false);
             GenerationOptions opts = new GenerationOptions(nPredict, sampling.config(), stops, !ignoreEos);
             Generator g = new Generator(s, tok);

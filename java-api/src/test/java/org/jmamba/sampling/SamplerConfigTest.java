@@ -1,0 +1,93 @@
+package org.jmamba.sampling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.Test;
+
+class SamplerConfigTest {
+
+    @Test
+    void defaultsAreLlamaCppDefaults() {
+        SamplerConfig d = SamplerConfig.defaults();
+        assertEquals(0.8f, d.temperature());
+        assertEquals(40, d.topK());
+        assertEquals(0.95f, d.topP());
+        assertEquals(0.05f, d.minP());
+        assertEquals(1.0f, d.repeatPenalty());
+        assertEquals(64, d.repeatLastN());
+        assertEquals(0f, d.frequencyPenalty());
+        assertEquals(0f, d.presencePenalty());
+        assertFalse(d.isGreedy());
+        assertFalse(d.hasPenalties());
+    }
+
+    @Test
+    void greedyIsTemperatureZeroWithEverythingElseOff() {
+        SamplerConfig g = SamplerConfig.greedy();
+        assertTrue(g.isGreedy());
+        assertEquals(0, g.topK());
+        assertEquals(1f, g.topP());
+        assertEquals(0f, g.minP());
+        assertFalse(g.hasPenalties());
+    }
+
+    @Test
+    void withersChangeOneField() {
+        SamplerConfig base = SamplerConfig.greedy();
+        assertEquals(new SamplerConfig(0.5f, 0, 1f, 0f, 1f, 64, 0f, 0f, 0L), base.withTemperature(0.5f));
+        assertEquals(new SamplerConfig(0f, 7, 1f, 0f, 1f, 64, 0f, 0f, 0L), base.withTopK(7));
+        assertEquals(new SamplerConfig(0f, 0, 0.5f, 0f, 1f, 64, 0f, 0f, 0L), base.withTopP(0.5f));
+        assertEquals(new SamplerConfig(0f, 0, 1f, 0.1f, 1f, 64, 0f, 0f, 0L), base.withMinP(0.1f));
+        assertEquals(new SamplerConfig(0f, 0, 1f, 0f, 1.2f, 64, 0f, 0f, 0L), base.withRepeatPenalty(1.2f));
+        assertEquals(new SamplerConfig(0f, 0, 1f, 0f, 1f, -1, 0f, 0f, 0L), base.withRepeatLastN(-1));
+        assertEquals(new SamplerConfig(0f, 0, 1f, 0f, 1f, 64, 0.3f, 0f, 0L), base.withFrequencyPenalty(0.3f));
+        assertEquals(new SamplerConfig(0f, 0, 1f, 0f, 1f, 64, 0f, -0.4f, 0L), base.withPresencePenalty(-0.4f));
+        assertEquals(new SamplerConfig(0f, 0, 1f, 0f, 1f, 64, 0f, 0f, 99L), base.withSeed(99L));
+    }
+
+    @Test
+    void hasPenaltiesNeedsAWindowAndANonNeutralPenalty() {
+        SamplerConfig g = SamplerConfig.greedy();
+        assertTrue(g.withRepeatPenalty(1.1f).hasPenalties());
+        assertTrue(g.withFrequencyPenalty(0.1f).hasPenalties());
+        assertTrue(g.withPresencePenalty(0.1f).hasPenalties());
+        assertFalse(g.withRepeatPenalty(1.1f).withRepeatLastN(0).hasPenalties());
+    }
+
+    private static void assertRejected(String field, String value, Supplier<SamplerConfig> make) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, make::get);
+        assertTrue(e.getMessage().startsWith(field + " = " + value), e.getMessage());
+    }
+
+    @Test
+    void invalidValuesAreRejectedNamingFieldAndValue() {
+        SamplerConfig g = SamplerConfig.greedy();
+        assertRejected("temperature", "-0.1", () -> g.withTemperature(-0.1f));
+        assertRejected("temperature", "NaN", () -> g.withTemperature(Float.NaN));
+        assertRejected("temperature", "Infinity", () -> g.withTemperature(Float.POSITIVE_INFINITY));
+        assertRejected("topK", "-1", () -> g.withTopK(-1));
+        assertRejected("topP", "0.0", () -> g.withTopP(0f));
+        assertRejected("topP", "1.5", () -> g.withTopP(1.5f));
+        assertRejected("topP", "NaN", () -> g.withTopP(Float.NaN));
+        assertRejected("minP", "-0.01", () -> g.withMinP(-0.01f));
+        assertRejected("minP", "1.01", () -> g.withMinP(1.01f));
+        assertRejected("repeatPenalty", "0.0", () -> g.withRepeatPenalty(0f));
+        assertRejected("repeatPenalty", "-1.0", () -> g.withRepeatPenalty(-1f));
+        assertRejected("repeatPenalty", "NaN", () -> g.withRepeatPenalty(Float.NaN));
+        assertRejected("repeatLastN", "-2", () -> g.withRepeatLastN(-2));
+        assertRejected("frequencyPenalty", "NaN", () -> g.withFrequencyPenalty(Float.NaN));
+        assertRejected("presencePenalty", "-Infinity", () -> g.withPresencePenalty(Float.NEGATIVE_INFINITY));
+    }
+
+    @Test
+    void boundaryValuesAreAccepted() {
+        SamplerConfig g = SamplerConfig.greedy();
+        g.withTopP(1f).withMinP(1f).withMinP(0f).withRepeatLastN(-1).withRepeatLastN(0)
+                .withTopK(0).withTemperature(0f).withRepeatPenalty(0.5f).withTopP(Float.MIN_VALUE);
+    }
+}
