@@ -132,6 +132,40 @@ class ConverterTest {
         assertEquals("hello world", tok.decode(tok.encode("hello world", true, false)).strip());
     }
 
+    @Test
+    void byteLevelBpeFromTokenizerJson() throws IOException {
+        Checkpoints ck = new Checkpoints(11, true);
+        Path dir = ck.writeHf(tmp.resolve("hfbpe"), "F16");
+        Files.delete(dir.resolve("tokenizer.model"));
+        String[] vocab = {"h", "e", "l", "o", "w", "r", "d", "\u0120", "he", "ll", "hell", "hello", "\u0120w", "or", "\u0120wor",
+            "\u0120worl", "\u0120world"};
+        StringBuilder v = new StringBuilder();
+        for (int i = 0; i < vocab.length; i++) v.append(i == 0 ? "" : ", ").append('"').append(vocab[i]).append("\": ").append(i);
+        Files.writeString(dir.resolve("tokenizer.json"), "{\"version\": \"1.0\", \"added_tokens\": [{\"id\": 17, \"content\": "
+                + "\"<|endoftext|>\", \"special\": true}], \"pre_tokenizer\": {\"type\": \"ByteLevel\", \"add_prefix_space\": false,"
+                + " \"use_regex\": true}, \"model\": {\"type\": \"BPE\", \"vocab\": {" + v + "}, \"merges\": [\"h e\", \"l l\","
+                + " \"he ll\", \"hell o\", [\"\u0120\", \"w\"], \"o r\", \"\u0120w or\", \"\u0120wor l\", \"\u0120worl d\"]}}");
+        Path out = tmp.resolve("bpe.gguf");
+        Converter.Result r = convert(dir, out, Converter.OutType.F16);
+        System.out.print(r.describe());
+        Tokenizer tok;
+        try (GgufFile f = GgufFile.open(out)) {
+            assertEquals("gpt2", f.getString("tokenizer.ggml.model"));
+            assertEquals("gpt-2", f.getString("tokenizer.ggml.pre"));
+            assertEquals(9, f.getStringArray("tokenizer.ggml.merges").length);
+            assertEquals("\u0120 w", f.getStringArray("tokenizer.ggml.merges")[4]);
+            String[] tokens = f.getStringArray("tokenizer.ggml.tokens");
+            assertEquals(Checkpoints.V, tokens.length);
+            assertEquals("[PAD18]", tokens[18]);
+            assertEquals(3, f.getIntArray("tokenizer.ggml.token_type")[17]);
+            assertEquals(17, f.getInt("tokenizer.ggml.eos_token_id"));
+            tok = Tokenizer.fromMetadata(metadata(f));
+        }
+        assertArrayEquals(new int[] {11, 16}, tok.encode("hello world", false, false));
+        assertArrayEquals(new int[] {11, 17}, tok.encode("hello<|endoftext|>", false, true));
+        assertTrue(compare(ck, out) < 0.005);
+    }
+
     /** The tokenizer keys of a GGUF file as plain values. */
     static TokenizerMetadata metadata(GgufFile f) {
         Map<String, Object> m = new HashMap<>();
