@@ -9,21 +9,21 @@
 #include "core/error.h"
 
 typedef struct read_job {
-    const float *buf;
-    int64_t      n;
-    float        sums[64];
+    const uint64_t *buf;
+    int64_t         n;      /* 64-bit words */
+    uint64_t        sums[64];
 } read_job;
 
 static void read_task(void *arg, int ith, int nth) {
     read_job *j = arg;
     int64_t lo, hi;
     jm_split(j->n / 16, ith, nth, &lo, &hi);
-    /* 16 independent sums keep enough loads in flight to saturate memory */
-    float acc[16] = {0};
+    /* xor has a one-cycle latency, so the loop is bound by the loads alone */
+    uint64_t acc[16] = {0};
     for (int64_t i = lo * 16; i < hi * 16; i += 16)
-        for (int k = 0; k < 16; k++) acc[k] += j->buf[i + k];
-    float s = 0;
-    for (int k = 0; k < 16; k++) s += acc[k];
+        for (int k = 0; k < 16; k++) acc[k] ^= j->buf[i + k];
+    uint64_t s = 0;
+    for (int k = 0; k < 16; k++) s ^= acc[k];
     j->sums[ith % 64] = s; /* keeps the loads from being optimised away */
 }
 
@@ -38,16 +38,16 @@ jm_status jm_read_bandwidth(jm_context *ctx, int64_t bytes, int32_t reps, double
     if (bytes < (1 << 20) || bytes > ((int64_t)1 << 40) || reps < 1)
         return jm_fail(err, JM_ERR_INVALID_ARG, "jm_read_bandwidth: %lld bytes x %d reps is out of range",
                        (long long)bytes, reps);
-    float *buf = NULL;
+    uint64_t *buf = NULL;
     if (posix_memalign((void **)&buf, 64, (size_t)bytes) != 0)
         return jm_fail(err, JM_ERR_OUT_OF_MEMORY, "jm_read_bandwidth: cannot allocate %lld bytes", (long long)bytes);
     memset(buf, 1, (size_t)bytes); /* fault every page in before timing */
-    read_job j = { .buf = buf, .n = bytes / (int64_t)sizeof(float) };
+    read_job j = { .buf = buf, .n = bytes / (int64_t)sizeof(uint64_t) };
     double best = 0;
     for (int32_t r = 0; r < reps; r++) {
         double t0 = seconds();
         jm_pool_run(ctx->pool, read_task, &j);
-        double rate = (double)(j.n / 16 * 16 * sizeof(float)) / (seconds() - t0) / 1e9;
+        double rate = (double)(j.n / 16 * 16 * sizeof(uint64_t)) / (seconds() - t0) / 1e9;
         if (rate > best) best = rate;
     }
     free(buf);
