@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             InfoCommand.class, RunCommand.class, ChatCommand.class, EvalCommand.class,
             TokenizeCommand.class, DemoCommand.class, BenchCommand.class, RandomModelCommand.class, CommandLine.HelpCommand.class,
+            QuantizeCommand.class, ConvertCommand.class,
         })
 public final class Main implements Runnable {
 
