@@ -2,7 +2,6 @@ package org.jmamba.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.jmamba.quantize.ConsoleProgress;
 import org.jmamba.quantize.Converter;
 import org.jmamba.quantize.Progress;
 import picocli.CommandLine.Command;
@@ -44,7 +43,7 @@ final class ConvertCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         if (threads < 0) throw new ParameterException(spec.commandLine(), "-t must be >= 0, got " + threads);
-        Progress progress = noProgress ? Progress.NONE : ConsoleProgress.stderr();
+        Progress progress = noProgress ? Progress.NONE : new ProgressBarReporter();
         Converter.Result r = Converter.convert(dir, output, t, threads, progress);
         spec.commandLine().getErr().print(r.describe());
         spec.commandLine().getErr().flush();

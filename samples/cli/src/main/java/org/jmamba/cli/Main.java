@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
         description = "Run Mamba-2 language models (GGUF) locally.",
         subcommands = {
             InfoCommand.class, RunCommand.class, ChatCommand.class, EvalCommand.class,
-            TokenizeCommand.class, DemoCommand.class, BenchCommand.class, RandomModelCommand.class, CommandLine.HelpCommand.class,
-            QuantizeCommand.class, ConvertCommand.class,
+            TokenizeCommand.class, DemoCommand.class, BenchCommand.class, QuantizeCommand.class, ConvertCommand.class,
+            RandomModelCommand.class, CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.jmamba.quantize.ConsoleProgress;
 import org.jmamba.quantize.FileType;
 import org.jmamba.quantize.Progress;
 import org.jmamba.quantize.QuantPolicy;
@@ -62,7 +61,7 @@ final class QuantizeCommand implements Callable<Integer> {
             }
         }
         Quantizer.Options o = new Quantizer.Options(ft, threads, allowRequantize, pure, overrides);
-        Progress progress = noProgress ? Progress.NONE : ConsoleProgress.stderr();
+        Progress progress = noProgress ? Progress.NONE : new ProgressBarReporter();
         Quantizer.Result r = Quantizer.quantize(input, output, o, progress);
         spec.commandLine().getErr().print(r.describe());
         spec.commandLine().getErr().flush();
