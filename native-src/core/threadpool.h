@@ -1,15 +1,19 @@
 /*
- * threadpool.h - the workers of one context. jm_pool_run() calls
- * fn(arg, ith, nth) on every thread, the caller being thread 0, and returns
- * when all are done. Workers spin briefly between jobs (a decode step runs
- * hundreds of short jobs) and then sleep on a condition variable.
+ * threadpool.h - the workers of one context. jm_pool_run() splits a job
+ * into parts and calls fn(arg, part, n_parts) once for every part; the
+ * caller's thread and the workers claim parts as they come free, so a
+ * worker the OS has not scheduled yet never holds the caller up: the
+ * caller does the remaining parts itself. Every part is an independent
+ * range of the job, so the result does not depend on who ran which part.
+ * Workers spin briefly between jobs (a decode step runs hundreds of short
+ * jobs) and then sleep on a condition variable.
  */
 #ifndef JM_THREADPOOL_H
 #define JM_THREADPOOL_H
 
 #include <stdint.h>
 
-typedef void (*jm_task_fn)(void *arg, int ith, int nth);
+typedef void (*jm_task_fn)(void *arg, int part, int n_parts);
 typedef struct jm_pool jm_pool;
 
 jm_pool *jm_pool_create(int n_threads);   /* NULL when out of memory or threads */
