@@ -58,13 +58,13 @@ jm_status jm_matmul(jm_context *ctx, int32_t type, const void *w, int64_t n_per_
     return jm_ok(err);
 }
 
-typedef struct conv_job { jm_conv_args a; } conv_job;
+typedef struct conv_job { jm_conv_args a; jm_conv_fn conv; } conv_job;
 
 static void conv_rows(void *arg, int ith, int nth) {
     conv_job *j = arg;
     int64_t lo, hi;
     jm_split(j->a.channels, ith, nth, &lo, &hi);
-    jm_conv1d_silu_range(&j->a, lo, hi);
+    j->conv(&j->a, lo, hi);
 }
 
 jm_status jm_conv1d_silu(jm_context *ctx, const float *x, int64_t x_stride, float *state,
@@ -74,8 +74,14 @@ jm_status jm_conv1d_silu(jm_context *ctx, const float *x, int64_t x_stride, floa
     if (channels <= 0 || n_tokens <= 0 || x_stride < channels || d_conv < 1 || d_conv > 16)
         return jm_fail(err, JM_ERR_INVALID_ARG, "jm_conv1d_silu: bad sizes (channels %lld, stride %lld, d_conv %d, tokens %lld)",
                        (long long)channels, (long long)x_stride, d_conv, (long long)n_tokens);
-    conv_job j = { .a = { .x = x, .x_stride = x_stride, .y = y, .state = state, .w = w, .bias = bias,
-                          .channels = channels, .d_conv = d_conv, .n_tokens = n_tokens } };
+    /* the kernels take the weights tap-major */
+    float *w_t = jm_scratch(ctx, JM_SCRATCH_BACKUP, (size_t)(channels * d_conv) * sizeof(float));
+    if (!w_t) return jm_fail(err, JM_ERR_OUT_OF_MEMORY, "jm_conv1d_silu: out of memory");
+    for (int64_t c = 0; c < channels; c++)
+        for (int32_t k = 0; k < d_conv; k++) w_t[k * channels + c] = w[c * d_conv + k];
+    conv_job j = { .a = { .x = x, .x_stride = x_stride, .y = y, .state = state, .w_t = w_t, .bias = bias,
+                          .channels = channels, .d_conv = d_conv, .n_tokens = n_tokens },
+                   .conv = ctx->kernels.conv_silu };
     jm_pool_run(ctx->pool, conv_rows, &j);
     return jm_ok(err);
 }

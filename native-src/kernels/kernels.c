@@ -19,9 +19,16 @@ void jm_kernels_init(jm_kernels *k, uint32_t features) {
     k->level = pick_level(features);
     k->features = features;
     k->scan_row = jm_scan_row_scalar;
+    k->conv_silu = jm_conv_silu_scalar;
 #if defined(JM_HAVE_X86_KERNELS)
-    if (k->level >= JM_LEVEL_AVX2) k->scan_row = jm_scan_row_avx2;
-    if (k->level >= JM_LEVEL_AVX512) k->scan_row = jm_scan_row_avx512;
+    if (k->level == JM_LEVEL_AVX2 || k->level == JM_LEVEL_AVX512) {
+        k->scan_row = jm_scan_row_avx2;
+        k->conv_silu = jm_conv_silu_avx2;
+    }
+    if (k->level == JM_LEVEL_AVX512) {
+        k->scan_row = jm_scan_row_avx512;
+        k->conv_silu = jm_conv_silu_avx512;
+    }
 #endif
     jm_kernels_init_legacy(k, k->level, features);
     jm_kernels_init_kquants(k, k->level, features);

@@ -13,6 +13,24 @@
  */
 typedef float (*jm_scan_row_fn)(float *s, const float *B, const float *C, float dA, float xdt, int64_t n);
 
+/* The causal depthwise conv + SiLU of a Mamba-2 layer over a range of channels. */
+typedef struct jm_conv_args {
+    const float *x;        /* n_tokens rows, stride x_stride: the conv inputs     */
+    int64_t      x_stride;
+    float       *y;        /* n_tokens rows of channels: silu(conv + bias)        */
+    float       *state;    /* [d_conv-1][channels], oldest first; updated         */
+    const float *w_t;      /* [d_conv][channels]: the weights transposed, so that
+                              one tap of many channels is one vector load          */
+    const float *bias;     /* [channels]                                          */
+    int64_t      channels;
+    int32_t      d_conv;   /* at most JM_MAX_CONV                                 */
+    int64_t      n_tokens;
+} jm_conv_args;
+
+#define JM_MAX_CONV 16
+
+typedef void (*jm_conv_fn)(const jm_conv_args *a, int64_t c0, int64_t c1);
+
 typedef struct jm_kernels {
     int32_t          level;                    /* jm_kernel_level            */
     uint32_t         features;                 /* CPU features in use        */
@@ -20,7 +38,13 @@ typedef struct jm_kernels {
     jm_from_float_fn from_float[JM_TYPE_COUNT];/* activation quantizers: Q8_0, Q8_1, Q8_K, F16, BF16, F32 (copy) */
     jm_to_float_fn   to_float[JM_TYPE_COUNT];
     jm_scan_row_fn   scan_row;
+    jm_conv_fn       conv_silu;
 } jm_kernels;
+
+/* The conv kernels, by instruction set. */
+void jm_conv_silu_scalar(const jm_conv_args *a, int64_t c0, int64_t c1);
+void jm_conv_silu_avx2(const jm_conv_args *a, int64_t c0, int64_t c1);
+void jm_conv_silu_avx512(const jm_conv_args *a, int64_t c0, int64_t c1);
 
 /* The scan row kernels, by instruction set. */
 float jm_scan_row_scalar(float *s, const float *B, const float *C, float dA, float xdt, int64_t n);

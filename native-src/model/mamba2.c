@@ -69,12 +69,12 @@ static void conv_task(void *arg, int ith, int nth) {
     jm_conv_args a = {
         .x = f->proj + m->p.d_inner, .x_stride = m->d_in_proj, .y = f->conv,
         .state = jm_layer_conv_state(m, f->state, f->il),
-        .w = L->t[JM_TENSOR_SSM_CONV1D].data, .bias = L->t[JM_TENSOR_SSM_CONV1D_BIAS].data,
+        .w_t = jm_layer_conv_w_t(m, f->il), .bias = L->t[JM_TENSOR_SSM_CONV1D_BIAS].data,
         .channels = m->conv_dim, .d_conv = m->p.d_conv, .n_tokens = f->n,
     };
     int64_t lo, hi;
     jm_split(m->conv_dim, ith, nth, &lo, &hi);
-    jm_conv1d_silu_range(&a, lo, hi);
+    f->ctx->kernels.conv_silu(&a, lo, hi);
 }
 
 static void scan_task(void *arg, int ith, int nth) {

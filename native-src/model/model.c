@@ -10,7 +10,6 @@
 #include "core/error.h"
 
 #define JM_MAX_DIM   (1 << 24)
-#define JM_MAX_CONV  16
 
 static const char *ROLE_NAMES[JM_TENSOR_ROLE_COUNT] = {
     "token_embd.weight", "output_norm.weight", "output.weight", "attn_norm.weight",
@@ -71,6 +70,7 @@ jm_status jm_model_create(const jm_model_params *params, jm_model **out, jm_erro
 
 void jm_model_free(jm_model *m) {
     if (!m) return;
+    free(m->conv_w_t);
     free(m->layers);
     free(m);
 }
@@ -156,6 +156,16 @@ jm_status jm_model_finalize(jm_model *m, jm_error *err) {
         for (int32_t role = JM_TENSOR_ATTN_NORM; role < JM_TENSOR_ROLE_COUNT; role++)
             if (!m->layers[il].t[role].data)
                 return jm_fail(err, JM_ERR_STATE, "tensor blk.%d.%s is missing", il, ROLE_NAMES[role]);
+    /* the conv reads one tap of many channels at a time: keep the weights that way round */
+    const int64_t K = m->p.d_conv, C = m->conv_dim;
+    m->conv_w_t = malloc((size_t)(m->p.n_layer * K * C) * sizeof(float));
+    if (!m->conv_w_t) return jm_fail(err, JM_ERR_OUT_OF_MEMORY, "out of memory for the conv weights");
+    for (int32_t il = 0; il < m->p.n_layer; il++) {
+        const float *w = m->layers[il].t[JM_TENSOR_SSM_CONV1D].data;
+        float *wt = m->conv_w_t + il * K * C;
+        for (int64_t c = 0; c < C; c++)
+            for (int64_t k = 0; k < K; k++) wt[k * C + c] = w[c * K + k];
+    }
     m->finalized = 1;
     return jm_ok(err);
 }

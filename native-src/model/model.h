@@ -16,6 +16,7 @@ struct jm_model {
     int64_t   layer_state_floats;
     jm_tensor global[JM_TENSOR_ROLE_COUNT]; /* token_embd, output_norm, output */
     jm_layer *layers;
+    float    *conv_w_t;   /* per layer [d_conv][conv_dim]: ssm_conv1d transposed at finalize */
     int       finalized;
 };
 
@@ -25,6 +26,11 @@ static inline float *jm_layer_conv_state(const jm_model *m, float *state, int32_
 }
 static inline float *jm_layer_ssm_state(const jm_model *m, float *state, int32_t il) {
     return state + il * m->layer_state_floats + (m->p.d_conv - 1) * m->conv_dim;
+}
+
+/* Layer il's conv weights as [d_conv][conv_dim]. */
+static inline const float *jm_layer_conv_w_t(const jm_model *m, int32_t il) {
+    return m->conv_w_t + (int64_t)il * m->p.d_conv * m->conv_dim;
 }
 
 /* The output projection: output.weight, or token_embd.weight when tied. */

@@ -35,23 +35,6 @@ void jm_op_matmul(jm_context *ctx, const jm_tensor *w, const float *x, int64_t x
 /* y = x / sqrt(mean(x^2) + eps) * w over n values (w may be NULL: no scale). */
 void jm_rmsnorm(const float *x, const float *w, float *y, int64_t n, float eps);
 
-/* ---- conv1d.c ---- */
-
-typedef struct jm_conv_args {
-    const float *x;        /* n_tokens rows, stride x_stride: the conv inputs */
-    int64_t      x_stride;
-    float       *y;        /* n_tokens rows of channels: silu(conv + bias)    */
-    float       *state;    /* [d_conv-1][channels], oldest first; updated     */
-    const float *w;        /* [channels][d_conv]                              */
-    const float *bias;     /* [channels]                                      */
-    int64_t      channels;
-    int32_t      d_conv;
-    int64_t      n_tokens;
-} jm_conv_args;
-
-/* The causal depthwise conv for channels [c0, c1). */
-void jm_conv1d_silu_range(const jm_conv_args *a, int64_t c0, int64_t c1);
-
 /* ---- ssm_scan.c ---- */
 
 typedef struct jm_scan_args {

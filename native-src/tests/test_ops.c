@@ -36,12 +36,82 @@ static void check_scan_row(const char *name, jm_scan_row_fn fn) {
     }
 }
 
+/* One conv kernel against the scalar twin: outputs and the rolled state, for token counts
+   shorter and longer than the window, odd channel ranges, strided inputs. */
+static void check_conv(const char *name, jm_conv_fn fn) {
+    const int64_t C = 77, stride = 101;
+    const int32_t Ks[] = {4, 2, 1, 5};
+    const int64_t Ts[] = {1, 2, 3, 9};
+    for (size_t ki = 0; ki < sizeof Ks / sizeof *Ks; ki++)
+    for (size_t ti = 0; ti < sizeof Ts / sizeof *Ts; ti++) {
+        const int32_t K = Ks[ki];
+        const int64_t T = Ts[ti];
+        float *x = malloc(T * stride * 4), *w = malloc(K * C * 4), *b = malloc(C * 4);
+        float *s1 = malloc((K + 1) * C * 4), *s2 = malloc((K + 1) * C * 4), *y1 = malloc(T * C * 4), *y2 = malloc(T * C * 4);
+        for (int64_t i = 0; i < T * stride; i++) x[i] = 4 * frand();
+        for (int64_t i = 0; i < K * C; i++) w[i] = frand();
+        for (int64_t i = 0; i < C; i++) b[i] = frand();
+        for (int64_t i = 0; i < (K + 1) * C; i++) s1[i] = s2[i] = 4 * frand();
+        jm_conv_args a = { .x = x, .x_stride = stride, .y = y1, .state = s1, .w_t = w, .bias = b,
+                           .channels = C, .d_conv = K, .n_tokens = T };
+        jm_conv_args a2 = a;
+        a2.y = y2;
+        a2.state = s2;
+        /* two ranges, so range boundaries inside a vector are covered */
+        jm_conv_silu_scalar(&a, 0, 13); jm_conv_silu_scalar(&a, 13, C);
+        fn(&a2, 0, 13); fn(&a2, 13, C);
+        /* relative to the size of the terms summed (the sum itself may cancel to near zero) */
+        double worst = 0;
+        for (int64_t t = 0; t < T; t++)
+            for (int64_t c = 0; c < C; c++) {
+                double mag = fabs(b[c]);
+                for (int32_t k = 0; k < K; k++) {
+                    const int64_t r = t + k; /* row of state ++ x; the state copy s2 is rolled, so read the inputs again */
+                    const float v = r < K - 1 ? NAN : x[(r - (K - 1)) * stride + c];
+                    mag += isnan(v) ? 16.0 : fabs(w[k * C + c] * v);
+                }
+                worst = fmax(worst, fabs(y1[t * C + c] - y2[t * C + c]) / mag);
+            }
+        CHECK(worst <= 1e-6, "%s K=%d T=%lld: outputs differ by %.3g of the terms' size", name, K, (long long)T, worst);
+        CHECK(memcmp(s1, s2, (K - 1) * C * 4) == 0, "%s K=%d T=%lld: rolled state equal", name, K, (long long)T);
+        free(x); free(w); free(b); free(s1); free(s2); free(y1); free(y2);
+    }
+}
+
+/* The scalar conv against a direct evaluation of the definition, in double. */
+static void check_conv_definition(void) {
+    const int64_t C = 5, T = 3;
+    const int32_t K = 4;
+    float x[3 * 5], w_t[4 * 5], b[5], s[3 * 5], y[3 * 5];
+    for (int i = 0; i < 15; i++) { x[i] = frand(); s[i] = frand(); }
+    for (int i = 0; i < 20; i++) w_t[i] = frand();
+    for (int i = 0; i < 5; i++) b[i] = frand();
+    float seq[6][5];
+    for (int r = 0; r < 3; r++) for (int c = 0; c < C; c++) { seq[r][c] = s[r * C + c]; seq[r + 3][c] = x[r * C + c]; }
+    jm_conv_args a = { .x = x, .x_stride = C, .y = y, .state = s, .w_t = w_t, .bias = b, .channels = C, .d_conv = K, .n_tokens = T };
+    jm_conv_silu_scalar(&a, 0, C);
+    double worst = 0;
+    for (int t = 0; t < T; t++) for (int c = 0; c < C; c++) {
+        double acc = b[c];
+        for (int k = 0; k < K; k++) acc += (double)w_t[k * C + c] * seq[t + k][c];
+        double want = acc / (1 + exp(-acc));
+        worst = fmax(worst, fabs(want - y[t * C + c]));
+    }
+    CHECK(worst < 1e-6, "scalar conv equals the definition, %.3g", worst);
+    int state_ok = 1;
+    for (int r = 0; r < 3; r++) for (int c = 0; c < C; c++) state_ok &= s[r * C + c] == seq[r + 3][c];
+    CHECK(state_ok, "the state holds the last three inputs");
+}
+
 int main(void) {
+    check_conv_definition();
     const uint32_t f = jm_cpu_features();
     const uint32_t avx2 = JM_CPU_AVX2 | JM_CPU_FMA | JM_CPU_F16C;
     const uint32_t avx512 = avx2 | JM_CPU_AVX512F | JM_CPU_AVX512BW | JM_CPU_AVX512VL;
 #if defined(JM_HAVE_X86_KERNELS)
     if ((f & avx2) == avx2) check_scan_row("scan_row avx2", jm_scan_row_avx2);
+    if ((f & avx2) == avx2) check_conv("conv avx2", jm_conv_silu_avx2);
+    if ((f & avx512) == avx512) check_conv("conv avx512", jm_conv_silu_avx512);
     else printf("skip: no AVX2\n");
     if ((f & avx512) == avx512) check_scan_row("scan_row avx512", jm_scan_row_avx512);
     else printf("skip: no AVX-512\n");
@@ -49,6 +119,7 @@ int main(void) {
     jm_kernels k;
     jm_kernels_init(&k, 0);
     CHECK(k.scan_row == jm_scan_row_scalar, "no features: the scalar scan row");
+    CHECK(k.conv_silu == jm_conv_silu_scalar, "no features: the scalar conv");
     (void)avx512;
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

@@ -1,0 +1,57 @@
+/*
+ * conv_silu_avx512.c - the causal conv + SiLU, 16 channels per vector,
+ * tails under a mask. exp by range reduction, a polynomial and scalef.
+ */
+#include <immintrin.h>
+#include "kernels/kernels.h"
+
+static inline __m512 exp_ps(__m512 x) {
+    x = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(-87.3f)), _mm512_set1_ps(88.3f));
+    const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504f)),
+                                          _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
+    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
+    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+    p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
+    return _mm512_scalef_ps(p, n);
+}
+
+static inline const float *seq_row(const jm_conv_args *a, int64_t i) {
+    const int64_t h = a->d_conv - 1;
+    return i < h ? a->state + i * a->channels : a->x + (i - h) * a->x_stride;
+}
+
+static inline __m512 conv16(const jm_conv_args *a, const float **rows, int64_t c, __mmask16 m) {
+    const int64_t C = a->channels;
+    __m512 acc = _mm512_maskz_loadu_ps(m, a->bias + c);
+    for (int32_t k = 0; k < a->d_conv; k++)
+        acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, a->w_t + k * C + c), _mm512_maskz_loadu_ps(m, rows[k] + c), acc);
+    const __m512 den = _mm512_add_ps(_mm512_set1_ps(1.0f), exp_ps(_mm512_sub_ps(_mm512_setzero_ps(), acc)));
+    return _mm512_div_ps(acc, den);
+}
+
+void jm_conv_silu_avx512(const jm_conv_args *a, int64_t c0, int64_t c1) {
+    const int32_t K = a->d_conv;
+    const int64_t C = a->channels, h = K - 1;
+    for (int64_t t = 0; t < a->n_tokens; t++) {
+        const float *rows[JM_MAX_CONV];
+        for (int32_t k = 0; k < K; k++) rows[k] = seq_row(a, t + k);
+        float *out = a->y + t * C;
+        int64_t c = c0;
+        for (; c + 16 <= c1; c += 16) _mm512_storeu_ps(out + c, conv16(a, rows, c, 0xFFFF));
+        if (c < c1) {
+            const __mmask16 m = (__mmask16)((1u << (c1 - c)) - 1);
+            _mm512_mask_storeu_ps(out + c, m, conv16(a, rows, c, m));
+        }
+    }
+    for (int64_t j = 0; j < h; j++) {
+        const float *src = seq_row(a, a->n_tokens + j);
+        float *dst = a->state + j * C;
+        for (int64_t c = c0; c < c1; c++) dst[c] = src[c];
+    }
+}
