@@ -3,6 +3,7 @@ package org.jmamba;
 import org.jmamba.gguf.GgufFile;
 import org.jmamba.gguf.GgufFormatException;
 import org.jmamba.gguf.GgufTensorInfo;
+import org.jmamba.gguf.GgufWriter;
 
 /**
  * The hyper-parameters of a Mamba-2 model, as llama.cpp stores them under the {@code mamba2.}
@@ -50,6 +51,21 @@ public record Mamba2Params(int nVocab, int dModel, int nLayer, int dInner, int d
     public long stateBytes() {
         long perLayer = (long) (dConv - 1) * convDim() + (long) dInner * dState;
         return perLayer * nLayer * Float.BYTES;
+    }
+
+    /** Writes the {@code mamba2.*} hyper-parameter keys that {@link #fromGguf} reads back. */
+    public void writeTo(GgufWriter w) {
+        String p = ARCH + ".";
+        w.putString("general.architecture", ARCH);
+        w.putU32(p + "context_length", 1 << 20); // no positional limit; llama.cpp wants the key
+        w.putU32(p + "embedding_length", dModel);
+        w.putU32(p + "block_count", nLayer);
+        w.putU32(p + "ssm.conv_kernel", dConv);
+        w.putU32(p + "ssm.inner_size", dInner);
+        w.putU32(p + "ssm.state_size", dState);
+        w.putU32(p + "ssm.time_step_rank", nHead);
+        w.putU32(p + "ssm.group_count", nGroup);
+        w.putF32(p + "attention.layer_norm_rms_epsilon", normEps);
     }
 
     /** Reads the {@code mamba2.*} keys; the vocabulary size comes from token_embd's shape. */

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.function.LongConsumer;
 import org.jmamba.Kernels;
+import org.jmamba.Mamba2Params;
 import org.jmamba.gguf.GgmlType;
 import org.jmamba.gguf.GgufWriter;
 import org.jmamba.gguf.TensorSink;
@@ -75,20 +76,11 @@ public final class RandomMamba2 {
     }
 
     private static void metadata(GgufWriter w, Shape s, Spec spec, SyntheticVocab vocab) {
-        String a = "mamba2.";
-        w.putString("general.architecture", "mamba2");
+        new Mamba2Params(s.nVocab(), s.dModel(), s.nLayer(), s.dInner(), s.dState(), s.nHead(), s.nGroup(), s.dConv(),
+                1e-5f, s.tied()).writeTo(w);
         w.putString("general.name", "random-mamba2-" + s.nLayer() + "x" + s.dModel() + "-" + spec.weightType());
         w.putString("general.description", "random weights (seed " + spec.seed() + "), for tests and benchmarks only");
         w.putU32("general.quantization_version", 2);
-        w.putU32(a + "context_length", 1 << 20);
-        w.putU32(a + "embedding_length", s.dModel());
-        w.putU32(a + "block_count", s.nLayer());
-        w.putU32(a + "ssm.conv_kernel", s.dConv());
-        w.putU32(a + "ssm.inner_size", s.dInner());
-        w.putU32(a + "ssm.state_size", s.dState());
-        w.putU32(a + "ssm.time_step_rank", s.nHead());
-        w.putU32(a + "ssm.group_count", s.nGroup());
-        w.putF32(a + "attention.layer_norm_rms_epsilon", 1e-5f);
         w.putString("tokenizer.ggml.model", "llama");
         w.putStringArray("tokenizer.ggml.tokens", vocab.tokens());
         w.putFloatArray("tokenizer.ggml.scores", vocab.scores());

@@ -19,6 +19,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jmamba.Kernels;
+import org.jmamba.Mamba2Params;
 import org.jmamba.gguf.GgmlType;
 import org.jmamba.gguf.GgufWriter;
 
@@ -349,7 +350,8 @@ public final class Converter {
 
     private static void metadata(GgufWriter w, Path dir, Mamba2Config c, int nVocab, OutType outType) {
         String a = "mamba2.";
-        w.putString("general.architecture", "mamba2");
+        new Mamba2Params(nVocab, c.dModel(), c.nLayer(), c.dInner(), c.dState(), c.nHead(), c.nGroup(), c.dConv(),
+                c.eps(), c.tied()).writeTo(w);
         w.putString("general.type", "model");
         Path name = dir.toAbsolutePath().normalize().getFileName();
         w.putString("general.name", name == null ? "mamba2" : name.toString());
@@ -357,16 +359,8 @@ public final class Converter {
         w.putU32("general.quantization_version", 2);
         w.putString(Quantizer.TOOL_VERSION, Version.VERSION);
         w.putU32(a + "vocab_size", nVocab);
-        w.putU32(a + "context_length", 1 << 20);
-        w.putU32(a + "embedding_length", c.dModel());
+        // placeholders llama.cpp's converter writes for this architecture
         w.putU32(a + "feed_forward_length", 0);
         w.putU32(a + "attention.head_count", 0);
-        w.putU32(a + "block_count", c.nLayer());
-        w.putU32(a + "ssm.conv_kernel", c.dConv());
-        w.putU32(a + "ssm.inner_size", c.dInner());
-        w.putU32(a + "ssm.state_size", c.dState());
-        w.putU32(a + "ssm.time_step_rank", c.nHead());
-        w.putU32(a + "ssm.group_count", c.nGroup());
-        w.putF32(a + "attention.layer_norm_rms_epsilon", c.eps());
     }
 }
