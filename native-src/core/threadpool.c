@@ -15,7 +15,7 @@
 /* Spins of cpu_relax() before a thread sleeps: a few hundred microseconds. */
 #define SPIN_LIMIT 20000
 /* Parts per thread: enough to even out uneven speeds, few enough to stay cheap. */
-#define PARTS_PER_THREAD 4
+#define PARTS_PER_THREAD 8
 
 typedef struct worker {
     jm_pool  *pool;
