@@ -31,6 +31,9 @@ typedef struct jm_conv_args {
 
 typedef void (*jm_conv_fn)(const jm_conv_args *a, int64_t c0, int64_t c1);
 
+/* y[i] *= silu(z[i]) for i < n: the gate of a Mamba-2 mixer. */
+typedef void (*jm_silu_mul_fn)(float *y, const float *z, int64_t n);
+
 typedef struct jm_kernels {
     int32_t          level;                    /* jm_kernel_level            */
     uint32_t         features;                 /* CPU features in use        */
@@ -39,7 +42,13 @@ typedef struct jm_kernels {
     jm_to_float_fn   to_float[JM_TYPE_COUNT];
     jm_scan_row_fn   scan_row;
     jm_conv_fn       conv_silu;
+    jm_silu_mul_fn   silu_mul;
 } jm_kernels;
+
+/* The output gate's y[i] *= silu(z[i]), by instruction set. */
+void jm_silu_mul_scalar(float *y, const float *z, int64_t n);
+void jm_silu_mul_avx2(float *y, const float *z, int64_t n);
+void jm_silu_mul_avx512(float *y, const float *z, int64_t n);
 
 /* The conv kernels, by instruction set. */
 void jm_conv_silu_scalar(const jm_conv_args *a, int64_t c0, int64_t c1);

@@ -42,15 +42,19 @@ static void attn_norm_task(void *arg, int ith, int nth) {
     for (int64_t t = lo; t < hi; t++) jm_rmsnorm(f->u + t * d, w, f->xn + t * d, d, f->m->p.norm_eps);
 }
 
+/* Split by (token, group): a single token still spreads over the groups. */
 static void gate_task(void *arg, int ith, int nth) {
     fwd *f = arg;
     const jm_model *m = f->m;
-    const int64_t di = m->p.d_inner;
+    const int64_t di = m->p.d_inner, G = m->p.n_group, gs = di / G;
     const float *w = m->layers[f->il].t[JM_TENSOR_SSM_NORM].data;
     int64_t lo, hi;
-    jm_split(f->n, ith, nth, &lo, &hi);
-    for (int64_t t = lo; t < hi; t++)
-        jm_gated_group_norm(f->y + t * di, f->proj + t * m->d_in_proj, w, di, m->p.n_group, m->p.norm_eps);
+    jm_split(f->n * G, ith, nth, &lo, &hi);
+    for (int64_t i = lo; i < hi; i++) {
+        const int64_t t = i / G, g = i % G;
+        jm_gated_group_norm(&f->ctx->kernels, f->y + t * di + g * gs, f->proj + t * m->d_in_proj + g * gs,
+                            w + g * gs, gs, m->p.norm_eps);
+    }
 }
 
 static void residual_task(void *arg, int ith, int nth) {

@@ -56,9 +56,8 @@ void jm_ssm_scan_range(const jm_scan_args *a, int64_t h0, int64_t h1);
 
 /* ---- gate.c ---- */
 
-/* y = rmsnorm_per_group(y * silu(z)) * w, over d_inner values in n_group groups. */
-void jm_gated_group_norm(float *y, const float *z, const float *w, int64_t d_inner,
-                         int32_t n_group, float eps);
+/* One group of the output gate: y = rmsnorm(y * silu(z)) * w over the group's n values. */
+void jm_gated_group_norm(const jm_kernels *k, float *y, const float *z, const float *w, int64_t n, float eps);
 
 /* softplus as ggml computes it: log1p(exp(x)), or x itself above 20. */
 float jm_softplus(float x);

@@ -103,6 +103,21 @@ static void check_conv_definition(void) {
     CHECK(state_ok, "the state holds the last three inputs");
 }
 
+static void check_silu_mul(const char *name, jm_silu_mul_fn fn) {
+    const int64_t sizes[] = {1, 15, 16, 17, 100, 4096};
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+        const int64_t n = sizes[k];
+        float *y1 = malloc(n * 4), *y2 = malloc(n * 4), *z = malloc(n * 4);
+        for (int64_t i = 0; i < n; i++) { y1[i] = y2[i] = 3 * frand(); z[i] = (i % 5 == 0 ? 40 : 8) * frand(); }
+        jm_silu_mul_scalar(y1, z, n);
+        fn(y2, z, n);
+        double worst = 0;
+        for (int64_t i = 0; i < n; i++) worst = fmax(worst, fabs(y1[i] - y2[i]) / fmax(1e-30, fabs(y1[i])));
+        CHECK(worst <= 1e-6, "%s n=%lld: relative difference %.3g", name, (long long)n, worst);
+        free(y1); free(y2); free(z);
+    }
+}
+
 int main(void) {
     check_conv_definition();
     const uint32_t f = jm_cpu_features();
@@ -112,6 +127,8 @@ int main(void) {
     if ((f & avx2) == avx2) check_scan_row("scan_row avx2", jm_scan_row_avx2);
     if ((f & avx2) == avx2) check_conv("conv avx2", jm_conv_silu_avx2);
     if ((f & avx512) == avx512) check_conv("conv avx512", jm_conv_silu_avx512);
+    if ((f & avx2) == avx2) check_silu_mul("silu_mul avx2", jm_silu_mul_avx2);
+    if ((f & avx512) == avx512) check_silu_mul("silu_mul avx512", jm_silu_mul_avx512);
     else printf("skip: no AVX2\n");
     if ((f & avx512) == avx512) check_scan_row("scan_row avx512", jm_scan_row_avx512);
     else printf("skip: no AVX-512\n");

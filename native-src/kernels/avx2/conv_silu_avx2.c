@@ -6,24 +6,7 @@
 #include <immintrin.h>
 #include <math.h>
 #include "kernels/kernels.h"
-
-/* exp(x) for x in about [-87, 88]: 2^n * p(r), r = x - n ln2, |r| <= ln2/2. */
-static inline __m256 exp_ps(__m256 x) {
-    x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-87.3f)), _mm256_set1_ps(88.3f));
-    const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504f)),
-                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
-    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
-    __m256 p = _mm256_set1_ps(1.9875691500e-4f);
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
-    p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
-    const __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
-    return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
-}
+#include "exp_avx2.h"
 
 static inline const float *seq_row(const jm_conv_args *a, int64_t i) {
     const int64_t h = a->d_conv - 1;
@@ -42,8 +25,7 @@ void jm_conv_silu_avx2(const jm_conv_args *a, int64_t c0, int64_t c1) {
             __m256 acc = _mm256_loadu_ps(a->bias + c);
             for (int32_t k = 0; k < K; k++)
                 acc = _mm256_fmadd_ps(_mm256_loadu_ps(a->w_t + k * C + c), _mm256_loadu_ps(rows[k] + c), acc);
-            const __m256 den = _mm256_add_ps(_mm256_set1_ps(1.0f), exp_ps(_mm256_sub_ps(_mm256_setzero_ps(), acc)));
-            _mm256_storeu_ps(out + c, _mm256_div_ps(acc, den));
+            _mm256_storeu_ps(out + c, jm_silu8(acc));
         }
         for (; c < c1; c++) {
             float acc = a->bias[c];

@@ -4,22 +4,7 @@
  */
 #include <immintrin.h>
 #include "kernels/kernels.h"
-
-static inline __m512 exp_ps(__m512 x) {
-    x = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(-87.3f)), _mm512_set1_ps(88.3f));
-    const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504f)),
-                                          _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
-    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
-    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
-    p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
-    return _mm512_scalef_ps(p, n);
-}
+#include "exp_avx512.h"
 
 static inline const float *seq_row(const jm_conv_args *a, int64_t i) {
     const int64_t h = a->d_conv - 1;
@@ -31,8 +16,7 @@ static inline __m512 conv16(const jm_conv_args *a, const float **rows, int64_t c
     __m512 acc = _mm512_maskz_loadu_ps(m, a->bias + c);
     for (int32_t k = 0; k < a->d_conv; k++)
         acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, a->w_t + k * C + c), _mm512_maskz_loadu_ps(m, rows[k] + c), acc);
-    const __m512 den = _mm512_add_ps(_mm512_set1_ps(1.0f), exp_ps(_mm512_sub_ps(_mm512_setzero_ps(), acc)));
-    return _mm512_div_ps(acc, den);
+    return jm_silu16(acc);
 }
 
 void jm_conv_silu_avx512(const jm_conv_args *a, int64_t c0, int64_t c1) {
