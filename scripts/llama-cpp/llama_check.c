@@ -3,14 +3,16 @@
 //
 //   llama_check [-t N] [-v] [--no-repack] MODEL eval (--tokens 1,2,3 | --tokens-file F) --logits-out OUT [--batch B]
 //   llama_check [-v] MODEL tokenize -p TEXT [--no-bos] [--special]
-//   llama_check [-t N] [-v] [--no-repack] MODEL bench [-p 512] [-n 128] [-r 5] [-b 2048] [-ub 512] [--json]
+//   llama_check [-t N] [-v] [--no-repack] MODEL bench [-p 512] [-n 128] [-r 5] [-b 2048] [-ub 512] [--poll 50] [--json]
 //   llama_check [-v] MODEL info
 //
 // eval writes float32 little-endian logits, [n_tokens][n_vocab], every position, from a zero state:
 // the format of `./jmamba eval --logits-out`. By default all tokens go in one batch; --batch 1 feeds
 // them one at a time (llama.cpp's decode path), as `./jmamba eval --batch 1` does. tokenize prints
-// a JSON array like `./jmamba tokenize`. bench measures pp (one prompt of N random tokens) and tg (M tokens one at a
-// time) in tokens/s as llama-bench does: fresh state per run, one warm-up run, mean ± sample std.
+// a JSON array like `./jmamba tokenize`. bench measures pp (one prompt of N random tokens) and tg
+// (M tokens one at a time) in tokens/s as llama-bench does: fresh state per run, one warm-up run,
+// mean ± sample std, on a thread pool of -t threads attached to the context (--poll as
+// llama-bench's --poll).
 //
 // We build against no llama.cpp header: the few declarations below are written from the public
 // include/llama.h of the release the libraries come from (llama 0.5.0-dev, ggml 0.25.1, commit
@@ -124,10 +126,28 @@ struct llama_batch {
 };
 _Static_assert(sizeof(struct llama_batch) == 56, "llama_batch size");
 
+// ggml-cpu's thread pool, attached to the context as llama-bench does: its threads persist between
+// graphs and poll for work for a while before they sleep.
+struct ggml_threadpool_params {
+    bool cpumask[512];                // GGML_MAX_N_THREADS
+    int32_t n_threads;
+    int32_t prio;                     // enum ggml_sched_priority
+    uint32_t poll;                    // 0: no polling, 1..100: how long to poll before sleeping
+    bool strict_cpu;
+    bool paused;
+};
+_Static_assert(sizeof(struct ggml_threadpool_params) == 528, "ggml_threadpool_params size");
+typedef struct ggml_threadpool *(*threadpool_new_fn)(struct ggml_threadpool_params *params);
+typedef void (*threadpool_free_fn)(struct ggml_threadpool *pool);
+
 extern const char *llama_version(void);
 extern const char *ggml_version(void);
 extern const char *ggml_commit(void);
 extern void ggml_backend_load_all_from_path(const char *dir);
+extern void *ggml_backend_dev_by_type(int type);  // 0: GGML_BACKEND_DEVICE_TYPE_CPU
+extern void *ggml_backend_dev_backend_reg(void *dev);
+extern void *ggml_backend_reg_get_proc_address(void *reg, const char *name);
+extern struct ggml_threadpool_params ggml_threadpool_params_default(int n_threads);
 extern void llama_log_set(log_callback cb, void *user_data);
 extern void llama_backend_init(void);
 extern void llama_backend_free(void);
@@ -153,6 +173,8 @@ extern struct llama_batch llama_batch_get_one(llama_token *tokens, int32_t n_tok
 extern int32_t llama_decode(struct llama_context *ctx, struct llama_batch batch);
 extern void llama_synchronize(struct llama_context *ctx);
 extern float *llama_get_logits_ith(struct llama_context *ctx, int32_t i);
+extern void llama_attach_threadpool(struct llama_context *ctx, struct ggml_threadpool *pool,
+                                    struct ggml_threadpool *pool_batch);
 extern int32_t llama_n_threads(struct llama_context *ctx);
 extern int32_t llama_n_threads_batch(struct llama_context *ctx);
 extern int32_t llama_tokenize(const struct llama_vocab *vocab, const char *text, int32_t text_len,
@@ -250,9 +272,12 @@ static bool layouts_match(void) {
                   && cp.cb_eval == NULL && cp.abort_callback == NULL
                   && !cp.embeddings && cp.offload_kqv && cp.samplers == NULL && cp.n_samplers == 0
                   && cp.ctx_other == NULL;
+    struct ggml_threadpool_params tp = ggml_threadpool_params_default(3);
+    bool pool_ok = tp.n_threads == 3 && tp.prio == 0 && tp.poll == 50 && !tp.strict_cpu && !tp.paused;
+    if (!pool_ok) fprintf(stderr, "llama_check: ggml_threadpool_params defaults are not the expected ones\n");
     if (!model_ok) fprintf(stderr, "llama_check: llama_model_params defaults are not the expected ones\n");
     if (!ctx_ok) fprintf(stderr, "llama_check: llama_context_params defaults are not the expected ones\n");
-    return model_ok && ctx_ok;
+    return model_ok && ctx_ok && pool_ok;
 }
 
 // The CPU backend is a separate library per instruction-set level (libggml-cpu-haswell.so,
@@ -482,8 +507,21 @@ static void print_bench(const Options *o, struct llama_model *model, struct llam
     }
 }
 
+// The CPU backend's thread pool functions live in the variant library loaded at run time, so they
+// are looked up through the backend registry.
+static struct ggml_threadpool *new_threadpool(int n_threads, int poll, threadpool_free_fn *free_fn) {
+    void *dev = ggml_backend_dev_by_type(0);
+    void *reg = dev ? ggml_backend_dev_backend_reg(dev) : NULL;
+    threadpool_new_fn new_fn = reg ? (threadpool_new_fn) ggml_backend_reg_get_proc_address(reg, "ggml_threadpool_new") : NULL;
+    *free_fn = reg ? (threadpool_free_fn) ggml_backend_reg_get_proc_address(reg, "ggml_threadpool_free") : NULL;
+    if (!new_fn || !*free_fn) return NULL;
+    struct ggml_threadpool_params tp = ggml_threadpool_params_default(n_threads);
+    tp.poll = (uint32_t) poll;
+    return new_fn(&tp);
+}
+
 static int cmd_bench(const Options *o, int argc, char **argv) {
-    int n_prompt = 512, n_gen = 128, reps = 5, n_batch = 2048, n_ubatch = 512;
+    int n_prompt = 512, n_gen = 128, reps = 5, n_batch = 2048, n_ubatch = 512, poll = 50;
     bool json = false;
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "-p") && i + 1 < argc) n_prompt = atoi(argv[++i]);
@@ -491,24 +529,29 @@ static int cmd_bench(const Options *o, int argc, char **argv) {
         else if (!strcmp(argv[i], "-r") && i + 1 < argc) reps = atoi(argv[++i]);
         else if (!strcmp(argv[i], "-b") && i + 1 < argc) n_batch = atoi(argv[++i]);
         else if (!strcmp(argv[i], "-ub") && i + 1 < argc) n_ubatch = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--poll") && i + 1 < argc) poll = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--json")) json = true;
         else return fail("bench: unknown argument '%s'", argv[i]);
     }
-    if (n_prompt < 0 || n_gen < 0 || reps < 1 || n_batch < 1 || n_ubatch < 1)
-        return fail("%s", "bench: -p/-n must be >= 0, -r/-b/-ub >= 1");
+    if (n_prompt < 0 || n_gen < 0 || reps < 1 || n_batch < 1 || n_ubatch < 1 || poll < 0 || poll > 100)
+        return fail("%s", "bench: -p/-n must be >= 0, -r/-b/-ub >= 1, --poll 0..100");
     if (n_ubatch > n_batch) n_ubatch = n_batch;
     struct llama_model *model = load_model(o, false);
     if (!model) return fail("cannot load '%s'", o->model);
     int n_ctx = n_prompt + n_gen > 512 ? n_prompt + n_gen : 512;
     struct llama_context *ctx = new_context(o, model, n_ctx, n_batch, n_ubatch);
     if (!ctx) { llama_model_free(model); return fail("%s", "cannot create a context"); }
+    threadpool_free_fn pool_free;
+    struct ggml_threadpool *pool = new_threadpool(llama_n_threads(ctx), poll, &pool_free);
+    if (!pool) { llama_free(ctx); llama_model_free(model); return fail("%s", "cannot create the CPU thread pool"); }
+    llama_attach_threadpool(ctx, pool, NULL);
     const struct llama_vocab *vocab = llama_model_get_vocab(model);
     const int n_vocab = llama_vocab_n_tokens(vocab);
     int n_tok = n_prompt > n_gen ? n_prompt : n_gen;
     llama_token *tokens = malloc((n_tok ? n_tok : 1) * sizeof *tokens);
     double *samples = malloc(2 * reps * sizeof *samples);
     if (!tokens || !samples) {
-        free(tokens); free(samples); llama_free(ctx); llama_model_free(model);
+        free(tokens); free(samples); llama_free(ctx); pool_free(pool); llama_model_free(model);
         return fail("%s", "out of memory");
     }
     uint64_t seed = 1;
@@ -538,6 +581,7 @@ static int cmd_bench(const Options *o, int argc, char **argv) {
     free(tokens);
     free(samples);
     llama_free(ctx);
+    pool_free(pool);
     llama_model_free(model);
     return rc;
 }
@@ -563,7 +607,7 @@ static void usage(void) {
     fputs("usage: llama_check [-t N] [-v] [--no-repack] MODEL COMMAND ...\n"
           "  eval (--tokens 1,2,3 | --tokens-file F) --logits-out OUT\n"
           "  tokenize (-p TEXT | -f FILE) [--no-bos] [--special]\n"
-          "  bench [-p 512] [-n 128] [-r 5] [-b 2048] [-ub 512] [--json]\n"
+          "  bench [-p 512] [-n 128] [-r 5] [-b 2048] [-ub 512] [--poll 50] [--json]\n"
           "  info\n",
           stderr);
 }

@@ -4,7 +4,7 @@
 #
 #   scripts/llama-cpp/run.sh [-t N] [-v] [--no-repack] MODEL eval (--tokens 1,2,3 | --tokens-file F) --logits-out OUT [--batch B]
 #   scripts/llama-cpp/run.sh [-v] MODEL tokenize (-p TEXT | -f FILE) [--no-bos] [--special]
-#   scripts/llama-cpp/run.sh [-t N] [-v] [--no-repack] MODEL bench [-p 512] [-n 128] [-r 5] [--json]
+#   scripts/llama-cpp/run.sh [-t N] [-v] [--no-repack] MODEL bench [-p 512] [-n 128] [-r 5] [--poll 50] [--json]
 #   scripts/llama-cpp/run.sh MODEL info
 #   scripts/llama-cpp/run.sh --fetch-only        # fetch and build, run nothing
 #
@@ -37,7 +37,7 @@ fetch() {
   mkdir -p "$dest"
   echo "run.sh: fetching $PKG@$PKG_VERSION into $dest" >&2
   local tgz
-  if ! tgz="$(cd "$dest" && npm pack --silent "$PKG@$PKG_VERSION" 2>"$dest/npm.log" | tail -n 1)" || [ ! -f "$dest/$tgz" ]; then
+  if ! tgz="$(cd "$dest" && npm pack --loglevel=error "$PKG@$PKG_VERSION" 2>"$dest/npm.log" | tail -n 1)" || [ ! -f "$dest/$tgz" ]; then
     die "npm could not fetch $PKG@$PKG_VERSION (no registry access, or the package is gone):
 $(tail -n 5 "$dest/npm.log" 2>/dev/null)"
   fi
