@@ -31,6 +31,40 @@ typedef struct jm_conv_args {
 
 typedef void (*jm_conv_fn)(const jm_conv_args *a, int64_t c0, int64_t c1);
 
+/*
+ * A block of a matrix product, for the tiled kernels: for every weight row
+ * r in [r0, r1) and activation column c < n_cols,
+ *     y[c * y_stride + r] = dot(row r of w, column c of act).
+ * The activations are already in the weight type's vec_dot_type.
+ *
+ * Contract every gemm kernel keeps: the float it writes for (r, c) is the
+ * same bits whatever r0, r1 and n_cols are, i.e. whatever tile (r, c) fell
+ * in, remainders included. Batched prefill then equals token-by-token decode
+ * and the result does not depend on how rows were split over threads.
+ */
+typedef struct jm_gemm_args {
+    int64_t     n;           /* values per row (a multiple of the block size) */
+    const void *w;           /* weight rows, w_row_bytes apart                */
+    int64_t     w_row_bytes;
+    const void *act;         /* activation columns, act_stride bytes apart    */
+    int64_t     act_stride;
+    int64_t     n_cols;
+    float      *y;           /* y[c * y_stride + r]                           */
+    int64_t     y_stride;    /* in floats                                     */
+} jm_gemm_args;
+
+typedef void (*jm_gemm_fn)(const jm_gemm_args *a, int64_t r0, int64_t r1);
+
+/* Rows the matmul hands a gemm kernel come in multiples of this (but the
+   last range of a matrix), so kernels can tile rows by 2, 4, 8 or 16. */
+#define JM_GEMM_ROW_ALIGN 16
+
+/*
+ * The generic product: one vec_dot per (r, c). It is what runs for types
+ * without a gemm kernel, and the oracle the gemm kernels are tested against.
+ */
+void jm_gemm_by_dots(jm_vec_dot_fn dot, const jm_gemm_args *a, int64_t r0, int64_t r1);
+
 /* y[i] *= silu(z[i]) for i < n: the gate of a Mamba-2 mixer. */
 typedef void (*jm_silu_mul_fn)(float *y, const float *z, int64_t n);
 
@@ -38,6 +72,8 @@ typedef struct jm_kernels {
     int32_t          level;                    /* jm_kernel_level            */
     uint32_t         features;                 /* CPU features in use        */
     jm_vec_dot_fn    vec_dot[JM_TYPE_COUNT];   /* by weight type             */
+    jm_gemm_fn       gemm[JM_TYPE_COUNT];      /* tiled products by weight type;
+                                                  NULL: jm_gemm_by_dots      */
     jm_from_float_fn from_float[JM_TYPE_COUNT];/* activation quantizers: Q8_0, Q8_1, Q8_K, F16, BF16, F32 (copy) */
     jm_to_float_fn   to_float[JM_TYPE_COUNT];
     jm_scan_row_fn   scan_row;

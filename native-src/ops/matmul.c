@@ -2,13 +2,12 @@
  * matmul.c - weight matrix times a batch of activation rows, spread over
  * the context's threads. The activations are first rounded to the format
  * the weight type's dot product takes (Q8_0, Q8_K, F16, ...), as ggml does,
- * then every thread walks its share of weight rows in tiles, reusing each
- * tile of weights for every activation row while it is in cache.
+ * then every thread walks its share of weight rows in chunks, running each
+ * chunk against every activation column while its weights are in cache,
+ * with the weight type's tiled kernel when the CPU has one.
  */
 #include <string.h>
 #include "ops.h"
-
-#define ROW_TILE 16
 
 static int64_t act_row_bytes(const jm_kernels *k, const jm_tensor *w) {
     const jm_type_traits *t = jm_type_traits_get(w->type);
@@ -35,32 +34,44 @@ typedef struct matmul_job {
     int64_t           row_bytes;
 } matmul_job;
 
-static void quantize_task(void *arg, int ith, int nth) {
-    matmul_job *j = arg;
+static void quantize_cols(const matmul_job *j, int64_t c0, int64_t c1) {
     const jm_type_traits *t = jm_type_traits_get(j->w->type);
     jm_from_float_fn q = j->k->from_float[t->vec_dot_type];
-    int64_t lo, hi;
-    jm_split(j->n_cols, ith, nth, &lo, &hi);
-    for (int64_t c = lo; c < hi; c++)
+    for (int64_t c = c0; c < c1; c++)
         q(j->x + c * j->x_stride, (char *)j->act + c * j->act_stride, j->w->ne0);
 }
 
+static void quantize_task(void *arg, int ith, int nth) {
+    matmul_job *j = arg;
+    int64_t lo, hi;
+    jm_split(j->n_cols, ith, nth, &lo, &hi);
+    quantize_cols(j, lo, hi);
+}
+
+/* Rows go out in chunks of JM_GEMM_ROW_ALIGN: one chunk of weights stays in
+   L1 while the kernel runs it against every activation column. */
 static void dot_task(void *arg, int ith, int nth) {
     matmul_job *j = arg;
+    const jm_gemm_args g = {
+        .n = j->w->ne0, .w = j->w->data, .w_row_bytes = j->row_bytes,
+        .act = j->act, .act_stride = j->act_stride, .n_cols = j->n_cols,
+        .y = j->y, .y_stride = j->y_stride,
+    };
+    const jm_gemm_fn gemm = j->k->gemm[j->w->type];
     const jm_vec_dot_fn dot = j->k->vec_dot[j->w->type];
-    const int64_t n = j->w->ne0;
+    const int64_t rows = j->w->ne1;
     int64_t lo, hi;
-    jm_split(j->w->ne1, ith, nth, &lo, &hi);
-    for (int64_t r0 = lo; r0 < hi; r0 += ROW_TILE) {
-        const int64_t r1 = r0 + ROW_TILE < hi ? r0 + ROW_TILE : hi;
-        for (int64_t c = 0; c < j->n_cols; c++) {
-            const char *xa = (const char *)j->act + c * j->act_stride;
-            float *yc = j->y + c * j->y_stride;
-            for (int64_t r = r0; r < r1; r++)
-                dot(n, &yc[r], (const char *)j->w->data + r * j->row_bytes, xa);
-        }
+    jm_split((rows + JM_GEMM_ROW_ALIGN - 1) / JM_GEMM_ROW_ALIGN, ith, nth, &lo, &hi);
+    for (int64_t r0 = lo * JM_GEMM_ROW_ALIGN; r0 < hi * JM_GEMM_ROW_ALIGN && r0 < rows; r0 += JM_GEMM_ROW_ALIGN) {
+        const int64_t r1 = r0 + JM_GEMM_ROW_ALIGN < rows ? r0 + JM_GEMM_ROW_ALIGN : rows;
+        if (gemm) gemm(&g, r0, r1);
+        else jm_gemm_by_dots(dot, &g, r0, r1);
     }
 }
+
+/* Below this many columns the activations are rounded on the caller's
+   thread: a decode step's one row is not worth a round trip to the pool. */
+#define QUANTIZE_INLINE_COLS 2
 
 void jm_op_matmul(jm_context *ctx, const jm_tensor *w, const float *x, int64_t x_stride,
                   int64_t n_cols, float *y, int64_t y_stride) {
@@ -77,7 +88,8 @@ void jm_op_matmul(jm_context *ctx, const jm_tensor *w, const float *x, int64_t x
     } else {
         j.act = ctx->scratch[JM_SCRATCH_MATMUL];
         j.act_stride = act_row_bytes(k, w);
-        jm_pool_run(ctx->pool, quantize_task, &j);
+        if (n_cols <= QUANTIZE_INLINE_COLS) quantize_cols(&j, 0, n_cols);
+        else jm_pool_run(ctx->pool, quantize_task, &j);
     }
     jm_pool_run(ctx->pool, dot_task, &j);
 }
