@@ -18,6 +18,8 @@ typedef struct fwd {
     int64_t          n;         /* tokens in this micro-batch */
     int32_t          il;        /* current layer              */
     float *u, *xn, *proj, *conv, *y, *out;
+    int              add_out;   /* residual_norm_task: u += out first  */
+    const float     *norm_w;    /* residual_norm_task: the norm weight */
 } fwd;
 
 /* ---- per-token steps, split by token ---- */
@@ -33,13 +35,35 @@ static void embed_task(void *arg, int ith, int nth) {
                                           f->u + t * e->ne0, e->ne0);
 }
 
-static void attn_norm_task(void *arg, int ith, int nth) {
+/*
+ * The residual stream between mixers: u += out (the previous mixer's
+ * output, when there is one), then xn = rmsnorm(u) * norm_w. One pass per
+ * token instead of two jobs, split by token.
+ */
+static void residual_norm_task(void *arg, int ith, int nth) {
     fwd *f = arg;
     const int64_t d = f->m->p.d_model;
-    const float *w = f->m->layers[f->il].t[JM_TENSOR_ATTN_NORM].data;
     int64_t lo, hi;
     jm_split(f->n, ith, nth, &lo, &hi);
-    for (int64_t t = lo; t < hi; t++) jm_rmsnorm(f->u + t * d, w, f->xn + t * d, d, f->m->p.norm_eps);
+    for (int64_t t = lo; t < hi; t++) {
+        float *u = f->u + t * d;
+        if (f->add_out) {
+            const float *o = f->out + t * d;
+            for (int64_t i = 0; i < d; i++) u[i] += o[i];
+        }
+        jm_rmsnorm(u, f->norm_w, f->xn + t * d, d, f->m->p.norm_eps);
+    }
+}
+
+/* Below this many values a step runs on the caller's thread: handing a
+   decode step's few thousand adds to the pool costs more than it saves. */
+#define INLINE_VALUES 16384
+
+static void residual_norm(fwd *f, int add_out, const float *norm_w) {
+    f->add_out = add_out;
+    f->norm_w = norm_w;
+    if (f->n * f->m->p.d_model <= INLINE_VALUES) residual_norm_task(f, 0, 1);
+    else jm_pool_run(f->ctx->pool, residual_norm_task, f);
 }
 
 /* Split by (token, group): a single token still spreads over the groups. */
@@ -55,13 +79,6 @@ static void gate_task(void *arg, int ith, int nth) {
         jm_gated_group_norm(&f->ctx->kernels, f->y + t * di + g * gs, f->proj + t * m->d_in_proj + g * gs,
                             w + g * gs, gs, m->p.norm_eps);
     }
-}
-
-static void residual_task(void *arg, int ith, int nth) {
-    fwd *f = arg;
-    int64_t lo, hi;
-    jm_split(f->n * f->m->p.d_model, ith, nth, &lo, &hi);
-    for (int64_t i = lo; i < hi; i++) f->u[i] += f->out[i];
 }
 
 /* ---- mixer steps, split by channel or head ---- */
@@ -102,21 +119,21 @@ static void layer_forward(fwd *f) {
     jm_context *ctx = f->ctx;
     const jm_layer *L = &f->m->layers[f->il];
     const jm_model *m = f->m;
-    jm_pool_run(ctx->pool, attn_norm_task, f);
+    residual_norm(f, f->il > 0, L->t[JM_TENSOR_ATTN_NORM].data);
     jm_op_matmul(ctx, &L->t[JM_TENSOR_SSM_IN], f->xn, m->p.d_model, f->n, f->proj, m->d_in_proj);
-    jm_pool_run(ctx->pool, conv_task, f);
+    if (f->n * m->conv_dim <= INLINE_VALUES / 4) conv_task(f, 0, 1);
+    else jm_pool_run(ctx->pool, conv_task, f);
     jm_pool_run(ctx->pool, scan_task, f);
-    jm_pool_run(ctx->pool, gate_task, f);
+    /* the gate splits by (token, group): one token of one group is one part */
+    if (f->n * m->p.n_group == 1) gate_task(f, 0, 1);
+    else jm_pool_run(ctx->pool, gate_task, f);
     jm_op_matmul(ctx, &L->t[JM_TENSOR_SSM_OUT], f->y, m->p.d_inner, f->n, f->out, m->p.d_model);
-    jm_pool_run(ctx->pool, residual_task, f);
 }
 
-/* Output norm and projection for tokens [first, f->n) of the micro-batch. */
+/* Output projection for tokens [first, f->n) of the micro-batch, normed already. */
 static void output_forward(fwd *f, int64_t first, float *logits) {
     const jm_model *m = f->m;
     const int64_t d = m->p.d_model;
-    const float *w = m->global[JM_TENSOR_OUTPUT_NORM].data;
-    for (int64_t t = first; t < f->n; t++) jm_rmsnorm(f->u + t * d, w, f->xn + t * d, d, m->p.norm_eps);
     jm_op_matmul(f->ctx, jm_model_output(m), f->xn + first * d, d, f->n - first, logits, m->p.n_vocab);
 }
 
@@ -177,6 +194,9 @@ jm_status jm_model_eval(jm_context *ctx, const jm_model *m, void *state,
         f.tokens = tokens + t0;
         jm_pool_run(ctx->pool, embed_task, &f);
         for (f.il = 0; f.il < m->p.n_layer; f.il++) layer_forward(&f);
+        /* the last mixer's residual, and the output norm, for every token: the
+           next micro-batch starts from embeddings, so u itself is not kept */
+        residual_norm(&f, 1, m->global[JM_TENSOR_OUTPUT_NORM].data);
         const int last_batch = t0 + f.n == n_tokens;
         if (logits && logits_all) output_forward(&f, 0, logits + t0 * m->p.n_vocab);
         else if (logits && last_batch) output_forward(&f, f.n - 1, logits);

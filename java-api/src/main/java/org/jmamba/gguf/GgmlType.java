@@ -83,6 +83,30 @@ public enum GgmlType {
     }
 
     /**
+     * llama.cpp's {@code LLAMA_FTYPE} number ({@code general.file_type}) of a file whose matrices are
+     * all of this type, or -1 where it has none (K-quants map to their _S mix, the closest "all one
+     * type" file llama.cpp names).
+     */
+    public int mostlyFileType() {
+        return switch (this) {
+            case F32 -> 0;
+            case F16 -> 1;
+            case Q4_0 -> 2;
+            case Q4_1 -> 3;
+            case Q8_0 -> 7;
+            case Q5_0 -> 8;
+            case Q5_1 -> 9;
+            case Q2_K -> 10;
+            case Q3_K -> 11;
+            case Q4_K -> 14;
+            case Q5_K -> 16;
+            case Q6_K -> 18;
+            case BF16 -> 32;
+            default -> -1;
+        };
+    }
+
+    /**
      * Bytes that {@code n} consecutive values take.
      *
      * @throws IllegalArgumentException when n is negative or not a multiple of {@link #blockSize()}

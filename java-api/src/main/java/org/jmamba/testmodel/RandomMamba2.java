@@ -81,6 +81,7 @@ public final class RandomMamba2 {
         w.putString("general.name", "random-mamba2-" + s.nLayer() + "x" + s.dModel() + "-" + spec.weightType());
         w.putString("general.description", "random weights (seed " + spec.seed() + "), for tests and benchmarks only");
         w.putU32("general.quantization_version", 2);
+        if (spec.weightType().mostlyFileType() >= 0) w.putU32("general.file_type", spec.weightType().mostlyFileType());
         w.putString("tokenizer.ggml.model", "llama");
         w.putStringArray("tokenizer.ggml.tokens", vocab.tokens());
         w.putFloatArray("tokenizer.ggml.scores", vocab.scores());
