@@ -1,0 +1,163 @@
+/*
+ * gemm_legacy_avx512.h - the tiled product (jm_gemm_fn) of the legacy
+ * weight types with Q8_0 activations, AVX-512 VNNI, written once and
+ * instantiated per type by the gemm_<type>_avx512.c files.
+ *
+ * Layout: one zmm holds two consecutive blocks, a in the low 256 bits and b
+ * in the high ones, exactly as two 32-byte loads of the activation quants
+ * lie (so the activations need no shuffle). A type supplies
+ *     GEMM_UNPACK2(x)  -> the 64 unsigned weight quants of blocks x, x+BX
+ *     GEMM_UNPACK1(x)  -> block x alone in the low half, zeros above
+ *     GEMM_OFFSET      -> the byte k with weight = u - k (8 for Q4_0, ...)
+ * and vpdpbusd starts from -k*sum(y) per lane, computed once per activation
+ * block and shared by every row of the tile.
+ *
+ * Bit-exactness across tiles: every (row, column) pair owns one zmm
+ * accumulator that sees, per block pair, exactly
+ *     acc = fma(float(dpbusd(-k*y, u, y)), dx*dy, acc)
+ * and at the end the same horizontal sum, whatever the tile's shape. The
+ * integer part is exact, dx and dy are exact fp16 widenings, so the floats
+ * cannot depend on the tile. Tiles only change which loads are shared.
+ */
+#ifndef JM_GEMM_LEGACY_AVX512_H
+#define JM_GEMM_LEGACY_AVX512_H
+
+#include "legacy_avx512.h"
+#include "../kernels.h"
+
+#define JM_ALWAYS_INLINE static inline __attribute__((always_inline))
+
+/* acc += per int32 lane, 4 products u8*s8: vpdpbusd zmm (EVEX by nature). */
+JM_ALWAYS_INLINE __m512i jm_dpbusd512(__m512i acc, __m512i u, __m512i s) {
+    __asm__("vpdpbusd %2, %1, %0" : "+v"(acc) : "v"(u), "vm"(s));
+    return acc;
+}
+
+/* The 64 activation quants of blocks y and y+BY (a 34-byte Q8_0 each). */
+JM_ALWAYS_INLINE __m512i jm_gemm_y2(const uint8_t *y) {
+    const __m256i lo = _mm256_loadu_si256((const __m256i *)(y + 2));
+    return _mm512_inserti64x4(_mm512_castsi256_si512(lo), _mm256_loadu_si256((const __m256i *)(y + 34 + 2)), 1);
+}
+
+JM_ALWAYS_INLINE __m512i jm_gemm_y1(const uint8_t *y) {
+    return _mm512_zextsi256_si512(_mm256_loadu_si256((const __m256i *)(y + 2)));
+}
+
+/* Lanes 0..7 = fp16 at pa, lanes 8..15 = fp16 at pb, widened. */
+JM_ALWAYS_INLINE __m512 jm_gemm_scale2(const void *pa, const void *pb) {
+    const __m256i h = _mm256_set_m128i(_mm_set1_epi16((short)jm_rd16(pb)), _mm_set1_epi16((short)jm_rd16(pa)));
+    return _mm512_cvtph_ps(h);
+}
+
+/* Lanes 0..7 = fp16 at pa, lanes 8..15 = 0. */
+JM_ALWAYS_INLINE __m512 jm_gemm_scale1(const void *pa) {
+    const __m256i h = _mm256_zextsi128_si256(_mm_set1_epi16((short)jm_rd16(pa)));
+    return _mm512_cvtph_ps(h);
+}
+
+/* The one horizontal sum every tile ends with. */
+JM_ALWAYS_INLINE float jm_gemm_hsum512(__m512 v) {
+    const __m256 h = _mm256_add_ps(_mm512_castps512_ps256(v), _mm512_extractf32x8_ps(v, 1));
+    return jm_avx512_hsum256(h);
+}
+
+#endif
+
+/*
+ * Per including file: GEMM_NAME, GEMM_BX (weight block bytes),
+ * GEMM_OFFSET, GEMM_UNPACK2, GEMM_UNPACK1 must be defined. Defines the
+ * tile function and the kernel GEMM_NAME.
+ */
+#if defined(GEMM_NAME)
+
+enum { GEMM_BY = sizeof(jm_block_q8_0) };
+
+/* Per-column part of a block pair step: quants, -k*sum(y) per lane, scales. */
+typedef struct { __m512i y, o; __m512 d; } gemm_col;
+
+JM_ALWAYS_INLINE gemm_col gemm_col2(const uint8_t *y) {
+    gemm_col c;
+    c.y = jm_gemm_y2(y);
+    c.o = _mm512_sub_epi32(_mm512_setzero_si512(),
+                           jm_dpbusd512(_mm512_setzero_si512(), _mm512_set1_epi8((char)GEMM_OFFSET), c.y));
+    c.d = jm_gemm_scale2(y, y + GEMM_BY);
+    return c;
+}
+
+JM_ALWAYS_INLINE gemm_col gemm_col1(const uint8_t *y) {
+    gemm_col c;
+    c.y = jm_gemm_y1(y);
+    c.o = _mm512_sub_epi32(_mm512_setzero_si512(),
+                           jm_dpbusd512(_mm512_setzero_si512(), _mm512_set1_epi8((char)GEMM_OFFSET), c.y));
+    c.d = jm_gemm_scale1(y);
+    return c;
+}
+
+/* R rows x C columns starting at (r, c); R and C are constants at every
+   call, so the arrays below live in registers. */
+JM_ALWAYS_INLINE void gemm_tile(const jm_gemm_args *a, int64_t r, int64_t c, const int R, const int C) {
+    const int64_t nb = a->n / 32;
+    const uint8_t *x[4], *y[4];
+    __m512 acc[4][4];
+    for (int i = 0; i < R; i++) x[i] = (const uint8_t *)a->w + (r + i) * a->w_row_bytes;
+    for (int j = 0; j < C; j++) y[j] = (const uint8_t *)a->act + (c + j) * a->act_stride;
+    for (int i = 0; i < R; i++)
+        for (int j = 0; j < C; j++) acc[i][j] = _mm512_setzero_ps();
+
+    int64_t b = 0;
+    for (; b + 2 <= nb; b += 2) {
+        __m512i u[4];
+        __m512 dx[4];
+        for (int i = 0; i < R; i++) {
+            const uint8_t *xb = x[i] + b * GEMM_BX;
+            u[i] = GEMM_UNPACK2(xb);
+            dx[i] = jm_gemm_scale2(xb, xb + GEMM_BX);
+        }
+        for (int j = 0; j < C; j++) {
+            const gemm_col col = gemm_col2(y[j] + b * GEMM_BY);
+            for (int i = 0; i < R; i++) {
+                const __m512i p = jm_dpbusd512(col.o, u[i], col.y);
+                acc[i][j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), _mm512_mul_ps(dx[i], col.d), acc[i][j]);
+            }
+        }
+    }
+    if (b < nb) {
+        __m512i u[4];
+        __m512 dx[4];
+        for (int i = 0; i < R; i++) {
+            const uint8_t *xb = x[i] + b * GEMM_BX;
+            u[i] = GEMM_UNPACK1(xb);
+            dx[i] = jm_gemm_scale1(xb);
+        }
+        for (int j = 0; j < C; j++) {
+            const gemm_col col = gemm_col1(y[j] + b * GEMM_BY);
+            for (int i = 0; i < R; i++) {
+                const __m512i p = jm_dpbusd512(col.o, u[i], col.y);
+                acc[i][j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), _mm512_mul_ps(dx[i], col.d), acc[i][j]);
+            }
+        }
+    }
+    for (int j = 0; j < C; j++)
+        for (int i = 0; i < R; i++) a->y[(c + j) * a->y_stride + r + i] = jm_gemm_hsum512(acc[i][j]);
+}
+
+static void gemm_tile_4x4(const jm_gemm_args *a, int64_t r, int64_t c) { gemm_tile(a, r, c, 4, 4); }
+static void gemm_tile_1x4(const jm_gemm_args *a, int64_t r, int64_t c) { gemm_tile(a, r, c, 1, 4); }
+static void gemm_tile_4x1(const jm_gemm_args *a, int64_t r, int64_t c) { gemm_tile(a, r, c, 4, 1); }
+static void gemm_tile_1x1(const jm_gemm_args *a, int64_t r, int64_t c) { gemm_tile(a, r, c, 1, 1); }
+
+void GEMM_NAME(const jm_gemm_args *a, int64_t r0, int64_t r1) {
+    int64_t c = 0;
+    for (; c + 4 <= a->n_cols; c += 4) {
+        int64_t r = r0;
+        for (; r + 4 <= r1; r += 4) gemm_tile_4x4(a, r, c);
+        for (; r < r1; r++) gemm_tile_1x4(a, r, c);
+    }
+    for (; c < a->n_cols; c++) {
+        int64_t r = r0;
+        for (; r + 4 <= r1; r += 4) gemm_tile_4x1(a, r, c);
+        for (; r < r1; r++) gemm_tile_1x1(a, r, c);
+    }
+}
+
+#endif
