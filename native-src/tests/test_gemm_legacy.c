@@ -174,7 +174,7 @@ static void check_shape(const char *lvl, int32_t type, jm_gemm_fn gemm, shape s,
 static void check_level(const char *lvl, const jm_kernels *k) {
     static const shape shapes[] = {
         { 32, 37, 37 }, { 64, 21, 13 }, { 96, 67, 5 }, { 160, 16, 256 }, { 4096, 19, 7 }, { 4096, 33, 1 },
-        { 1024, 48, 37 }, { 2048, 17, 256 }, { 32, 1, 1 }, { 96, 5, 9 }, { 768, 35, 2 }, { 64, 3, 256 },
+        { 1024, 48, 37 }, { 2048, 17, 256 }, { 32, 1, 1 }, { 96, 5, 9 }, { 768, 35, 2 }, { 64, 3, 256 }, { 16416, 9, 6 },
     };
     for (size_t ti = 0; ti < sizeof k_types / sizeof k_types[0]; ti++) {
         const jm_gemm_fn gemm = k->gemm[k_types[ti]];
