@@ -1,77 +1,125 @@
 /*
  * gemm_legacy_avx512.h - the tiled product (jm_gemm_fn) of the legacy
- * weight types with Q8_0 activations, AVX-512 VNNI, written once and
- * instantiated per type by the gemm_<type>_avx512.c files.
+ * weight types, AVX-512 VNNI, written once and instantiated per type by
+ * the gemm_<type>_avx512.c files.
  *
- * Layout: one zmm holds two consecutive blocks, a in the low 256 bits and b
- * in the high ones, exactly as two 32-byte loads of the activation quants
- * lie (so the activations need no shuffle). A type supplies
- *     GEMM_UNPACK2(x)  -> the 64 unsigned weight quants of blocks x, x+BX
- *     GEMM_UNPACK1(x)  -> block x alone in the low half, zeros above
- *     GEMM_OFFSET      -> the byte k with weight = u - k (8 for Q4_0, ...)
- * and vpdpbusd starts from -k*sum(y) per lane, computed once per activation
- * block and shared by every row of the tile.
+ * Rows across lanes: 16 weight rows sit in the 16 int32 lanes of a zmm.
+ * A type's builder transposes one block of 16 rows into w[k], k = 0..7,
+ * lane i = row i's signed weights 4k..4k+3, so that
+ *     isum = corr + sum_k vpdpbusd(broadcast(y[4k..4k+3] + 128), w[k])
+ * is the exact integer dot of the block for all 16 rows at once, the
+ * activations being the unsigned operand (y + 128, i.e. y xor 0x80) and
+ * corr = -128 * sum(w) per row taking the 128 off again. Per block and
+ * column that is 8 vpdpbusd with broadcast loads for 16 rows, then
+ *     acc = fma(float(isum), dx * dy, acc)          (Q4_0, Q5_0, Q8_0)
+ *     acc = fma(mx, sy, acc)                         (+ for Q4_1, Q5_1)
+ * lane by lane, blocks in order, and acc's lane i is y for row i.
  *
- * Bit-exactness across tiles: every (row, column) pair owns one zmm
- * accumulator that sees, per block pair, exactly
- *     acc = fma(float(dpbusd(-k*y, u, y)), dx*dy, acc)
- * and at the end the same horizontal sum, whatever the tile's shape. The
- * integer part is exact, dx and dy are exact fp16 widenings, so the floats
- * cannot depend on the tile. Tiles only change which loads are shared.
+ * Bit-exactness across tiles: that per-lane sequence is the whole float
+ * computation of (row, column), and nothing in it depends on the tile,
+ * the lane, which other rows or columns share the registers, or whether
+ * the transposed weights and prepared activations were built in the loop
+ * or read back from a buffer (they are exact integers and exact fp16
+ * widenings either way).
+ *
+ * Batches (4 or more columns) transpose each 16-row group's weights once
+ * into a buffer and prepare activations once per column tile; decode
+ * builds both in the loop, where nothing is met twice.
+ *
+ * A type defines GEMM_NAME, GEMM_BX (weight block bytes), GEMM_Q81 (1 if
+ * the weights have a min at offset 2 and the activations are Q8_1) and
+ * GEMM_BUILD(g, b, wb), which fills wb's w and corr; d (and m) are the
+ * fp16 words at offsets 0 (and 2) of the weight blocks.
  */
 #ifndef JM_GEMM_LEGACY_AVX512_H
 #define JM_GEMM_LEGACY_AVX512_H
 
+#include <stdlib.h>
 #include "legacy_avx512.h"
 #include "../kernels.h"
 
 #define JM_ALWAYS_INLINE static inline __attribute__((always_inline))
 
-/* acc += per int32 lane, 4 products u8*s8: vpdpbusd zmm (EVEX by nature). */
-JM_ALWAYS_INLINE __m512i jm_dpbusd512(__m512i acc, __m512i u, __m512i s) {
-    __asm__("vpdpbusd %2, %1, %0" : "+v"(acc) : "v"(u), "vm"(s));
-    return acc;
+enum { JM_GEMM_LANES = 16 };
+
+/* One block of 16 rows, transposed (see above). */
+typedef struct {
+    __m512i w[8];
+    __m512i corr; /* -128 * sum of the row's weights in the block */
+    __m512  d;    /* the rows' scales                             */
+    __m512  m;    /* the rows' minimums (Q4_1, Q5_1)              */
+} jm_gemm_wblk;
+
+/* A 16-row group: row pointers, the last row repeated past the end. */
+typedef struct {
+    const uint8_t *p[JM_GEMM_LANES];
+} jm_gemm_rows;
+
+/* t[d] lane i = dword d of the 16 bytes at p[i] + o, for d < 4. */
+JM_ALWAYS_INLINE void jm_gemm_t16x4(__m512i t[4], const jm_gemm_rows *g, int64_t o) {
+    __m512i a[4];
+    for (int j = 0; j < 4; j++) {
+        __m512i v = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)(g->p[4 * j] + o)));
+        v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(g->p[4 * j + 1] + o)), 1);
+        v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(g->p[4 * j + 2] + o)), 2);
+        a[j] = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(g->p[4 * j + 3] + o)), 3);
+    }
+    /* a[j] dword 4L + d = row 4j+L, dword d; first gather 8 rows, then 16 */
+    const __m512i ilo = _mm512_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28, 1, 5, 9, 13, 17, 21, 25, 29);
+    const __m512i ihi = _mm512_setr_epi32(2, 6, 10, 14, 18, 22, 26, 30, 3, 7, 11, 15, 19, 23, 27, 31);
+    const __m512i jlo = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+    const __m512i jhi = _mm512_setr_epi32(8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+    const __m512i p0lo = _mm512_permutex2var_epi32(a[0], ilo, a[1]), p0hi = _mm512_permutex2var_epi32(a[0], ihi, a[1]);
+    const __m512i p1lo = _mm512_permutex2var_epi32(a[2], ilo, a[3]), p1hi = _mm512_permutex2var_epi32(a[2], ihi, a[3]);
+    t[0] = _mm512_permutex2var_epi32(p0lo, jlo, p1lo);
+    t[1] = _mm512_permutex2var_epi32(p0lo, jhi, p1lo);
+    t[2] = _mm512_permutex2var_epi32(p0hi, jlo, p1hi);
+    t[3] = _mm512_permutex2var_epi32(p0hi, jhi, p1hi);
 }
 
-/* The 64 activation quants of blocks y and y+BY (a 34-byte Q8_0 each). */
-JM_ALWAYS_INLINE __m512i jm_gemm_y2(const uint8_t *y) {
-    const __m256i lo = _mm256_loadu_si256((const __m256i *)(y + 2));
-    return _mm512_inserti64x4(_mm512_castsi256_si512(lo), _mm256_loadu_si256((const __m256i *)(y + 34 + 2)), 1);
+/* The dword at p[i] + o for each row i. Scalar loads into a vector:
+   measured faster than vpgatherdd here (CPUs with the gather-data-sampling
+   fix make it slow). */
+JM_ALWAYS_INLINE __m512i jm_gemm_gather(const jm_gemm_rows *g, int64_t o) {
+    uint32_t v[JM_GEMM_LANES];
+    for (int i = 0; i < JM_GEMM_LANES; i++) v[i] = jm_rd32(g->p[i] + o);
+    return _mm512_loadu_si512(v);
 }
 
-JM_ALWAYS_INLINE __m512i jm_gemm_y1(const uint8_t *y) {
-    return _mm512_zextsi256_si512(_mm256_loadu_si256((const __m256i *)(y + 2)));
+/* The fp16 in the low (hi = 0) or high half of each lane, widened. */
+JM_ALWAYS_INLINE __m512 jm_gemm_fp16(__m512i v, const int hi) {
+    return _mm512_cvtph_ps(_mm512_cvtepi32_epi16(hi ? _mm512_srli_epi32(v, 16) : v));
 }
 
-/* Lanes 0..7 = s[0], lanes 8..15 = s[1]: a block pair's scales. */
-JM_ALWAYS_INLINE __m512 jm_gemm_scale2(const float *s) {
-    const __m256 lo = _mm256_broadcast_ss(s), hi = _mm256_broadcast_ss(s + 1);
-    return _mm512_insertf32x8(_mm512_castps256_ps512(lo), hi, 1);
+/* 4 nibble dwords -> w[d] = low nibbles (values 4d..), w[4+d] = high ones. */
+JM_ALWAYS_INLINE void jm_gemm_nibbles(__m512i w[8], const __m512i t[4]) {
+    const __m512i m4 = _mm512_set1_epi8(0x0F);
+    for (int d = 0; d < 4; d++) {
+        w[d] = _mm512_and_si512(t[d], m4);
+        w[4 + d] = _mm512_and_si512(_mm512_srli_epi16(t[d], 4), m4);
+    }
 }
 
-/* Lanes 0..7 = s[0], lanes 8..15 = 0. */
-JM_ALWAYS_INLINE __m512 jm_gemm_scale1(const float *s) {
-    return _mm512_zextps256_ps512(_mm256_broadcast_ss(s));
+/* w[k] += 16 where bit 4k+t of qh is set (Q5's fifth bit). */
+JM_ALWAYS_INLINE void jm_gemm_add_qh(__m512i w[8], __m512i qh) {
+    /* lane n: byte t = 16 if bit t of n */
+    const __m512i lut = _mm512_setr_epi32(0x00000000, 0x00000010, 0x00001000, 0x00001010, 0x00100000, 0x00100010,
+                                          0x00101000, 0x00101010, 0x10000000, 0x10000010, 0x10001000, 0x10001010,
+                                          0x10100000, 0x10100010, 0x10101000, 0x10101010);
+    for (int k = 0; k < 8; k++)
+        w[k] = _mm512_or_si512(w[k], _mm512_permutexvar_epi32(_mm512_srli_epi32(qh, 4 * k), lut));
 }
 
-/* The same patterns straight from the blocks' fp16 scales at pa and pb:
-   the path for rows too long for the widened scales' buffer. */
-JM_ALWAYS_INLINE __m512 jm_gemm_scale2_h(const void *pa, const void *pb) {
-    const __m256i h = _mm256_set_m128i(_mm_set1_epi16((short)jm_rd16(pb)), _mm_set1_epi16((short)jm_rd16(pa)));
-    return _mm512_cvtph_ps(h);
+/* corr = -128 * sum of all 32 weights of each row. */
+JM_ALWAYS_INLINE __m512i jm_gemm_corr(const __m512i w[8]) {
+    const __m512i u128 = _mm512_set1_epi8((char)0x80);
+    __m512i s = _mm512_setzero_si512();
+    for (int k = 0; k < 8; k++) s = _mm512_dpbusd_epi32(s, u128, w[k]);
+    return _mm512_sub_epi32(_mm512_setzero_si512(), s);
 }
 
-JM_ALWAYS_INLINE __m512 jm_gemm_scale1_h(const void *pa) {
-    return _mm512_cvtph_ps(_mm256_zextsi128_si256(_mm_set1_epi16((short)jm_rd16(pa))));
-}
-
-/*
- * The fp16 scales of nb blocks bx bytes apart, widened into d[0..nb).
- * Done once per row or column of a call instead of once per use: a scale
- * is used by every tile its row or column meets. F16C is exact, so the
- * floats are those of jm_fp16_to_f32.
- */
-static inline void jm_gemm_widen_scales(float *d, const uint8_t *p, int64_t nb, int64_t bx) {
+/* The widened fp16 scales of nb blocks bx bytes apart into d[0..nb). */
+static inline void jm_gemm_widen(float *d, const uint8_t *p, int64_t nb, int64_t bx) {
     int64_t b = 0;
     for (; b + 16 <= nb; b += 16) {
         uint16_t h[16];
@@ -81,157 +129,173 @@ static inline void jm_gemm_widen_scales(float *d, const uint8_t *p, int64_t nb, 
     for (; b < nb; b++) d[b] = _mm_cvtss_f32(_mm_cvtph_ps(_mm_cvtsi32_si128(jm_rd16(p + b * bx))));
 }
 
-/* The one horizontal sum every tile ends with. */
-JM_ALWAYS_INLINE float jm_gemm_hsum512(__m512 v) {
-    const __m256 h = _mm256_add_ps(_mm512_castps512_ps256(v), _mm512_extractf32x8_ps(v, 1));
-    return jm_avx512_hsum256(h);
-}
-
 #endif
 
-/*
- * Per including file: GEMM_NAME, GEMM_BX (weight block bytes), GEMM_OFFSET, GEMM_UNPACK2, GEMM_UNPACK1 must be defined. Defines the
- * tile function and the kernel GEMM_NAME.
- */
 #if defined(GEMM_NAME)
 
-enum { GEMM_BY = sizeof(jm_block_q8_0) };
+/* Activation block layout: Q8_0 {d, qs[32]}, Q8_1 {d, s, qs[32]}. */
+enum { GEMM_BY = GEMM_Q81 ? sizeof(jm_block_q8_1) : sizeof(jm_block_q8_0), GEMM_QY = GEMM_Q81 ? 4 : 2 };
 
-/* Per-column part of a block pair step: quants, -k*sum(y) per lane, scales. */
-typedef struct { __m512i y, o; __m512 d; } gemm_col;
+/* Prepared activation columns: quants xor 0x80, nb * 32 bytes a column,
+   and the widened d (and s) per block. */
+typedef struct {
+    uint8_t *q;
+    float   *d, *s;
+    int64_t  nb;
+} gemm_cols;
 
-JM_ALWAYS_INLINE gemm_col gemm_col2(const uint8_t *y, const float *dy, const int H) {
-    gemm_col c;
-    c.y = jm_gemm_y2(y);
-    c.o = _mm512_sub_epi32(_mm512_setzero_si512(),
-                           jm_dpbusd512(_mm512_setzero_si512(), _mm512_set1_epi8((char)GEMM_OFFSET), c.y));
-    c.d = H ? jm_gemm_scale2_h(y, y + GEMM_BY) : jm_gemm_scale2(dy);
-    return c;
+/* Block b of the group: the type's weights, and the scales (and mins). */
+JM_ALWAYS_INLINE void gemm_build(const jm_gemm_rows *g, int64_t b, jm_gemm_wblk *out) {
+    GEMM_BUILD(g, b, out);
+    const __m512i h = jm_gemm_gather(g, b * GEMM_BX);
+    out->d = jm_gemm_fp16(h, 0);
+    if (GEMM_Q81) out->m = jm_gemm_fp16(h, 1);
 }
 
-JM_ALWAYS_INLINE gemm_col gemm_col1(const uint8_t *y, const float *dy, const int H) {
-    gemm_col c;
-    c.y = jm_gemm_y1(y);
-    c.o = _mm512_sub_epi32(_mm512_setzero_si512(),
-                           jm_dpbusd512(_mm512_setzero_si512(), _mm512_set1_epi8((char)GEMM_OFFSET), c.y));
-    c.d = H ? jm_gemm_scale1_h(y) : jm_gemm_scale1(dy);
-    return c;
+static void gemm_prep_cols(const gemm_cols *pc, const jm_gemm_args *a, int64_t c, int64_t cn) {
+    const int64_t nb = pc->nb;
+    for (int64_t j = 0; j < cn; j++) {
+        const uint8_t *y = (const uint8_t *)a->act + (c + j) * a->act_stride;
+        uint8_t *q = pc->q + j * nb * 32;
+        for (int64_t b = 0; b < nb; b++) {
+            const __m256i v = _mm256_loadu_si256((const __m256i *)(y + b * GEMM_BY + GEMM_QY));
+            _mm256_storeu_si256((__m256i *)(q + b * 32), _mm256_xor_si256(v, _mm256_set1_epi8((char)0x80)));
+        }
+        jm_gemm_widen(pc->d + j * nb, y, nb, GEMM_BY);
+        if (GEMM_Q81) jm_gemm_widen(pc->s + j * nb, y + 2, nb, GEMM_BY);
+    }
 }
 
-/* R rows x C columns starting at (r, c); R and C are constants at every
-   call, so the arrays below live in registers. sx and sy: the widened
-   scales of the tile's rows and columns, nb apart; with H they are not
-   used and the scales come from the blocks (the same floats). */
-JM_ALWAYS_INLINE void gemm_tile(const jm_gemm_args *a, int64_t r, int64_t c, const float *sx, const float *sy,
-                                const int R, const int C, const int H) {
+/*
+ * C columns from c for the group g: weights from wbuf (WB) or built here,
+ * activations from pc (YB, tile column j = pc column j0 + j) or read here.
+ * C is a constant at every call, so acc[] lives in registers.
+ */
+JM_ALWAYS_INLINE void gemm_tile(const jm_gemm_args *a, const jm_gemm_rows *g, int64_t r, int nrows, int64_t c,
+                                const jm_gemm_wblk *wbuf, const gemm_cols *pc, int64_t j0, const int C,
+                                const int WB, const int YB) {
     const int64_t nb = a->n / 32;
-    const uint8_t *x[4], *y[4];
-    __m512 acc[4][4];
-    for (int i = 0; i < R; i++) x[i] = (const uint8_t *)a->w + (r + i) * a->w_row_bytes;
-    for (int j = 0; j < C; j++) y[j] = (const uint8_t *)a->act + (c + j) * a->act_stride;
-    for (int i = 0; i < R; i++)
-        for (int j = 0; j < C; j++) acc[i][j] = _mm512_setzero_ps();
-
-    int64_t b = 0;
-    for (; b + 2 <= nb; b += 2) {
-        __m512i u[4];
-        __m512 dx[4];
-        for (int i = 0; i < R; i++) {
-            const uint8_t *xb = x[i] + b * GEMM_BX;
-            u[i] = GEMM_UNPACK2(xb);
-            dx[i] = H ? jm_gemm_scale2_h(xb, xb + GEMM_BX) : jm_gemm_scale2(sx + i * nb + b);
-        }
+    const uint8_t *y[8];
+    __m512 acc[8];
+    for (int j = 0; j < C; j++) {
+        y[j] = (const uint8_t *)a->act + (c + j) * a->act_stride;
+        acc[j] = _mm512_setzero_ps();
+    }
+    for (int64_t b = 0; b < nb; b++) {
+        jm_gemm_wblk wl;
+        const jm_gemm_wblk *w = &wl;
+        if (WB) w = wbuf + b;
+        else gemm_build(g, b, &wl);
         for (int j = 0; j < C; j++) {
-            const gemm_col col = gemm_col2(y[j] + b * GEMM_BY, sy + j * nb + b, H);
-            for (int i = 0; i < R; i++) {
-                const __m512i p = jm_dpbusd512(col.o, u[i], col.y);
-                acc[i][j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), _mm512_mul_ps(dx[i], col.d), acc[i][j]);
+            const uint8_t *yq = YB ? pc->q + ((j0 + j) * nb + b) * 32 : y[j] + b * GEMM_BY + GEMM_QY;
+            /* two chains when few columns give the out-of-order core little else */
+            __m512i s0 = w->corr, s1 = _mm512_setzero_si512();
+            for (int k = 0; k < 8; k++) {
+                const uint32_t u = YB ? jm_rd32(yq + 4 * k) : jm_rd32(yq + 4 * k) ^ 0x80808080u;
+                if (C < 4 && (k & 1)) s1 = _mm512_dpbusd_epi32(s1, _mm512_set1_epi32((int)u), w->w[k]);
+                else s0 = _mm512_dpbusd_epi32(s0, _mm512_set1_epi32((int)u), w->w[k]);
+            }
+            if (C < 4) s0 = _mm512_add_epi32(s0, s1);
+            const float dy = YB ? pc->d[(j0 + j) * nb + b] : jm_rd_fp16(y[j] + b * GEMM_BY);
+            acc[j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s0), _mm512_mul_ps(w->d, _mm512_set1_ps(dy)), acc[j]);
+            if (GEMM_Q81) {
+                const float sy = YB ? pc->s[(j0 + j) * nb + b] : jm_rd_fp16(y[j] + b * GEMM_BY + 2);
+                acc[j] = _mm512_fmadd_ps(w->m, _mm512_set1_ps(sy), acc[j]);
             }
         }
     }
-    if (b < nb) {
-        __m512i u[4];
-        __m512 dx[4];
-        for (int i = 0; i < R; i++) {
-            const uint8_t *xb = x[i] + b * GEMM_BX;
-            u[i] = GEMM_UNPACK1(xb);
-            dx[i] = H ? jm_gemm_scale1_h(xb) : jm_gemm_scale1(sx + i * nb + b);
-        }
-        for (int j = 0; j < C; j++) {
-            const gemm_col col = gemm_col1(y[j] + b * GEMM_BY, sy + j * nb + b, H);
-            for (int i = 0; i < R; i++) {
-                const __m512i p = jm_dpbusd512(col.o, u[i], col.y);
-                acc[i][j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), _mm512_mul_ps(dx[i], col.d), acc[i][j]);
-            }
-        }
-    }
-    for (int j = 0; j < C; j++)
-        for (int i = 0; i < R; i++) a->y[(c + j) * a->y_stride + r + i] = jm_gemm_hsum512(acc[i][j]);
+    const __mmask16 m = (__mmask16)((1u << nrows) - 1);
+    for (int j = 0; j < C; j++) _mm512_mask_storeu_ps(a->y + (c + j) * a->y_stride + r, m, acc[j]);
 }
 
-#define GEMM_TILE(R, C)                                                                          \
-    static void gemm_tile_##R##x##C(const jm_gemm_args *a, int64_t r, int64_t c, const float *sx, \
-                                    const float *sy) {                                            \
-        gemm_tile(a, r, c, sx, sy, R, C, 0);                                                      \
-    }                                                                                             \
-    static void gemm_tile_##R##x##C##_h(const jm_gemm_args *a, int64_t r, int64_t c) {            \
-        gemm_tile(a, r, c, NULL, NULL, R, C, 1);                                                  \
+#define GEMM_TILE(C, WB, YB)                                                                                 \
+    static void gemm_tile_##C##_##WB##YB(const jm_gemm_args *a, const jm_gemm_rows *g, int64_t r, int nrows, \
+                                         int64_t c, const jm_gemm_wblk *wbuf, const gemm_cols *pc, int64_t j0) { \
+        gemm_tile(a, g, r, nrows, c, wbuf, pc, j0, C, WB, YB);                                               \
     }
-GEMM_TILE(4, 4)
-GEMM_TILE(1, 4)
-GEMM_TILE(4, 1)
-GEMM_TILE(1, 1)
+GEMM_TILE(8, 1, 1)
+GEMM_TILE(4, 1, 1)
+GEMM_TILE(1, 1, 1)
+GEMM_TILE(3, 0, 1)
+GEMM_TILE(2, 0, 1)
+GEMM_TILE(1, 0, 1)
+GEMM_TILE(1, 0, 0)
 
-/* Scales widened where used: rows longer than GEMM_NB_STACK blocks, and
-   products of fewer than 4 columns (decode), where a row's scales meet
-   too few columns to pay for widening them first. */
-static void gemm_inline_scales(const jm_gemm_args *a, int64_t r0, int64_t r1) {
-    int64_t c = 0;
-    for (; c + 4 <= a->n_cols; c += 4) {
-        int64_t r = r0;
-        for (; r + 4 <= r1; r += 4) gemm_tile_4x4_h(a, r, c);
-        for (; r < r1; r++) gemm_tile_1x4_h(a, r, c);
-    }
-    for (; c < a->n_cols; c++) {
-        int64_t r = r0;
-        for (; r + 4 <= r1; r += 4) gemm_tile_4x1_h(a, r, c);
-        for (; r < r1; r++) gemm_tile_1x1_h(a, r, c);
+enum { GEMM_CT = 16,          /* columns prepared at a time in batches   */
+       GEMM_BATCH = 4,        /* from this many columns, buffer weights */
+       GEMM_NB_STACK = 256 }; /* decode: blocks prepared on the stack   */
+
+static void gemm_group_rows(jm_gemm_rows *g, const jm_gemm_args *a, int64_t r, int nrows) {
+    for (int i = 0; i < JM_GEMM_LANES; i++)
+        g->p[i] = (const uint8_t *)a->w + (r + (i < nrows ? i : nrows - 1)) * a->w_row_bytes;
+}
+
+/* Nothing buffered: the fallback when memory cannot be had (same floats). */
+static void gemm_plain(const jm_gemm_args *a, int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; r += JM_GEMM_LANES) {
+        const int nrows = (int)(r1 - r < JM_GEMM_LANES ? r1 - r : JM_GEMM_LANES);
+        jm_gemm_rows g;
+        gemm_group_rows(&g, a, r, nrows);
+        for (int64_t c = 0; c < a->n_cols; c++) gemm_tile_1_00(a, &g, r, nrows, c, NULL, NULL, 0);
     }
 }
 
-/* Rows go in groups of GEMM_ROWS whose scales are widened once; for each
-   group, columns in tiles of 4 (then single ones) whose scales are widened
-   once for all the group's rows. */
-enum { GEMM_ROWS = 16, GEMM_COLS = 4, GEMM_NB_STACK = 512 };
+/* Fewer than GEMM_BATCH columns: weights built in the loop, columns on the stack. */
+static void gemm_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) {
+    const int64_t nb = a->n / 32;
+    if (nb > GEMM_NB_STACK) {
+        gemm_plain(a, r0, r1);
+        return;
+    }
+    _Alignas(64) uint8_t q[(GEMM_BATCH - 1) * GEMM_NB_STACK * 32];
+    float d[(GEMM_BATCH - 1) * GEMM_NB_STACK], s[GEMM_Q81 ? (GEMM_BATCH - 1) * GEMM_NB_STACK : 1];
+    const gemm_cols pc = { .q = q, .d = d, .s = s, .nb = nb };
+    gemm_prep_cols(&pc, a, 0, a->n_cols);
+    for (int64_t r = r0; r < r1; r += JM_GEMM_LANES) {
+        const int nrows = (int)(r1 - r < JM_GEMM_LANES ? r1 - r : JM_GEMM_LANES);
+        jm_gemm_rows g;
+        gemm_group_rows(&g, a, r, nrows);
+        if (a->n_cols == 3) gemm_tile_3_01(a, &g, r, nrows, 0, NULL, &pc, 0);
+        else if (a->n_cols == 2) gemm_tile_2_01(a, &g, r, nrows, 0, NULL, &pc, 0);
+        else gemm_tile_1_01(a, &g, r, nrows, 0, NULL, &pc, 0);
+    }
+}
 
 void GEMM_NAME(const jm_gemm_args *a, int64_t r0, int64_t r1) {
     const int64_t nb = a->n / 32;
-    if (nb > GEMM_NB_STACK || a->n_cols < GEMM_COLS) {
-        gemm_inline_scales(a, r0, r1);
+    if (a->n_cols < GEMM_BATCH) {
+        gemm_decode(a, r0, r1);
         return;
     }
-    float sx[GEMM_ROWS * GEMM_NB_STACK], sy[GEMM_COLS * GEMM_NB_STACK];
-    for (int64_t g0 = r0; g0 < r1; g0 += GEMM_ROWS) {
-        const int64_t g1 = g0 + GEMM_ROWS < r1 ? g0 + GEMM_ROWS : r1;
-        for (int64_t r = g0; r < g1; r++)
-            jm_gemm_widen_scales(sx + (r - g0) * nb, (const uint8_t *)a->w + r * a->w_row_bytes, nb, GEMM_BX);
-        for (int64_t c = 0; c < a->n_cols; c += GEMM_COLS) {
-            const int64_t cn = c + GEMM_COLS <= a->n_cols ? GEMM_COLS : a->n_cols - c;
-            for (int64_t j = 0; j < cn; j++)
-                jm_gemm_widen_scales(sy + j * nb, (const uint8_t *)a->act + (c + j) * a->act_stride, nb, GEMM_BY);
-            if (cn == GEMM_COLS) {
-                int64_t r = g0;
-                for (; r + 4 <= g1; r += 4) gemm_tile_4x4(a, r, c, sx + (r - g0) * nb, sy);
-                for (; r < g1; r++) gemm_tile_1x4(a, r, c, sx + (r - g0) * nb, sy);
-            } else {
-                for (int64_t j = 0; j < cn; j++) {
-                    int64_t r = g0;
-                    for (; r + 4 <= g1; r += 4) gemm_tile_4x1(a, r, c + j, sx + (r - g0) * nb, sy + j * nb);
-                    for (; r < g1; r++) gemm_tile_1x1(a, r, c + j, sx + (r - g0) * nb, sy + j * nb);
-                }
-            }
+    const size_t wbytes = (size_t)nb * sizeof(jm_gemm_wblk);
+    const size_t cbytes = (size_t)GEMM_CT * (size_t)nb * (32 + 4 + (GEMM_Q81 ? 4 : 0));
+    uint8_t *buf = aligned_alloc(64, (wbytes + cbytes + 63) / 64 * 64);
+    if (!buf) {
+        gemm_plain(a, r0, r1);
+        return;
+    }
+    jm_gemm_wblk *wbuf = (jm_gemm_wblk *)buf;
+    const gemm_cols pc = {
+        .q = buf + wbytes,
+        .d = (float *)(buf + wbytes + (size_t)GEMM_CT * nb * 32),
+        .s = (float *)(buf + wbytes + (size_t)GEMM_CT * nb * 36),
+        .nb = nb,
+    };
+    for (int64_t r = r0; r < r1; r += JM_GEMM_LANES) {
+        const int nrows = (int)(r1 - r < JM_GEMM_LANES ? r1 - r : JM_GEMM_LANES);
+        jm_gemm_rows g;
+        gemm_group_rows(&g, a, r, nrows);
+        for (int64_t b = 0; b < nb; b++) gemm_build(&g, b, wbuf + b);
+        for (int64_t c0 = 0; c0 < a->n_cols; c0 += GEMM_CT) {
+            const int64_t cn = a->n_cols - c0 < GEMM_CT ? a->n_cols - c0 : GEMM_CT;
+            gemm_prep_cols(&pc, a, c0, cn);
+            int64_t j = 0;
+            for (; j + 8 <= cn; j += 8) gemm_tile_8_11(a, &g, r, nrows, c0 + j, wbuf, &pc, j);
+            for (; j + 4 <= cn; j += 4) gemm_tile_4_11(a, &g, r, nrows, c0 + j, wbuf, &pc, j);
+            for (; j < cn; j++) gemm_tile_1_11(a, &g, r, nrows, c0 + j, wbuf, &pc, j);
         }
     }
+    free(buf);
 }
 
 #endif
