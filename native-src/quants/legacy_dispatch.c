@@ -62,6 +62,9 @@ void jm_kernels_init_legacy(jm_kernels *k, int32_t level, uint32_t features) {
             k->vec_dot[JM_TYPE_Q8_0] = jm_vec_dot_q8_0_q8_0_avx512vnni;
             k->gemm[JM_TYPE_Q4_0] = jm_gemm_q4_0_avx512vnni;
             k->gemm[JM_TYPE_Q8_0] = jm_gemm_q8_0_avx512vnni;
+            k->gemm[JM_TYPE_Q5_0] = jm_gemm_q5_0_avx512vnni;
+            k->gemm[JM_TYPE_Q4_1] = jm_gemm_q4_1_avx512vnni;
+            k->gemm[JM_TYPE_Q5_1] = jm_gemm_q5_1_avx512vnni;
         }
         /* without VNNI the integer dots stay on AVX2 */
     }

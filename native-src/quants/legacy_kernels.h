@@ -125,6 +125,9 @@ void jm_vec_dot_q5_1_q8_1_avx512vnni(int64_t n, float *s, const void *x, const v
 void jm_vec_dot_q8_0_q8_0_avx512vnni(int64_t n, float *s, const void *x, const void *y);
 void jm_gemm_q4_0_avx512vnni(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
 void jm_gemm_q8_0_avx512vnni(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+void jm_gemm_q5_0_avx512vnni(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+void jm_gemm_q4_1_avx512vnni(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+void jm_gemm_q5_1_avx512vnni(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
 #endif
 
 #if defined(JM_HAVE_NEON_KERNELS)
