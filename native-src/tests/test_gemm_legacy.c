@@ -103,7 +103,13 @@ static void check_shape(const char *lvl, int32_t type, jm_gemm_fn gemm, shape s,
     }
     for (int64_t c = 0; c < s.cols; c++) {
         uint8_t *ac = act + c * arb;
-        if ((raw & 2) && t->vec_dot_type == JM_TYPE_Q8_0) raw_row(t->vec_dot_type, ac, s.n); /* Q8_1's s must match */
+        if ((raw & 2) && t->vec_dot_type == JM_TYPE_Q8_0) { /* Q8_1's s must match its quants: quantizer only */
+            raw_row(t->vec_dot_type, ac, s.n);
+            /* activation quants are -127..127, as every Q8 quantizer writes them (the AVX2 kernels rely on it) */
+            for (int64_t b = 0; b < s.n / 32; b++)
+                for (int i = 0; i < 32; i++)
+                    if (ac[b * 34 + 2 + i] == 0x80) ac[b * 34 + 2 + i] = 0x81;
+        }
         else {
             for (int64_t i = 0; i < s.n; i++) f[i] = rng_gauss() * (1.0f + (float)(c % 5));
             jm_legacy_activation_quantizer(t->vec_dot_type)(f, ac, s.n);
@@ -197,8 +203,16 @@ int main(void) {
     CHECK(none, "the scalar level has no gemm kernels (jm_gemm_by_dots runs)");
 #if defined(JM_HAVE_X86_KERNELS)
     jm_kernels_init(&k, NEED_AVX512 | JM_CPU_AVX512VNNI);
-    CHECK(k.gemm[JM_TYPE_Q4_0] == jm_gemm_q4_0_avx512vnni && k.gemm[JM_TYPE_Q8_0] == jm_gemm_q8_0_avx512vnni,
+    CHECK(k.gemm[JM_TYPE_Q4_0] == jm_gemm_q4_0_avx512vnni && k.gemm[JM_TYPE_Q8_0] == jm_gemm_q8_0_avx512vnni &&
+              k.gemm[JM_TYPE_Q5_0] == jm_gemm_q5_0_avx512vnni && k.gemm[JM_TYPE_Q4_1] == jm_gemm_q4_1_avx512vnni &&
+              k.gemm[JM_TYPE_Q5_1] == jm_gemm_q5_1_avx512vnni,
           "AVX-512 with VNNI picks the VNNI gemm kernels");
+    jm_kernels_init(&k, NEED_AVX512);
+    CHECK(k.gemm[JM_TYPE_Q4_0] == jm_gemm_q4_0_avx2 && k.gemm[JM_TYPE_Q8_0] == jm_gemm_q8_0_avx2,
+          "AVX-512 without VNNI keeps the AVX2 gemm kernels");
+    jm_kernels_init(&k, NEED_AVX2);
+    CHECK(k.gemm[JM_TYPE_Q4_0] == jm_gemm_q4_0_avx2 && k.gemm[JM_TYPE_Q8_0] == jm_gemm_q8_0_avx2,
+          "AVX2 picks the AVX2 gemm kernels");
     if ((cpu & NEED_AVX2) == NEED_AVX2) {
         jm_kernels_init(&k, cpu & NEED_AVX2);
         check_level("avx2", &k);
