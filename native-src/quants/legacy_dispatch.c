@@ -37,6 +37,9 @@ void jm_kernels_init_legacy(jm_kernels *k, int32_t level, uint32_t features) {
         k->vec_dot[JM_TYPE_Q8_0] = jm_vec_dot_q8_0_q8_0_avx2;
         k->gemm[JM_TYPE_Q4_0] = jm_gemm_q4_0_avx2;
         k->gemm[JM_TYPE_Q8_0] = jm_gemm_q8_0_avx2;
+        k->gemm[JM_TYPE_Q5_0] = jm_gemm_q5_0_avx2;
+        k->gemm[JM_TYPE_Q4_1] = jm_gemm_q4_1_avx2;
+        k->gemm[JM_TYPE_Q5_1] = jm_gemm_q5_1_avx2;
 
         k->from_float[JM_TYPE_Q8_0] = jm_quantize_row_q8_0_avx2;
         k->from_float[JM_TYPE_Q8_1] = jm_quantize_row_q8_1_avx2;

@@ -111,6 +111,9 @@ void jm_dequantize_row_q8_0_avx2(const void *x, float *y, int64_t n);
 struct jm_gemm_args;
 void jm_gemm_q4_0_avx2(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
 void jm_gemm_q8_0_avx2(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+void jm_gemm_q5_0_avx2(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+void jm_gemm_q4_1_avx2(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+void jm_gemm_q5_1_avx2(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
 
 /* ---- AVX-512 F+BW+VL (kernels/avx512/) --------------------------------------
  * _vnni needs JM_CPU_AVX512VNNI, _bf16 needs JM_CPU_AVX512BF16. */

@@ -93,6 +93,26 @@ JM_ALWAYS_INLINE2 void jm_gemm2_add_qh(__m256i w[8], __m256i qh) {
     }
 }
 
+/* The 8 rows' integer dots with the 32 activation quants at yq, for
+   weights 0..15: the 8 pmaddubsw steps sum in int16 (8 * 2 * 15 * 128 < 32768). */
+JM_ALWAYS_INLINE2 __m256i jm_gemm2_dot_u4(const __m256i w[8], const uint8_t *yq) {
+    __m256i s = _mm256_maddubs_epi16(w[0], _mm256_set1_epi32((int)jm_rd32(yq)));
+    for (int k = 1; k < 8; k++)
+        s = _mm256_add_epi16(s, _mm256_maddubs_epi16(w[k], _mm256_set1_epi32((int)jm_rd32(yq + 4 * k))));
+    return _mm256_madd_epi16(s, _mm256_set1_epi16(1));
+}
+
+/* Same for weights 0..31: two halves of 4 steps (4 * 2 * 31 * 128 < 32768). */
+JM_ALWAYS_INLINE2 __m256i jm_gemm2_dot_u5(const __m256i w[8], const uint8_t *yq) {
+    __m256i s[2];
+    for (int h = 0; h < 2; h++) {
+        s[h] = _mm256_maddubs_epi16(w[4 * h], _mm256_set1_epi32((int)jm_rd32(yq + 16 * h)));
+        for (int k = 1; k < 4; k++)
+            s[h] = _mm256_add_epi16(s[h], _mm256_maddubs_epi16(w[4 * h + k], _mm256_set1_epi32((int)jm_rd32(yq + 16 * h + 4 * k))));
+    }
+    return _mm256_add_epi32(_mm256_madd_epi16(s[0], _mm256_set1_epi16(1)), _mm256_madd_epi16(s[1], _mm256_set1_epi16(1)));
+}
+
 /* Sum of the 32 int8 at p. */
 static inline int32_t jm_gemm2_sum32(const uint8_t *p) {
     const __m256i v = _mm256_loadu_si256((const __m256i *)p);

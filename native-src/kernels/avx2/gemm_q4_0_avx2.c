@@ -15,18 +15,11 @@ static inline void q4_0_build(const jm_gemm2_rows *g, int64_t b, __m256i w[8]) {
     jm_gemm2_nibbles(w, t);
 }
 
-static inline __m256i q4_0_dot(const __m256i w[8], const uint8_t *yq) {
-    __m256i s = _mm256_maddubs_epi16(w[0], _mm256_set1_epi32((int)jm_rd32(yq)));
-    for (int k = 1; k < 8; k++)
-        s = _mm256_add_epi16(s, _mm256_maddubs_epi16(w[k], _mm256_set1_epi32((int)jm_rd32(yq + 4 * k))));
-    return _mm256_madd_epi16(s, _mm256_set1_epi16(1));
-}
-
 #define GEMM_BX BX
 #define GEMM_NAME jm_gemm_q4_0_avx2
 #define GEMM_Q81 0
 #define GEMM_OFF 8
 #define GEMM_NW 8
 #define GEMM_BUILD(g, b, out) q4_0_build(g, b, (out)->w)
-#define GEMM_DOT(wb, yq) q4_0_dot((wb)->w, yq)
+#define GEMM_DOT(wb, yq) jm_gemm2_dot_u4((wb)->w, yq)
 #include "gemm_legacy_avx2.h"
