@@ -24,7 +24,13 @@
  *
  * Batches (4 or more columns) transpose each 16-row group's weights once
  * into a buffer and prepare activations once per column tile; decode
- * builds both in the loop, where nothing is met twice.
+ * builds the weights in the loop, where nothing is met twice. Types whose
+ * quants are unsigned (Q4_0, Q5_0 before their offset; Q4_1, Q5_1) also
+ * have GEMM_BUILD_U, which decode uses instead: the quants themselves are
+ * vpdpbusd's unsigned operand against the activations as they are, and
+ * isum starts from off = -GEMM_OFF * sum(y) per activation block (none
+ * for Q4_1, Q5_1). That saves the offset and corr work per weight block;
+ * the integers, and so the floats, are the same.
  *
  * A type defines GEMM_NAME, GEMM_BX (weight block bytes), GEMM_Q81 (1 if
  * the weights have a min at offset 2 and the activations are Q8_1) and
@@ -118,6 +124,16 @@ JM_ALWAYS_INLINE __m512i jm_gemm_corr(const __m512i w[8]) {
     return _mm512_sub_epi32(_mm512_setzero_si512(), s);
 }
 
+/* Sum of the 32 int8 at p. */
+static inline int32_t jm_gemm_sum32(const uint8_t *p) {
+    const __m256i v = _mm256_loadu_si256((const __m256i *)p);
+    const __m256i s = _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_set1_epi8(1), v), _mm256_set1_epi16(1));
+    __m128i t = _mm_add_epi32(_mm256_castsi256_si128(s), _mm256_extracti128_si256(s, 1));
+    t = _mm_add_epi32(t, _mm_shuffle_epi32(t, _MM_SHUFFLE(1, 0, 3, 2)));
+    t = _mm_add_epi32(t, _mm_shuffle_epi32(t, _MM_SHUFFLE(2, 3, 0, 1)));
+    return _mm_cvtsi128_si32(t);
+}
+
 /* The widened fp16 scales of nb blocks bx bytes apart into d[0..nb). */
 static inline void jm_gemm_widen(float *d, const uint8_t *p, int64_t nb, int64_t bx) {
     int64_t b = 0;
@@ -133,33 +149,51 @@ static inline void jm_gemm_widen(float *d, const uint8_t *p, int64_t nb, int64_t
 
 #if defined(GEMM_NAME)
 
+#if defined(GEMM_BUILD_U)
+#define GEMM_U 1
+#else
+#define GEMM_U 0
+#define GEMM_BUILD_U GEMM_BUILD
+#endif
+#if !defined(GEMM_OFF)
+#define GEMM_OFF 0
+#endif
+
 /* Activation block layout: Q8_0 {d, qs[32]}, Q8_1 {d, s, qs[32]}. */
 enum { GEMM_BY = GEMM_Q81 ? sizeof(jm_block_q8_1) : sizeof(jm_block_q8_0), GEMM_QY = GEMM_Q81 ? 4 : 2 };
 
-/* Prepared activation columns: quants xor 0x80, nb * 32 bytes a column,
-   and the widened d (and s) per block. */
+/* Prepared activation columns: quants xor 0x80, nb * 32 bytes a column
+   (or, for GEMM_BUILD_U, off per block), and the widened d (and s). */
 typedef struct {
     uint8_t *q;
+    int32_t *off;
     float   *d, *s;
     int64_t  nb;
 } gemm_cols;
 
-/* Block b of the group: the type's weights, and the scales (and mins). */
-JM_ALWAYS_INLINE void gemm_build(const jm_gemm_rows *g, int64_t b, jm_gemm_wblk *out) {
-    GEMM_BUILD(g, b, out);
+/* Block b of the group: the type's weights (unsigned if U), and the
+   scales (and mins). */
+JM_ALWAYS_INLINE void gemm_build(const jm_gemm_rows *g, int64_t b, jm_gemm_wblk *out, const int U) {
+    if (U) GEMM_BUILD_U(g, b, out);
+    else GEMM_BUILD(g, b, out);
     const __m512i h = jm_gemm_gather(g, b * GEMM_BX);
     out->d = jm_gemm_fp16(h, 0);
     if (GEMM_Q81) out->m = jm_gemm_fp16(h, 1);
 }
 
-static void gemm_prep_cols(const gemm_cols *pc, const jm_gemm_args *a, int64_t c, int64_t cn) {
+static void gemm_prep_cols(const gemm_cols *pc, const jm_gemm_args *a, int64_t c, int64_t cn, const int U) {
     const int64_t nb = pc->nb;
     for (int64_t j = 0; j < cn; j++) {
         const uint8_t *y = (const uint8_t *)a->act + (c + j) * a->act_stride;
-        uint8_t *q = pc->q + j * nb * 32;
-        for (int64_t b = 0; b < nb; b++) {
-            const __m256i v = _mm256_loadu_si256((const __m256i *)(y + b * GEMM_BY + GEMM_QY));
-            _mm256_storeu_si256((__m256i *)(q + b * 32), _mm256_xor_si256(v, _mm256_set1_epi8((char)0x80)));
+        if (U) {
+            if (GEMM_OFF)
+                for (int64_t b = 0; b < nb; b++) pc->off[j * nb + b] = -GEMM_OFF * jm_gemm_sum32(y + b * GEMM_BY + GEMM_QY);
+        } else {
+            uint8_t *q = pc->q + j * nb * 32;
+            for (int64_t b = 0; b < nb; b++) {
+                const __m256i v = _mm256_loadu_si256((const __m256i *)(y + b * GEMM_BY + GEMM_QY));
+                _mm256_storeu_si256((__m256i *)(q + b * 32), _mm256_xor_si256(v, _mm256_set1_epi8((char)0x80)));
+            }
         }
         jm_gemm_widen(pc->d + j * nb, y, nb, GEMM_BY);
         if (GEMM_Q81) jm_gemm_widen(pc->s + j * nb, y + 2, nb, GEMM_BY);
@@ -169,12 +203,14 @@ static void gemm_prep_cols(const gemm_cols *pc, const jm_gemm_args *a, int64_t c
 /*
  * C columns from c for the group g: weights from wbuf (WB) or built here,
  * activations from pc (YB, tile column j = pc column j0 + j) or read here.
- * C is a constant at every call, so acc[] lives in registers.
+ * C is a constant at every call, so acc[] lives in registers. Weights built
+ * here are unsigned (GEMM_BUILD_U) when the type has that form.
  */
 JM_ALWAYS_INLINE void gemm_tile(const jm_gemm_args *a, const jm_gemm_rows *g, int64_t r, int nrows, int64_t c,
                                 const jm_gemm_wblk *wbuf, const gemm_cols *pc, int64_t j0, const int C,
                                 const int WB, const int YB) {
     const int64_t nb = a->n / 32;
+    const int U = GEMM_U && !WB;
     const uint8_t *y[8];
     __m512 acc[8];
     for (int j = 0; j < C; j++) {
@@ -185,15 +221,22 @@ JM_ALWAYS_INLINE void gemm_tile(const jm_gemm_args *a, const jm_gemm_rows *g, in
         jm_gemm_wblk wl;
         const jm_gemm_wblk *w = &wl;
         if (WB) w = wbuf + b;
-        else gemm_build(g, b, &wl);
+        else gemm_build(g, b, &wl, U);
         for (int j = 0; j < C; j++) {
-            const uint8_t *yq = YB ? pc->q + ((j0 + j) * nb + b) * 32 : y[j] + b * GEMM_BY + GEMM_QY;
+            const uint8_t *yq = YB && !U ? pc->q + ((j0 + j) * nb + b) * 32 : y[j] + b * GEMM_BY + GEMM_QY;
             /* two chains when few columns give the out-of-order core little else */
-            __m512i s0 = w->corr, s1 = _mm512_setzero_si512();
+            __m512i s0, s1 = _mm512_setzero_si512();
+            if (U) s0 = _mm512_set1_epi32(!GEMM_OFF ? 0 : YB ? pc->off[(j0 + j) * nb + b] : -GEMM_OFF * jm_gemm_sum32(yq));
+            else s0 = w->corr;
             for (int k = 0; k < 8; k++) {
-                const uint32_t u = YB ? jm_rd32(yq + 4 * k) : jm_rd32(yq + 4 * k) ^ 0x80808080u;
-                if (C < 4 && (k & 1)) s1 = _mm512_dpbusd_epi32(s1, _mm512_set1_epi32((int)u), w->w[k]);
-                else s0 = _mm512_dpbusd_epi32(s0, _mm512_set1_epi32((int)u), w->w[k]);
+                __m512i p;
+                if (U) p = _mm512_dpbusd_epi32(k & 1 && C < 4 ? s1 : s0, w->w[k], _mm512_set1_epi32((int)jm_rd32(yq + 4 * k)));
+                else {
+                    const uint32_t u = YB ? jm_rd32(yq + 4 * k) : jm_rd32(yq + 4 * k) ^ 0x80808080u;
+                    p = _mm512_dpbusd_epi32(k & 1 && C < 4 ? s1 : s0, _mm512_set1_epi32((int)u), w->w[k]);
+                }
+                if (C < 4 && (k & 1)) s1 = p;
+                else s0 = p;
             }
             if (C < 4) s0 = _mm512_add_epi32(s0, s1);
             const float dy = YB ? pc->d[(j0 + j) * nb + b] : jm_rd_fp16(y[j] + b * GEMM_BY);
@@ -247,10 +290,11 @@ static void gemm_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) {
         gemm_plain(a, r0, r1);
         return;
     }
-    _Alignas(64) uint8_t q[(GEMM_BATCH - 1) * GEMM_NB_STACK * 32];
+    _Alignas(64) uint8_t q[GEMM_U ? 1 : (GEMM_BATCH - 1) * GEMM_NB_STACK * 32];
+    int32_t off[GEMM_U ? (GEMM_BATCH - 1) * GEMM_NB_STACK : 1];
     float d[(GEMM_BATCH - 1) * GEMM_NB_STACK], s[GEMM_Q81 ? (GEMM_BATCH - 1) * GEMM_NB_STACK : 1];
-    const gemm_cols pc = { .q = q, .d = d, .s = s, .nb = nb };
-    gemm_prep_cols(&pc, a, 0, a->n_cols);
+    const gemm_cols pc = { .q = q, .off = off, .d = d, .s = s, .nb = nb };
+    gemm_prep_cols(&pc, a, 0, a->n_cols, GEMM_U);
     for (int64_t r = r0; r < r1; r += JM_GEMM_LANES) {
         const int nrows = (int)(r1 - r < JM_GEMM_LANES ? r1 - r : JM_GEMM_LANES);
         jm_gemm_rows g;
@@ -285,10 +329,10 @@ void GEMM_NAME(const jm_gemm_args *a, int64_t r0, int64_t r1) {
         const int nrows = (int)(r1 - r < JM_GEMM_LANES ? r1 - r : JM_GEMM_LANES);
         jm_gemm_rows g;
         gemm_group_rows(&g, a, r, nrows);
-        for (int64_t b = 0; b < nb; b++) gemm_build(&g, b, wbuf + b);
+        for (int64_t b = 0; b < nb; b++) gemm_build(&g, b, wbuf + b, 0);
         for (int64_t c0 = 0; c0 < a->n_cols; c0 += GEMM_CT) {
             const int64_t cn = a->n_cols - c0 < GEMM_CT ? a->n_cols - c0 : GEMM_CT;
-            gemm_prep_cols(&pc, a, c0, cn);
+            gemm_prep_cols(&pc, a, c0, cn, 0);
             int64_t j = 0;
             for (; j + 8 <= cn; j += 8) gemm_tile_8_11(a, &g, r, nrows, c0 + j, wbuf, &pc, j);
             for (; j + 4 <= cn; j += 4) gemm_tile_4_11(a, &g, r, nrows, c0 + j, wbuf, &pc, j);

@@ -7,10 +7,15 @@
 
 enum { BX = sizeof(jm_block_q4_1) };
 
-static inline void q4_1_build(const jm_gemm_rows *g, int64_t b, jm_gemm_wblk *out) {
+/* The quants as they are (decode's form). */
+static inline void q4_1_build_u(const jm_gemm_rows *g, int64_t b, jm_gemm_wblk *out) {
     __m512i t[4];
     jm_gemm_t16x4(t, g, b * BX + 4);
     jm_gemm_nibbles(out->w, t);
+}
+
+static inline void q4_1_build(const jm_gemm_rows *g, int64_t b, jm_gemm_wblk *out) {
+    q4_1_build_u(g, b, out);
     out->corr = jm_gemm_corr(out->w);
 }
 
@@ -18,4 +23,5 @@ static inline void q4_1_build(const jm_gemm_rows *g, int64_t b, jm_gemm_wblk *ou
 #define GEMM_NAME jm_gemm_q4_1_avx512vnni
 #define GEMM_Q81 1
 #define GEMM_BUILD q4_1_build
+#define GEMM_BUILD_U q4_1_build_u
 #include "gemm_legacy_avx512.h"

@@ -7,11 +7,16 @@
 
 enum { BX = sizeof(jm_block_q5_1) };
 
-static inline void q5_1_build(const jm_gemm_rows *g, int64_t b, jm_gemm_wblk *out) {
+/* The quants as they are (decode's form). */
+static inline void q5_1_build_u(const jm_gemm_rows *g, int64_t b, jm_gemm_wblk *out) {
     __m512i t[4];
     jm_gemm_t16x4(t, g, b * BX + 8);
     jm_gemm_nibbles(out->w, t);
     jm_gemm_add_qh(out->w, jm_gemm_gather(g, b * BX + 4));
+}
+
+static inline void q5_1_build(const jm_gemm_rows *g, int64_t b, jm_gemm_wblk *out) {
+    q5_1_build_u(g, b, out);
     out->corr = jm_gemm_corr(out->w);
 }
 
@@ -19,4 +24,5 @@ static inline void q5_1_build(const jm_gemm_rows *g, int64_t b, jm_gemm_wblk *ou
 #define GEMM_NAME jm_gemm_q5_1_avx512vnni
 #define GEMM_Q81 1
 #define GEMM_BUILD q5_1_build
+#define GEMM_BUILD_U q5_1_build_u
 #include "gemm_legacy_avx512.h"
