@@ -83,6 +83,34 @@ JM_ALWAYS_INLINE void jm_gemm_t16x4(__m512i t[4], const jm_gemm_rows *g, int64_t
     t[3] = _mm512_permutex2var_epi32(p0hi, jhi, p1hi);
 }
 
+/* t[d] lane i = dword d of the 32 bytes at p[i] + o, for d < 8. */
+JM_ALWAYS_INLINE void jm_gemm_t16x8(__m512i t[8], const jm_gemm_rows *g, int64_t o) {
+    __m512i a[8], c[8], e[8];
+    for (int j = 0; j < 8; j++) {
+        const __m256i lo = _mm256_loadu_si256((const __m256i *)(g->p[2 * j] + o));
+        a[j] = _mm512_inserti64x4(_mm512_castsi256_si512(lo), _mm256_loadu_si256((const __m256i *)(g->p[2 * j + 1] + o)), 1);
+    }
+    /* a[j] dword 8L + d = row 2j+L, dword d. Then 4 rows: c dword 4d + r
+       (d < 4 of the half), then 8 rows: e dword 8d + r (d < 2 of the quarter). */
+    const __m512i c0 = _mm512_setr_epi32(0, 8, 16, 24, 1, 9, 17, 25, 2, 10, 18, 26, 3, 11, 19, 27);
+    const __m512i c1 = _mm512_add_epi32(c0, _mm512_set1_epi32(4));
+    const __m512i e0 = _mm512_setr_epi32(0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
+    const __m512i e1 = _mm512_add_epi32(e0, _mm512_set1_epi32(8));
+    const __m512i f0 = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+    const __m512i f1 = _mm512_add_epi32(f0, _mm512_set1_epi32(8));
+    for (int q = 0; q < 4; q++) { /* rows 4q..4q+3: dwords 0-3, 4-7 */
+        c[2 * q] = _mm512_permutex2var_epi32(a[2 * q], c0, a[2 * q + 1]);
+        c[2 * q + 1] = _mm512_permutex2var_epi32(a[2 * q], c1, a[2 * q + 1]);
+    }
+    for (int h = 0; h < 2; h++)     /* rows 8h..8h+7 */
+        for (int x = 0; x < 2; x++) { /* dwords 4x.. */
+            e[4 * h + 2 * x] = _mm512_permutex2var_epi32(c[4 * h + x], e0, c[4 * h + 2 + x]);
+            e[4 * h + 2 * x + 1] = _mm512_permutex2var_epi32(c[4 * h + x], e1, c[4 * h + 2 + x]);
+        }
+    for (int d = 0; d < 8; d++) /* e[2x + y] holds dwords 4x + 2y, +1 */
+        t[d] = _mm512_permutex2var_epi32(e[d / 2], d & 1 ? f1 : f0, e[4 + d / 2]);
+}
+
 /* The dword at p[i] + o for each row i. Scalar loads into a vector:
    measured faster than vpgatherdd here (CPUs with the gather-data-sampling
    fix make it slow). */

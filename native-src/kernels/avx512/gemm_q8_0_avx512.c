@@ -8,8 +8,7 @@
 enum { BX = sizeof(jm_block_q8_0) };
 
 static inline void q8_0_build(const jm_gemm_rows *g, int64_t b, jm_gemm_wblk *out) {
-    jm_gemm_t16x4(out->w, g, b * BX + 2);      /* weights 0..15  */
-    jm_gemm_t16x4(out->w + 4, g, b * BX + 18); /* weights 16..31 */
+    jm_gemm_t16x8(out->w, g, b * BX + 2);
     out->corr = jm_gemm_corr(out->w);
 }
 
