@@ -15,7 +15,8 @@
  *     acc = fma(mx, sy, acc)                         (+ for Q4_1, Q5_1)
  * and acc's lane i is y for row i. That sequence is the whole float
  * computation of (row, column), so the bits do not depend on the tile or
- * on whether the transposed weights were buffered.
+ * on whether the transposed weights were buffered, and they are those of
+ * the AVX-512 kernels (the test checks it).
  *
  * A type defines GEMM_NAME, GEMM_BX, GEMM_Q81 (min at offset 2, Q8_1
  * activations), GEMM_OFF (the k of off = -k * sum(y), 0 for none),

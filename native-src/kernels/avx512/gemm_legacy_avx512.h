@@ -32,10 +32,14 @@
  * for Q4_1, Q5_1). That saves the offset and corr work per weight block;
  * the integers, and so the floats, are the same.
  *
+ * The AVX2 kernels (kernels/avx2/gemm_legacy_avx2.h) run the same float
+ * sequence on 8 lanes, so the two give the same bits; the test checks it.
+ *
  * A type defines GEMM_NAME, GEMM_BX (weight block bytes), GEMM_Q81 (1 if
  * the weights have a min at offset 2 and the activations are Q8_1) and
  * GEMM_BUILD(g, b, wb), which fills wb's w and corr; d (and m) are the
- * fp16 words at offsets 0 (and 2) of the weight blocks.
+ * fp16 words at offsets 0 (and 2) of the weight blocks. Optional:
+ * GEMM_BUILD_U (w only, unsigned) with GEMM_OFF.
  */
 #ifndef JM_GEMM_LEGACY_AVX512_H
 #define JM_GEMM_LEGACY_AVX512_H
