@@ -115,13 +115,19 @@ JM_ALWAYS_INLINE void jm_gemm_t16x8(__m512i t[8], const jm_gemm_rows *g, int64_t
         t[d] = _mm512_permutex2var_epi32(e[d / 2], d & 1 ? f1 : f0, e[4 + d / 2]);
 }
 
-/* The dword at p[i] + o for each row i. Scalar loads into a vector:
-   measured faster than vpgatherdd here (CPUs with the gather-data-sampling
-   fix make it slow). */
+/* The dword at p[i] + o for each row i, without vpgatherdd (slow on CPUs
+   with the gather-data-sampling fix, and slower here). */
 JM_ALWAYS_INLINE __m512i jm_gemm_gather(const jm_gemm_rows *g, int64_t o) {
-    uint32_t v[JM_GEMM_LANES];
-    for (int i = 0; i < JM_GEMM_LANES; i++) v[i] = jm_rd32(g->p[i] + o);
-    return _mm512_loadu_si512(v);
+    /* broadcast loads are pure loads; vpblendd runs on any vector port */
+    __m256i h[2];
+    for (int j = 0; j < 2; j++) {
+        h[j] = _mm256_set1_epi32((int)jm_rd32(g->p[8 * j] + o));
+#define JM_GEMM_BLEND(i) h[j] = _mm256_blend_epi32(h[j], _mm256_set1_epi32((int)jm_rd32(g->p[8 * j + i] + o)), 1 << i)
+        JM_GEMM_BLEND(1); JM_GEMM_BLEND(2); JM_GEMM_BLEND(3); JM_GEMM_BLEND(4);
+        JM_GEMM_BLEND(5); JM_GEMM_BLEND(6); JM_GEMM_BLEND(7);
+#undef JM_GEMM_BLEND
+    }
+    return _mm512_inserti64x4(_mm512_castsi256_si512(h[0]), h[1], 1);
 }
 
 /* The fp16 in the low (hi = 0) or high half of each lane, widened. */
