@@ -222,9 +222,10 @@ GEMM_TILE(1, 1, 1)
 GEMM_TILE(1, 0, 1)
 GEMM_TILE(1, 0, 0)
 
-enum { GEMM_CT = 16,          /* columns prepared at a time in batches   */
-       GEMM_BATCH = 4,        /* from this many columns, buffer weights */
-       GEMM_NB_STACK = 256 }; /* decode: blocks prepared on the stack   */
+enum { GEMM_CT = 16,          /* columns prepared at a time in batches    */
+       GEMM_CHUNK = 8,        /* row groups transposed at a time, batches */
+       GEMM_BATCH = 4,        /* from this many columns, buffer weights  */
+       GEMM_NB_STACK = 256 }; /* decode: blocks prepared on the stack    */
 
 static void gemm_group_rows(jm_gemm2_rows *g, const jm_gemm_args *a, int64_t r, int nrows) {
     for (int i = 0; i < JM_GEMM2_LANES; i++)
@@ -266,7 +267,11 @@ void GEMM_NAME(const jm_gemm_args *a, int64_t r0, int64_t r1) {
         gemm_decode(a, r0, r1);
         return;
     }
-    const size_t wbytes = (size_t)nb * sizeof(gemm_wblk);
+    /* rows in chunks of GEMM_CHUNK groups, all transposed first, so that a
+       tile of prepared columns serves every group of the chunk */
+    const int64_t groups = (r1 - r0 + JM_GEMM2_LANES - 1) / JM_GEMM2_LANES;
+    const int64_t chunk = groups < GEMM_CHUNK ? groups : GEMM_CHUNK;
+    const size_t wbytes = (size_t)(nb * chunk) * sizeof(gemm_wblk);
     const size_t cbytes = (size_t)GEMM_CT * (size_t)nb * 12;
     uint8_t *buf = aligned_alloc(32, (wbytes + cbytes + 31) / 32 * 32);
     if (!buf) {
@@ -280,17 +285,25 @@ void GEMM_NAME(const jm_gemm_args *a, int64_t r0, int64_t r1) {
         .off = (int32_t *)(buf + wbytes + (size_t)GEMM_CT * nb * 8),
         .nb = nb,
     };
-    for (int64_t r = r0; r < r1; r += JM_GEMM2_LANES) {
-        const int nrows = (int)(r1 - r < JM_GEMM2_LANES ? r1 - r : JM_GEMM2_LANES);
-        jm_gemm2_rows g;
-        gemm_group_rows(&g, a, r, nrows);
-        for (int64_t b = 0; b < nb; b++) gemm_build(&g, b, wbuf + b);
+    for (int64_t rc = r0; rc < r1; rc += chunk * JM_GEMM2_LANES) {
+        const int64_t rc1 = rc + chunk * JM_GEMM2_LANES < r1 ? rc + chunk * JM_GEMM2_LANES : r1;
+        jm_gemm2_rows g[GEMM_CHUNK];
+        int nrows[GEMM_CHUNK];
+        int ng = 0;
+        for (int64_t r = rc; r < rc1; r += JM_GEMM2_LANES, ng++) {
+            nrows[ng] = (int)(rc1 - r < JM_GEMM2_LANES ? rc1 - r : JM_GEMM2_LANES);
+            gemm_group_rows(&g[ng], a, r, nrows[ng]);
+            for (int64_t b = 0; b < nb; b++) gemm_build(&g[ng], b, wbuf + ng * nb + b);
+        }
         for (int64_t c0 = 0; c0 < a->n_cols; c0 += GEMM_CT) {
             const int64_t cn = a->n_cols - c0 < GEMM_CT ? a->n_cols - c0 : GEMM_CT;
-            if (r == r0 || a->n_cols > GEMM_CT) gemm_prep_cols(&pc, a, c0, cn);
-            int64_t j = 0;
-            for (; j + 4 <= cn; j += 4) gemm_tile_4_11(a, &g, r, nrows, c0 + j, wbuf, &pc, j);
-            for (; j < cn; j++) gemm_tile_1_11(a, &g, r, nrows, c0 + j, wbuf, &pc, j);
+            gemm_prep_cols(&pc, a, c0, cn);
+            for (int gi = 0; gi < ng; gi++) {
+                const int64_t r = rc + gi * JM_GEMM2_LANES;
+                int64_t j = 0;
+                for (; j + 4 <= cn; j += 4) gemm_tile_4_11(a, &g[gi], r, nrows[gi], c0 + j, wbuf + gi * nb, &pc, j);
+                for (; j < cn; j++) gemm_tile_1_11(a, &g[gi], r, nrows[gi], c0 + j, wbuf + gi * nb, &pc, j);
+            }
         }
     }
     free(buf);

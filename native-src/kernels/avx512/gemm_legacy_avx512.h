@@ -302,9 +302,10 @@ GEMM_TILE(2, 0, 1)
 GEMM_TILE(1, 0, 1)
 GEMM_TILE(1, 0, 0)
 
-enum { GEMM_CT = 16,          /* columns prepared at a time in batches   */
-       GEMM_BATCH = 4,        /* from this many columns, buffer weights */
-       GEMM_NB_STACK = 256 }; /* decode: blocks prepared on the stack   */
+enum { GEMM_CT = 16,          /* columns prepared at a time in batches    */
+       GEMM_CHUNK = 4,        /* row groups transposed at a time, batches */
+       GEMM_BATCH = 4,        /* from this many columns, buffer weights  */
+       GEMM_NB_STACK = 256 }; /* decode: blocks prepared on the stack    */
 
 static void gemm_group_rows(jm_gemm_rows *g, const jm_gemm_args *a, int64_t r, int nrows) {
     for (int i = 0; i < JM_GEMM_LANES; i++)
@@ -349,7 +350,11 @@ void GEMM_NAME(const jm_gemm_args *a, int64_t r0, int64_t r1) {
         gemm_decode(a, r0, r1);
         return;
     }
-    const size_t wbytes = (size_t)nb * sizeof(jm_gemm_wblk);
+    /* rows in chunks of GEMM_CHUNK groups, all transposed first, so that a
+       tile of prepared columns serves every group of the chunk */
+    const int64_t groups = (r1 - r0 + JM_GEMM_LANES - 1) / JM_GEMM_LANES;
+    const int64_t chunk = groups < GEMM_CHUNK ? groups : GEMM_CHUNK;
+    const size_t wbytes = (size_t)(nb * chunk) * sizeof(jm_gemm_wblk);
     const size_t cbytes = (size_t)GEMM_CT * (size_t)nb * (32 + 4 + (GEMM_Q81 ? 4 : 0));
     uint8_t *buf = aligned_alloc(64, (wbytes + cbytes + 63) / 64 * 64);
     if (!buf) {
@@ -363,18 +368,27 @@ void GEMM_NAME(const jm_gemm_args *a, int64_t r0, int64_t r1) {
         .s = (float *)(buf + wbytes + (size_t)GEMM_CT * nb * 36),
         .nb = nb,
     };
-    for (int64_t r = r0; r < r1; r += JM_GEMM_LANES) {
-        const int nrows = (int)(r1 - r < JM_GEMM_LANES ? r1 - r : JM_GEMM_LANES);
-        jm_gemm_rows g;
-        gemm_group_rows(&g, a, r, nrows);
-        for (int64_t b = 0; b < nb; b++) gemm_build(&g, b, wbuf + b, 0);
+    for (int64_t rc = r0; rc < r1; rc += chunk * JM_GEMM_LANES) {
+        const int64_t rc1 = rc + chunk * JM_GEMM_LANES < r1 ? rc + chunk * JM_GEMM_LANES : r1;
+        jm_gemm_rows g[GEMM_CHUNK];
+        int nrows[GEMM_CHUNK];
+        int ng = 0;
+        for (int64_t r = rc; r < rc1; r += JM_GEMM_LANES, ng++) {
+            nrows[ng] = (int)(rc1 - r < JM_GEMM_LANES ? rc1 - r : JM_GEMM_LANES);
+            gemm_group_rows(&g[ng], a, r, nrows[ng]);
+            for (int64_t b = 0; b < nb; b++) gemm_build(&g[ng], b, wbuf + ng * nb + b, 0);
+        }
         for (int64_t c0 = 0; c0 < a->n_cols; c0 += GEMM_CT) {
             const int64_t cn = a->n_cols - c0 < GEMM_CT ? a->n_cols - c0 : GEMM_CT;
             gemm_prep_cols(&pc, a, c0, cn, 0);
-            int64_t j = 0;
-            for (; j + 8 <= cn; j += 8) gemm_tile_8_11(a, &g, r, nrows, c0 + j, wbuf, &pc, j);
-            for (; j + 4 <= cn; j += 4) gemm_tile_4_11(a, &g, r, nrows, c0 + j, wbuf, &pc, j);
-            for (; j < cn; j++) gemm_tile_1_11(a, &g, r, nrows, c0 + j, wbuf, &pc, j);
+            for (int gi = 0; gi < ng; gi++) {
+                const int64_t r = rc + gi * JM_GEMM_LANES;
+                const jm_gemm_wblk *wb = wbuf + gi * nb;
+                int64_t j = 0;
+                for (; j + 8 <= cn; j += 8) gemm_tile_8_11(a, &g[gi], r, nrows[gi], c0 + j, wb, &pc, j);
+                for (; j + 4 <= cn; j += 4) gemm_tile_4_11(a, &g[gi], r, nrows[gi], c0 + j, wb, &pc, j);
+                for (; j < cn; j++) gemm_tile_1_11(a, &g[gi], r, nrows[gi], c0 + j, wb, &pc, j);
+            }
         }
     }
     free(buf);
