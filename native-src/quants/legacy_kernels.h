@@ -14,8 +14,9 @@
  *
  * Naming: jm_vec_dot_<weight>_<activation>_<isa>, jm_quantize_row_<type>_<isa>,
  * jm_dequantize_row_<type>_<isa>, jm_gemm_<weight>_<isa> (tiled products).
- * Only jm_kernels_init_legacy() decides which of them may run on this CPU; the others must not be called unless
- * jm_cpu_features() has the matching bits.
+ * Only jm_kernels_init_legacy() decides which of them may run on this CPU;
+ * the others must not be called unless jm_cpu_features() has the matching
+ * bits.
  */
 #ifndef JM_LEGACY_KERNELS_H
 #define JM_LEGACY_KERNELS_H
