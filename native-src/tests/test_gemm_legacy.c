@@ -164,8 +164,8 @@ static void check_shape(const char *lvl, int32_t type, jm_gemm_fn gemm, shape s,
               lvl, t->name, (long long)s.n, (long long)s.rows, (long long)s.cols, k);
     }
     /* single columns (decode) and column groups of 3, 5 with odd row splits */
-    for (int k = 0; k < 3; k++) {
-        const int64_t cw = k == 0 ? 1 : k == 1 ? 3 : 5;
+    for (int k = 0; k < 5; k++) {
+        const int64_t cw = k == 0 ? 1 : k == 1 ? 3 : k == 2 ? 4 : k == 3 ? 5 : 6;
         memset(y_part, 0x7F, ybytes);
         for (int64_t c = 0; c < s.cols; c += cw) {
             g.act = act + c * arb;

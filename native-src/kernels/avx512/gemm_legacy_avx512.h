@@ -289,6 +289,9 @@ JM_ALWAYS_INLINE void gemm_tile(const jm_gemm_args *a, const jm_gemm_rows *g, in
     for (int j = 0; j < C; j++) _mm512_mask_storeu_ps(a->y + (c + j) * a->y_stride + r, m, acc[j]);
 }
 
+typedef void (*gemm_tile_fn)(const jm_gemm_args *a, const jm_gemm_rows *g, int64_t r, int nrows, int64_t c,
+                             const jm_gemm_wblk *wbuf, const gemm_cols *pc, int64_t j0);
+
 #define GEMM_TILE(C, WB, YB)                                                                                 \
     static void gemm_tile_##C##_##WB##YB(const jm_gemm_args *a, const jm_gemm_rows *g, int64_t r, int nrows, \
                                          int64_t c, const jm_gemm_wblk *wbuf, const gemm_cols *pc, int64_t j0) { \
@@ -297,6 +300,9 @@ JM_ALWAYS_INLINE void gemm_tile(const jm_gemm_args *a, const jm_gemm_rows *g, in
 GEMM_TILE(8, 1, 1)
 GEMM_TILE(4, 1, 1)
 GEMM_TILE(1, 1, 1)
+GEMM_TILE(6, 0, 1)
+GEMM_TILE(5, 0, 1)
+GEMM_TILE(4, 0, 1)
 GEMM_TILE(3, 0, 1)
 GEMM_TILE(2, 0, 1)
 GEMM_TILE(1, 0, 1)
@@ -304,7 +310,10 @@ GEMM_TILE(1, 0, 0)
 
 enum { GEMM_CT = 16,          /* columns prepared at a time in batches    */
        GEMM_CHUNK = 4,        /* row groups transposed at a time, batches */
-       GEMM_BATCH = 4,        /* from this many columns, buffer weights  */
+       /* from this many columns, buffer weights (building them in the loop
+          for all columns at once is cheaper below; Q8_0 would need its
+          activations xor 0x80 on the stack, so it switches earlier) */
+       GEMM_BATCH = GEMM_U ? 7 : 4,
        GEMM_NB_STACK = 256 }; /* decode: blocks prepared on the stack    */
 
 static void gemm_group_rows(jm_gemm_rows *g, const jm_gemm_args *a, int64_t r, int nrows) {
@@ -322,7 +331,8 @@ static void gemm_plain(const jm_gemm_args *a, int64_t r0, int64_t r1) {
     }
 }
 
-/* Fewer than GEMM_BATCH columns: weights built in the loop, columns on the stack. */
+/* Fewer than GEMM_BATCH columns: weights built in the loop (for all the
+   columns at once), columns prepared on the stack. */
 static void gemm_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) {
     const int64_t nb = a->n / 32;
     if (nb > GEMM_NB_STACK) {
@@ -332,15 +342,15 @@ static void gemm_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) {
     _Alignas(64) uint8_t q[GEMM_U ? 1 : (GEMM_BATCH - 1) * GEMM_NB_STACK * 32];
     int32_t off[GEMM_U ? (GEMM_BATCH - 1) * GEMM_NB_STACK : 1];
     float d[(GEMM_BATCH - 1) * GEMM_NB_STACK], s[GEMM_Q81 ? (GEMM_BATCH - 1) * GEMM_NB_STACK : 1];
+    static const gemm_tile_fn tiles[6] = { gemm_tile_1_01, gemm_tile_2_01, gemm_tile_3_01,
+                                           gemm_tile_4_01, gemm_tile_5_01, gemm_tile_6_01 };
     const gemm_cols pc = { .q = q, .off = off, .d = d, .s = s, .nb = nb };
     gemm_prep_cols(&pc, a, 0, a->n_cols, GEMM_U);
     for (int64_t r = r0; r < r1; r += JM_GEMM_LANES) {
         const int nrows = (int)(r1 - r < JM_GEMM_LANES ? r1 - r : JM_GEMM_LANES);
         jm_gemm_rows g;
         gemm_group_rows(&g, a, r, nrows);
-        if (a->n_cols == 3) gemm_tile_3_01(a, &g, r, nrows, 0, NULL, &pc, 0);
-        else if (a->n_cols == 2) gemm_tile_2_01(a, &g, r, nrows, 0, NULL, &pc, 0);
-        else gemm_tile_1_01(a, &g, r, nrows, 0, NULL, &pc, 0);
+        tiles[a->n_cols - 1](a, &g, r, nrows, 0, NULL, &pc, 0);
     }
 }
 
