@@ -163,7 +163,7 @@ static void check_shape(const char *lvl, int32_t type, jm_gemm_fn gemm, shape s,
         CHECK(memcmp(y_full, y_part, ybytes) == 0, "%s %s n=%lld rows=%lld cols=%lld: row split %d equals one call",
               lvl, t->name, (long long)s.n, (long long)s.rows, (long long)s.cols, k);
     }
-    /* single columns (decode) and column groups of 3, 5 with odd row splits */
+    /* single columns (decode) and column groups of 3 to 6 with odd row splits */
     for (int k = 0; k < 5; k++) {
         const int64_t cw = k == 0 ? 1 : k == 1 ? 3 : k == 2 ? 4 : k == 3 ? 5 : 6;
         memset(y_part, 0x7F, ybytes);
