@@ -219,6 +219,8 @@ JM_ALWAYS_INLINE2 void gemm_tile(const jm_gemm_args *a, const jm_gemm2_rows *g, 
     }
 GEMM_TILE(4, 1, 1)
 GEMM_TILE(1, 1, 1)
+GEMM_TILE(3, 0, 1)
+GEMM_TILE(2, 0, 1)
 GEMM_TILE(1, 0, 1)
 GEMM_TILE(1, 0, 0)
 
@@ -242,7 +244,8 @@ static void gemm_plain(const jm_gemm_args *a, int64_t r0, int64_t r1) {
     }
 }
 
-/* Fewer than GEMM_BATCH columns: weights built in the loop, column data on the stack. */
+/* Fewer than GEMM_BATCH columns: weights built in the loop (for all the
+   columns at once), column data on the stack. */
 static void gemm_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) {
     const int64_t nb = a->n / 32;
     if (nb > GEMM_NB_STACK) {
@@ -257,7 +260,9 @@ static void gemm_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) {
         const int nrows = (int)(r1 - r < JM_GEMM2_LANES ? r1 - r : JM_GEMM2_LANES);
         jm_gemm2_rows g;
         gemm_group_rows(&g, a, r, nrows);
-        for (int64_t c = 0; c < a->n_cols; c++) gemm_tile_1_01(a, &g, r, nrows, c, NULL, &pc, c);
+        if (a->n_cols == 3) gemm_tile_3_01(a, &g, r, nrows, 0, NULL, &pc, 0);
+        else if (a->n_cols == 2) gemm_tile_2_01(a, &g, r, nrows, 0, NULL, &pc, 0);
+        else gemm_tile_1_01(a, &g, r, nrows, 0, NULL, &pc, 0);
     }
 }
 
