@@ -10,8 +10,9 @@
  *   4. the AVX2 and AVX-512 kernels of a type give the same bits (they run
  *      the same float sequence per (row, column)).
  * Weights come from the reference quantizers and also as raw random
- * bytes (every int8 / nibble pattern); activations from the scalar
- * activation quantizer and as raw bytes (int8 -128 included).
+ * bytes (every int8 / nibble pattern, -128 included); activations from
+ * the scalar activation quantizer and, for Q8_0, as raw bytes in -127..127
+ * (the range every Q8 quantizer writes, which the AVX2 kernels rely on).
  *
  * Prints "N passed, M failed" and exits non-zero on any failure.
  */
