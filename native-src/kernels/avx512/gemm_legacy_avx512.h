@@ -22,9 +22,10 @@
  * or read back from a buffer (they are exact integers and exact fp16
  * widenings either way).
  *
- * Batches (4 or more columns) transpose each 16-row group's weights once
- * into a buffer and prepare activations once per column tile; decode
- * builds the weights in the loop, where nothing is met twice. Types whose
+ * Batches (GEMM_BATCH or more columns) transpose each 16-row group's
+ * weights once into a buffer and prepare activations once per column tile;
+ * decode and small batches build the weights in the loop, for all their
+ * columns at once, where a buffer would not pay. Types whose
  * quants are unsigned (Q4_0, Q5_0 before their offset; Q4_1, Q5_1) also
  * have GEMM_BUILD_U, which decode uses instead: the quants themselves are
  * vpdpbusd's unsigned operand against the activations as they are, and
