@@ -148,6 +148,14 @@ static void check_shape(const char *lvl, int32_t type, jm_gemm_fn gemm, shape s,
     CHECK(worst <= 1e-5, "%s %s n=%lld rows=%lld cols=%lld raw=%d: worst error %.3g of sum|products|", lvl, t->name,
           (long long)s.n, (long long)s.rows, (long long)s.cols, raw, worst);
     CHECK(pad_ok, "%s %s rows=%lld cols=%lld: padding untouched", lvl, t->name, (long long)s.rows, (long long)s.cols);
+    /* empty ranges write nothing */
+    memcpy(y_part, y_full, ybytes);
+    g.y = y_part;
+    gemm(&g, s.rows / 2, s.rows / 2);
+    g.n_cols = 0;
+    gemm(&g, 0, s.rows);
+    g.n_cols = s.cols;
+    CHECK(memcmp(y_full, y_part, ybytes) == 0, "%s %s: empty row or column ranges write nothing", lvl, t->name);
 
     /* 2. the contract: row pieces of sizes 16, 1, 3, 5, 7, 4, 13 ... over all columns */
     static const int64_t steps[] = { 16, 1, 3, 5, 7, 4, 13, 2, 32, 9 };

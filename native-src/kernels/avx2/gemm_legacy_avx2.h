@@ -268,6 +268,7 @@ static void gemm_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) {
 
 void GEMM_NAME(const jm_gemm_args *a, int64_t r0, int64_t r1) {
     const int64_t nb = a->n / 32;
+    if (a->n_cols <= 0 || r1 <= r0) return;
     if (a->n_cols < GEMM_BATCH) {
         gemm_decode(a, r0, r1);
         return;
