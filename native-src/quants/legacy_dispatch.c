@@ -18,6 +18,7 @@ void jm_kernels_init_legacy(jm_kernels *k, int32_t level, uint32_t features) {
         k->vec_dot[k_types[i]] = t->vec_dot_scalar;
         k->from_float[k_types[i]] = jm_legacy_activation_quantizer(k_types[i]);
         k->to_float[k_types[i]] = t->to_float;
+        k->gemm[k_types[i]] = NULL; /* jm_gemm_by_dots */
     }
     (void)level;
     (void)features;
@@ -34,6 +35,11 @@ void jm_kernels_init_legacy(jm_kernels *k, int32_t level, uint32_t features) {
         k->vec_dot[JM_TYPE_Q5_0] = jm_vec_dot_q5_0_q8_0_avx2;
         k->vec_dot[JM_TYPE_Q5_1] = jm_vec_dot_q5_1_q8_1_avx2;
         k->vec_dot[JM_TYPE_Q8_0] = jm_vec_dot_q8_0_q8_0_avx2;
+        k->gemm[JM_TYPE_Q4_0] = jm_gemm_q4_0_avx2;
+        k->gemm[JM_TYPE_Q8_0] = jm_gemm_q8_0_avx2;
+        k->gemm[JM_TYPE_Q5_0] = jm_gemm_q5_0_avx2;
+        k->gemm[JM_TYPE_Q4_1] = jm_gemm_q4_1_avx2;
+        k->gemm[JM_TYPE_Q5_1] = jm_gemm_q5_1_avx2;
 
         k->from_float[JM_TYPE_Q8_0] = jm_quantize_row_q8_0_avx2;
         k->from_float[JM_TYPE_Q8_1] = jm_quantize_row_q8_1_avx2;
@@ -59,6 +65,11 @@ void jm_kernels_init_legacy(jm_kernels *k, int32_t level, uint32_t features) {
             k->vec_dot[JM_TYPE_Q5_0] = jm_vec_dot_q5_0_q8_0_avx512vnni;
             k->vec_dot[JM_TYPE_Q5_1] = jm_vec_dot_q5_1_q8_1_avx512vnni;
             k->vec_dot[JM_TYPE_Q8_0] = jm_vec_dot_q8_0_q8_0_avx512vnni;
+            k->gemm[JM_TYPE_Q4_0] = jm_gemm_q4_0_avx512vnni;
+            k->gemm[JM_TYPE_Q8_0] = jm_gemm_q8_0_avx512vnni;
+            k->gemm[JM_TYPE_Q5_0] = jm_gemm_q5_0_avx512vnni;
+            k->gemm[JM_TYPE_Q4_1] = jm_gemm_q4_1_avx512vnni;
+            k->gemm[JM_TYPE_Q5_1] = jm_gemm_q5_1_avx512vnni;
         }
         /* without VNNI the integer dots stay on AVX2 */
     }

@@ -13,9 +13,10 @@
  * on its own. Kernels that want FMA ask for it with intrinsics.
  *
  * Naming: jm_vec_dot_<weight>_<activation>_<isa>, jm_quantize_row_<type>_<isa>,
- * jm_dequantize_row_<type>_<isa>. Only jm_kernels_init_legacy() decides
- * which of them may run on this CPU; the others must not be called unless
- * jm_cpu_features() has the matching bits.
+ * jm_dequantize_row_<type>_<isa>, jm_gemm_<weight>_<isa> (tiled products).
+ * Only jm_kernels_init_legacy() decides which of them may run on this CPU;
+ * the others must not be called unless jm_cpu_features() has the matching
+ * bits.
  */
 #ifndef JM_LEGACY_KERNELS_H
 #define JM_LEGACY_KERNELS_H
@@ -106,6 +107,15 @@ void jm_dequantize_row_q5_0_avx2(const void *x, float *y, int64_t n);
 void jm_dequantize_row_q5_1_avx2(const void *x, float *y, int64_t n);
 void jm_dequantize_row_q8_0_avx2(const void *x, float *y, int64_t n);
 
+/* Tiled products (jm_gemm_fn of kernels/kernels.h; the struct is only
+ * named here so this header need not include that one). */
+struct jm_gemm_args;
+void jm_gemm_q4_0_avx2(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+void jm_gemm_q8_0_avx2(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+void jm_gemm_q5_0_avx2(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+void jm_gemm_q4_1_avx2(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+void jm_gemm_q5_1_avx2(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+
 /* ---- AVX-512 F+BW+VL (kernels/avx512/) --------------------------------------
  * _vnni needs JM_CPU_AVX512VNNI, _bf16 needs JM_CPU_AVX512BF16. */
 void jm_vec_dot_f32_avx512(int64_t n, float *s, const void *x, const void *y);
@@ -117,6 +127,11 @@ void jm_vec_dot_q4_1_q8_1_avx512vnni(int64_t n, float *s, const void *x, const v
 void jm_vec_dot_q5_0_q8_0_avx512vnni(int64_t n, float *s, const void *x, const void *y);
 void jm_vec_dot_q5_1_q8_1_avx512vnni(int64_t n, float *s, const void *x, const void *y);
 void jm_vec_dot_q8_0_q8_0_avx512vnni(int64_t n, float *s, const void *x, const void *y);
+void jm_gemm_q4_0_avx512vnni(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+void jm_gemm_q8_0_avx512vnni(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+void jm_gemm_q5_0_avx512vnni(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+void jm_gemm_q4_1_avx512vnni(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+void jm_gemm_q5_1_avx512vnni(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
 #endif
 
 #if defined(JM_HAVE_NEON_KERNELS)
