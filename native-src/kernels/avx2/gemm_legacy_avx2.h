@@ -56,6 +56,16 @@ JM_ALWAYS_INLINE2 void jm_gemm2_t8x4(__m256i t[4], const jm_gemm2_rows *g, int64
     t[3] = _mm256_unpackhi_epi64(t1, t3);
 }
 
+/* Each row prefetched JM_GEMM2_PF_BYTES ahead, at least once per 64 bytes
+   it advances: why, in gemm_legacy_avx512.h's jm_gemm_prefetch. */
+enum { JM_GEMM2_PF_BYTES = 768 };
+
+JM_ALWAYS_INLINE2 void jm_gemm2_prefetch(const jm_gemm2_rows *g, int64_t b, int64_t bx) {
+    const int every = bx <= 32 ? 2 : 1, per = JM_GEMM2_LANES / every, first = (int)(b % every) * per;
+    const int64_t o = b * bx + JM_GEMM2_PF_BYTES;
+    for (int i = first; i < first + per; i++) _mm_prefetch((const char *)g->p[i] + o, _MM_HINT_T0);
+}
+
 /* The dword at p[i] + o for each row i. */
 JM_ALWAYS_INLINE2 __m256i jm_gemm2_gather(const jm_gemm2_rows *g, int64_t o) {
     uint32_t v[JM_GEMM2_LANES];
@@ -162,6 +172,7 @@ static void gemm_prep_cols(const gemm_cols *pc, const jm_gemm_args *a, int64_t c
 }
 
 JM_ALWAYS_INLINE2 void gemm_build(const jm_gemm2_rows *g, int64_t b, gemm_wblk *out) {
+    jm_gemm2_prefetch(g, b, GEMM_BX);
     GEMM_BUILD(g, b, out);
     const __m256i h = jm_gemm2_gather(g, b * GEMM_BX);
     out->d = jm_gemm2_fp16(h, 0);

@@ -131,6 +131,22 @@ JM_ALWAYS_INLINE __m512i jm_gemm_gather(const jm_gemm_rows *g, int64_t o) {
     return _mm512_inserti64x4(_mm512_castsi256_si512(h[0]), h[1], 1);
 }
 
+/*
+ * A decode step streams its weights from memory, 16 rows advancing side by
+ * side: more streams than the hardware prefetcher follows on some machines
+ * (the VMs we measure on), where the loads alone leave too few lines in
+ * flight. So each row is prefetched JM_GEMM_PF_BYTES ahead, at least once
+ * per 64 bytes it advances (every block, or every other one for blocks of
+ * 32 bytes or less: half of the rows at a time).
+ */
+enum { JM_GEMM_PF_BYTES = 768 };
+
+JM_ALWAYS_INLINE void jm_gemm_prefetch(const jm_gemm_rows *g, int64_t b, int64_t bx) {
+    const int every = bx <= 32 ? 2 : 1, per = JM_GEMM_LANES / every, first = (int)(b % every) * per;
+    const int64_t o = b * bx + JM_GEMM_PF_BYTES;
+    for (int i = first; i < first + per; i++) _mm_prefetch((const char *)g->p[i] + o, _MM_HINT_T0);
+}
+
 /* The fp16 in the low (hi = 0) or high half of each lane, widened. */
 JM_ALWAYS_INLINE __m512 jm_gemm_fp16(__m512i v, const int hi) {
     return _mm512_cvtph_ps(_mm512_cvtepi32_epi16(hi ? _mm512_srli_epi32(v, 16) : v));
@@ -213,6 +229,7 @@ typedef struct {
 /* Block b of the group: the type's weights (unsigned if U), and the
    scales (and mins). */
 JM_ALWAYS_INLINE void gemm_build(const jm_gemm_rows *g, int64_t b, jm_gemm_wblk *out, const int U) {
+    jm_gemm_prefetch(g, b, GEMM_BX);
     if (U) GEMM_BUILD_U(g, b, out);
     else GEMM_BUILD(g, b, out);
     const __m512i h = jm_gemm_gather(g, b * GEMM_BX);
