@@ -55,8 +55,9 @@ typedef struct jm_gemm_args {
 
 typedef void (*jm_gemm_fn)(const jm_gemm_args *a, int64_t r0, int64_t r1);
 
-/* Rows the matmul hands a gemm kernel come in multiples of this (but the
-   last range of a matrix), so kernels can tile rows by 2, 4, 8 or 16. */
+/* Row ranges the matmul hands a gemm kernel start at multiples of this and
+   span whole multiples of it (but the last range of a matrix), so kernels
+   can tile rows by 2, 4, 8 or 16. */
 #define JM_GEMM_ROW_ALIGN 16
 
 /*

@@ -2,9 +2,9 @@
  * matmul.c - weight matrix times a batch of activation rows, spread over
  * the context's threads. The activations are first rounded to the format
  * the weight type's dot product takes (Q8_0, Q8_K, F16, ...), as ggml does,
- * then every thread walks its share of weight rows in chunks, running each
- * chunk against every activation column while its weights are in cache,
- * with the weight type's tiled kernel when the CPU has one.
+ * then every thread takes parts of the weight rows and runs them against
+ * every activation column, with the weight type's tiled kernel when the
+ * CPU has one.
  */
 #include <string.h>
 #include "ops.h"
@@ -48,8 +48,12 @@ static void quantize_task(void *arg, int ith, int nth) {
     quantize_cols(j, lo, hi);
 }
 
-/* Rows go out in chunks of JM_GEMM_ROW_ALIGN: one chunk of weights stays in
-   L1 while the kernel runs it against every activation column. */
+/*
+ * A part is a range of whole JM_GEMM_ROW_ALIGN groups of rows. A gemm
+ * kernel gets the range in one call and tiles it itself (it prepares each
+ * batch of activation columns once per call); the dot fallback walks it in
+ * groups, each run against every column while its weights are in L1.
+ */
 static void dot_task(void *arg, int ith, int nth) {
     matmul_job *j = arg;
     const jm_gemm_args g = {
@@ -57,16 +61,18 @@ static void dot_task(void *arg, int ith, int nth) {
         .act = j->act, .act_stride = j->act_stride, .n_cols = j->n_cols,
         .y = j->y, .y_stride = j->y_stride,
     };
-    const jm_gemm_fn gemm = j->k->gemm[j->w->type];
-    const jm_vec_dot_fn dot = j->k->vec_dot[j->w->type];
     const int64_t rows = j->w->ne1;
     int64_t lo, hi;
     jm_split((rows + JM_GEMM_ROW_ALIGN - 1) / JM_GEMM_ROW_ALIGN, ith, nth, &lo, &hi);
-    for (int64_t r0 = lo * JM_GEMM_ROW_ALIGN; r0 < hi * JM_GEMM_ROW_ALIGN && r0 < rows; r0 += JM_GEMM_ROW_ALIGN) {
-        const int64_t r1 = r0 + JM_GEMM_ROW_ALIGN < rows ? r0 + JM_GEMM_ROW_ALIGN : rows;
-        if (gemm) gemm(&g, r0, r1);
-        else jm_gemm_by_dots(dot, &g, r0, r1);
+    const int64_t r0 = lo * JM_GEMM_ROW_ALIGN, r1 = hi * JM_GEMM_ROW_ALIGN < rows ? hi * JM_GEMM_ROW_ALIGN : rows;
+    if (r0 >= r1) return;
+    const jm_gemm_fn gemm = j->k->gemm[j->w->type];
+    if (gemm) {
+        gemm(&g, r0, r1);
+        return;
     }
+    for (int64_t r = r0; r < r1; r += JM_GEMM_ROW_ALIGN)
+        jm_gemm_by_dots(j->k->vec_dot[j->w->type], &g, r, r + JM_GEMM_ROW_ALIGN < r1 ? r + JM_GEMM_ROW_ALIGN : r1);
 }
 
 /* Below this many columns the activations are rounded on the caller's

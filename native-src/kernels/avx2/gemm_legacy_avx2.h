@@ -38,6 +38,7 @@ enum { JM_GEMM2_LANES = 8 };
 /* An 8-row group: row pointers, the last row repeated past the end. */
 typedef struct {
     const uint8_t *p[JM_GEMM2_LANES];
+    int64_t        row_bytes;
 } jm_gemm2_rows;
 
 /* t[d] lane i = dword d of the 16 bytes at p[i] + o, for d < 4. */
@@ -62,7 +63,8 @@ enum { JM_GEMM2_PF_BYTES = 768 };
 
 JM_ALWAYS_INLINE2 void jm_gemm2_prefetch(const jm_gemm2_rows *g, int64_t b, int64_t bx) {
     const int every = bx <= 32 ? 2 : 1, per = JM_GEMM2_LANES / every, first = (int)(b % every) * per;
-    const int64_t o = b * bx + JM_GEMM2_PF_BYTES;
+    int64_t o = b * bx + JM_GEMM2_PF_BYTES;
+    if (o >= g->row_bytes) o += (JM_GEMM2_LANES - 1) * g->row_bytes; /* on into the next group */
     for (int i = first; i < first + per; i++) _mm_prefetch((const char *)g->p[i] + o, _MM_HINT_T0);
 }
 
@@ -241,6 +243,7 @@ enum { GEMM_CT = 16,          /* columns prepared at a time in batches    */
        GEMM_NB_STACK = 256 }; /* decode: blocks prepared on the stack    */
 
 static void gemm_group_rows(jm_gemm2_rows *g, const jm_gemm_args *a, int64_t r, int nrows) {
+    g->row_bytes = a->w_row_bytes;
     for (int i = 0; i < JM_GEMM2_LANES; i++)
         g->p[i] = (const uint8_t *)a->w + (r + (i < nrows ? i : nrows - 1)) * a->w_row_bytes;
 }
