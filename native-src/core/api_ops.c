@@ -107,7 +107,7 @@ jm_status jm_ssm_scan(jm_context *ctx, const float *xbc, const float *dt, int64_
                        (long long)n_tokens, n_head, head_dim, d_state, n_group, (long long)dt_stride);
     scan_job j = { .a = { .xbc = xbc, .dt = dt, .dt_stride = dt_stride, .dt_bias = dt_bias, .a = a, .d = d,
                           .s = state, .y = y, .n_tokens = n_tokens, .n_head = n_head, .head_dim = head_dim,
-                          .d_state = d_state, .n_group = n_group, .scan_row = ctx->kernels.scan_row } };
+                          .d_state = d_state, .n_group = n_group, .scan_head = ctx->kernels.scan_head } };
     jm_pool_run(ctx->pool, scan_heads, &j);
     return jm_ok(err);
 }

@@ -19,16 +19,19 @@ void jm_kernels_init(jm_kernels *k, uint32_t features) {
     k->level = pick_level(features);
     k->features = features;
     k->scan_row = jm_scan_row_scalar;
+    k->scan_head = jm_scan_head_scalar;
     k->conv_silu = jm_conv_silu_scalar;
     k->silu_mul = jm_silu_mul_scalar;
 #if defined(JM_HAVE_X86_KERNELS)
     if (k->level == JM_LEVEL_AVX2 || k->level == JM_LEVEL_AVX512) {
         k->scan_row = jm_scan_row_avx2;
+        k->scan_head = jm_scan_head_avx2;
         k->conv_silu = jm_conv_silu_avx2;
         k->silu_mul = jm_silu_mul_avx2;
     }
     if (k->level == JM_LEVEL_AVX512) {
         k->scan_row = jm_scan_row_avx512;
+        k->scan_head = jm_scan_head_avx512;
         k->conv_silu = jm_conv_silu_avx512;
         k->silu_mul = jm_silu_mul_avx512;
     }

@@ -13,6 +13,16 @@
  */
 typedef float (*jm_scan_row_fn)(float *s, const float *B, const float *C, float dA, float xdt, int64_t n);
 
+/*
+ * One head's scan step for one token: for each row p < P of the head's
+ * state s ([P][N], rows N apart),
+ *     s[p][i] = s[p][i] * dA + (x[p] * dt) * B[i],
+ *     y[p]    = sum_i s[p][i] * C[i] + D * x[p].
+ * Rows ahead are prefetched: a decode step meets the state coming from memory.
+ */
+typedef void (*jm_scan_head_fn)(float *s, const float *B, const float *C, const float *x, float *y,
+                                float dA, float dt, float D, int64_t P, int64_t N);
+
 /* The causal depthwise conv + SiLU of a Mamba-2 layer over a range of channels. */
 typedef struct jm_conv_args {
     const float *x;        /* n_tokens rows, stride x_stride: the conv inputs     */
@@ -78,6 +88,7 @@ typedef struct jm_kernels {
     jm_from_float_fn from_float[JM_TYPE_COUNT];/* activation quantizers: Q8_0, Q8_1, Q8_K, F16, BF16, F32 (copy) */
     jm_to_float_fn   to_float[JM_TYPE_COUNT];
     jm_scan_row_fn   scan_row;
+    jm_scan_head_fn  scan_head;
     jm_conv_fn       conv_silu;
     jm_silu_mul_fn   silu_mul;
 } jm_kernels;
@@ -96,6 +107,15 @@ void jm_conv_silu_avx512(const jm_conv_args *a, int64_t c0, int64_t c1);
 float jm_scan_row_scalar(float *s, const float *B, const float *C, float dA, float xdt, int64_t n);
 float jm_scan_row_avx2(float *s, const float *B, const float *C, float dA, float xdt, int64_t n);
 float jm_scan_row_avx512(float *s, const float *B, const float *C, float dA, float xdt, int64_t n);
+
+/* The scan head kernels, by instruction set: the scalar and AVX2 ones loop
+   over scan_row; the AVX-512 one keeps B and C in registers for N = 128. */
+void jm_scan_head_scalar(float *s, const float *B, const float *C, const float *x, float *y,
+                         float dA, float dt, float D, int64_t P, int64_t N);
+void jm_scan_head_avx2(float *s, const float *B, const float *C, const float *x, float *y,
+                       float dA, float dt, float D, int64_t P, int64_t N);
+void jm_scan_head_avx512(float *s, const float *B, const float *C, const float *x, float *y,
+                         float dA, float dt, float D, int64_t P, int64_t N);
 
 /* Fills k with the best kernels for features (already masked by the caller). */
 void jm_kernels_init(jm_kernels *k, uint32_t features);

@@ -108,7 +108,7 @@ static void scan_task(void *arg, int ith, int nth) {
         .a = L->t[JM_TENSOR_SSM_A].data, .d = L->t[JM_TENSOR_SSM_D].data,
         .s = jm_layer_ssm_state(m, f->state, f->il), .y = f->y, .n_tokens = f->n,
         .n_head = m->p.n_head, .head_dim = (int32_t)m->head_dim, .d_state = m->p.d_state, .n_group = m->p.n_group,
-        .scan_row = f->ctx->kernels.scan_row,
+        .scan_head = f->ctx->kernels.scan_head,
     };
     int64_t lo, hi;
     jm_split(m->p.n_head, ith, nth, &lo, &hi);

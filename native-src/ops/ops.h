@@ -48,7 +48,7 @@ typedef struct jm_scan_args {
     float       *y;        /* n_tokens rows of d_inner */
     int64_t      n_tokens;
     int32_t      n_head, head_dim, d_state, n_group;
-    jm_scan_row_fn scan_row;
+    jm_scan_head_fn scan_head;
 } jm_scan_args;
 
 /* The selective scan for heads [h0, h1), token by token. */

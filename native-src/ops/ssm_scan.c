@@ -6,21 +6,6 @@
 #include <math.h>
 #include "ops.h"
 
-/*
- * A decode step meets each head's state once, coming from memory: the
- * row-by-row update has too few loads in flight to hide that, and the
- * hardware prefetcher of some machines (the VMs we measure on) does not
- * step in, so the rows PREFETCH_ROWS ahead are requested explicitly.
- * Later tokens of a batch find the head's state in cache.
- */
-#define PREFETCH_ROWS 4
-
-static void prefetch_rows(const float *S, int64_t p, int64_t P, int64_t N) {
-    if (p >= P) return;
-    const char *row = (const char *)(S + p * N);
-    for (int64_t b = 0; b < N * (int64_t)sizeof(float); b += 64) __builtin_prefetch(row + b, 1, 3);
-}
-
 static void scan_head(const jm_scan_args *a, int64_t h) {
     const int64_t P = a->head_dim, N = a->d_state, G = a->n_group, H = a->n_head;
     const int64_t d_inner = H * P, conv_dim = d_inner + 2 * G * N;
@@ -33,11 +18,7 @@ static void scan_head(const jm_scan_args *a, int64_t h) {
         const float *C = row + d_inner + G * N + g * N;
         const float dt = jm_softplus(a->dt[t * a->dt_stride + h] + a->dt_bias[h]);
         const float dA = expf(dt * a->a[h]);
-        float *y = a->y + t * d_inner + h * P;
-        for (int64_t p = 0; p < P; p++) {
-            if (t == 0) prefetch_rows(S, p + PREFETCH_ROWS, P, N);
-            y[p] = a->scan_row(S + p * N, B, C, dA, x[p] * dt, N) + a->d[h] * x[p];
-        }
+        a->scan_head(S, B, C, x, a->y + t * d_inner + h * P, dA, dt, a->d[h], P, N);
     }
 }
 

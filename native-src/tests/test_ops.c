@@ -36,6 +36,36 @@ static void check_scan_row(const char *name, jm_scan_row_fn fn) {
     }
 }
 
+/* A head step against the scalar twin, and against the same ISA's row kernel (the AVX-512
+   N = 128 path keeps B and C in registers but must update the state as the rows do). */
+static void check_scan_head(const char *name, jm_scan_head_fn fn, jm_scan_row_fn row) {
+    const int64_t Ns[] = {16, 64, 128, 96, 7};
+    const int64_t P = 13;
+    for (size_t k = 0; k < sizeof Ns / sizeof *Ns; k++) {
+        const int64_t N = Ns[k];
+        float *s1 = malloc(P * N * 4), *s2 = malloc(P * N * 4), *s3 = malloc(P * N * 4);
+        float *B = malloc(N * 4), *C = malloc(N * 4), x[13], y1[13], y2[13], y3[13];
+        for (int64_t i = 0; i < P * N; i++) s1[i] = s2[i] = s3[i] = frand();
+        for (int64_t i = 0; i < N; i++) { B[i] = frand(); C[i] = frand(); }
+        for (int64_t p = 0; p < P; p++) x[p] = frand();
+        jm_scan_head_scalar(s1, B, C, x, y1, 0.91f, 0.3f, 0.7f, P, N);
+        fn(s2, B, C, x, y2, 0.91f, 0.3f, 0.7f, P, N);
+        for (int64_t p = 0; p < P; p++) y3[p] = row(s3 + p * N, B, C, 0.91f, x[p] * 0.3f, N) + 0.7f * x[p];
+        double worst = 0;
+        for (int64_t i = 0; i < P * N; i++) worst = fmax(worst, fabs(s1[i] - s2[i]));
+        CHECK(worst <= 1e-6, "%s N=%lld: states differ by %.3g", name, (long long)N, worst);
+        worst = 0;
+        for (int64_t p = 0; p < P; p++) worst = fmax(worst, fabs(y1[p] - y2[p]));
+        CHECK(worst <= 1e-5, "%s N=%lld: outputs differ by %.3g", name, (long long)N, worst);
+        CHECK(memcmp(s2, s3, P * N * 4) == 0, "%s N=%lld: state not the bits of its row kernel", name, (long long)N);
+        /* y's last add may be fused with D * x in the SIMD file: one rounding apart at most */
+        worst = 0;
+        for (int64_t p = 0; p < P; p++) worst = fmax(worst, fabs(y2[p] - y3[p]) / (1.0 + fabs(y3[p])));
+        CHECK(worst <= 1e-6, "%s N=%lld: outputs differ from its row kernel by %.3g", name, (long long)N, worst);
+        free(s1); free(s2); free(s3); free(B); free(C);
+    }
+}
+
 /* One conv kernel against the scalar twin: outputs and the rolled state, for token counts
    shorter and longer than the window, odd channel ranges, strided inputs. */
 static void check_conv(const char *name, jm_conv_fn fn) {
@@ -125,17 +155,21 @@ int main(void) {
     const uint32_t avx512 = avx2 | JM_CPU_AVX512F | JM_CPU_AVX512BW | JM_CPU_AVX512VL;
 #if defined(JM_HAVE_X86_KERNELS)
     if ((f & avx2) == avx2) check_scan_row("scan_row avx2", jm_scan_row_avx2);
+    if ((f & avx2) == avx2) check_scan_head("scan_head avx2", jm_scan_head_avx2, jm_scan_row_avx2);
     if ((f & avx2) == avx2) check_conv("conv avx2", jm_conv_silu_avx2);
     if ((f & avx512) == avx512) check_conv("conv avx512", jm_conv_silu_avx512);
     if ((f & avx2) == avx2) check_silu_mul("silu_mul avx2", jm_silu_mul_avx2);
     if ((f & avx512) == avx512) check_silu_mul("silu_mul avx512", jm_silu_mul_avx512);
     else printf("skip: no AVX2\n");
     if ((f & avx512) == avx512) check_scan_row("scan_row avx512", jm_scan_row_avx512);
+    if ((f & avx512) == avx512) check_scan_head("scan_head avx512", jm_scan_head_avx512, jm_scan_row_avx512);
     else printf("skip: no AVX-512\n");
 #endif
     jm_kernels k;
     jm_kernels_init(&k, 0);
     CHECK(k.scan_row == jm_scan_row_scalar, "no features: the scalar scan row");
+    CHECK(k.scan_head == jm_scan_head_scalar, "no features: the scalar scan head");
+    check_scan_head("scan_head scalar", jm_scan_head_scalar, jm_scan_row_scalar);
     CHECK(k.conv_silu == jm_conv_silu_scalar, "no features: the scalar conv");
     (void)avx512;
     printf("%d passed, %d failed\n", passed, failed);

@@ -28,3 +28,15 @@ float jm_scan_row_avx2(float *s, const float *B, const float *C, float dA, float
     }
     return acc;
 }
+
+/* Rows this far ahead are prefetched (4 rows of N = 128 are 2 KiB). */
+#define PREFETCH_ROWS 4
+
+void jm_scan_head_avx2(float *s, const float *B, const float *C, const float *x, float *y,
+                       float dA, float dt, float D, int64_t P, int64_t N) {
+    for (int64_t p = 0; p < P; p++) {
+        if (p + PREFETCH_ROWS < P)
+            for (int64_t b = 0; b < N; b += 16) _mm_prefetch((const char *)(s + (p + PREFETCH_ROWS) * N + b), _MM_HINT_T0);
+        y[p] = jm_scan_row_avx2(s + p * N, B, C, dA, x[p] * dt, N) + D * x[p];
+    }
+}

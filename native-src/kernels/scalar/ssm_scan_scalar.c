@@ -9,3 +9,9 @@ float jm_scan_row_scalar(float *s, const float *B, const float *C, float dA, flo
     }
     return acc;
 }
+
+void jm_scan_head_scalar(float *s, const float *B, const float *C, const float *x, float *y,
+                         float dA, float dt, float D, int64_t P, int64_t N) {
+    for (int64_t p = 0; p < P; p++)
+        y[p] = jm_scan_row_scalar(s + p * N, B, C, dA, x[p] * dt, N) + D * x[p];
+}
