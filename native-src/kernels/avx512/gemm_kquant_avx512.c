@@ -33,190 +33,216 @@
 
 static inline __m512i kq_load512(const void *p) { return _mm512_loadu_si512(p); }
 
-/* the 256-bit register at p in both halves of a zmm */
-static inline __m512i kq_bcast256(const void *p) { return _mm512_broadcast_i64x4(kq_load256(p)); }
-
-/* int16 lanes 0..15 all take value a of v, lanes 16..31 value b (vpermw) */
-static inline __m512i kq_spread16(__m512i v, int a, int b) {
-    return _mm512_permutexvar_epi16(_mm512_inserti64x4(_mm512_set1_epi16((short)a), _mm256_set1_epi16((short)b), 1), v);
-}
-
 static inline float kq_hsum512(__m512 v) {
     return kq_hsum256(_mm256_add_ps(_mm512_castps512_ps256(v), _mm512_extractf32x8_ps(v, 1)));
-}
-
-/* The integer sum of one super-block of a (row, column) pair, 64 quants per
- * step: q[k] the weights (u8), sc[k] the scales of their two or four
- * sub-blocks as int16, x the Q8_K quants. Two chains hide the latency. */
-KQ_INLINE __m512i kq_isum(const __m512i q[4], const __m512i sc[4], const int8_t *x, __m512i start) {
-    __m512i s0 = _mm512_dpwssd_epi32(start, sc[0], _mm512_maddubs_epi16(q[0], kq_load512(x)));
-    __m512i s1 = _mm512_dpwssd_epi32(_mm512_setzero_si512(), sc[1], _mm512_maddubs_epi16(q[1], kq_load512(x + 64)));
-    s0 = _mm512_dpwssd_epi32(s0, sc[2], _mm512_maddubs_epi16(q[2], kq_load512(x + 128)));
-    s1 = _mm512_dpwssd_epi32(s1, sc[3], _mm512_maddubs_epi16(q[3], kq_load512(x + 192)));
-    return _mm512_add_epi32(s0, s1);
 }
 
 static inline const block_q8_K *kq_col_ptr(const jm_gemm_args *a, int64_t c) {
     return (const block_q8_K *)((const char *)a->act + c * a->act_stride);
 }
 
-/* =========================================================================
- * Q4_K and Q5_K: 8 sub-blocks of 32, six-bit scales and mins.
+/* 16 int32 lanes from an expression in the lane index L */
+#define KQ_LANES(f) _mm512_setr_epi32(f(0), f(1), f(2), f(3), f(4), f(5), f(6), f(7), \
+                                      f(8), f(9), f(10), f(11), f(12), f(13), f(14), f(15))
+
+/* -------------------------------------------------------------------------
+ * The lane layout. vpdpbusd adds four u8 x s8 products into each int32
+ * lane; to scale its result once per super-block, every lane must keep to
+ * one sub-block through the four steps. Step k (k = 0..3) holds in lane L
+ * the four quants 16L + 4k .. 16L + 4k + 3, so lane L sums the 16 quants
+ * 16L .. 16L + 15: sub-block L of a Q6_K block (or half of sub-block L/2 of
+ * a Q4_K / Q5_K one), and Q8_K's bsums[L] is that lane's activation sum.
+ * The weights are unpacked into this order once per row and super-block
+ * (a dword permute each step is as cheap as any unpack); the activations
+ * are permuted once per column and super-block, and shared by the rows of
+ * a tile.
  */
 typedef struct {
-    __m512i q[4];   /* the 256 quants (0..15 or 0..31) in element order  */
-    __m512i sc[4];  /* scale of sub-block 2k in the low half, 2k+1 high  */
-    __m256i mn;     /* mins as int16 pairs m0 m0 m1 m1 .. m7 m7          */
-    float d, dmin;
+    __m512i q[4];   /* the 256 Q8_K quants, step k in q[k]                  */
+    __m512i bs;     /* bsums as int32 (Q6_K: times -32, the start of its sum) */
+    __m512 bsd;     /* bsums times d (Q4_K / Q5_K: for the mins)             */
+    float d;
+} kq_act;
+
+/* The 16 x 4 dword transpose: step k takes dword k of every 16 bytes.
+ * Two source registers give steps k, k+1 of their 8 lanes; a 128-bit
+ * shuffle joins the halves. */
+KQ_INLINE void kq_act_quants(kq_act *a, const int8_t *qs) {
+    const __m512i a0 = kq_load512(qs), a1 = kq_load512(qs + 64), a2 = kq_load512(qs + 128), a3 = kq_load512(qs + 192);
+    /* lanes 0..7: dwords 0,4,..,28 of (x0 | x1); lanes 8..15: dwords 1,5,..,29 */
+    const __m512i lo = _mm512_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28, 1, 5, 9, 13, 17, 21, 25, 29);
+    const __m512i hi = _mm512_add_epi32(lo, _mm512_set1_epi32(2));
+    const __m512i p01 = _mm512_permutex2var_epi32(a0, lo, a1), p23 = _mm512_permutex2var_epi32(a2, lo, a3);
+    const __m512i q01 = _mm512_permutex2var_epi32(a0, hi, a1), q23 = _mm512_permutex2var_epi32(a2, hi, a3);
+    a->q[0] = _mm512_shuffle_i64x2(p01, p23, 0x44);
+    a->q[1] = _mm512_shuffle_i64x2(p01, p23, 0xEE);
+    a->q[2] = _mm512_shuffle_i64x2(q01, q23, 0x44);
+    a->q[3] = _mm512_shuffle_i64x2(q01, q23, 0xEE);
+}
+
+KQ_INLINE void kq_act_k4(kq_act *a, const block_q8_K *x) {
+    kq_act_quants(a, x->qs);
+    a->d = x->d;
+    a->bsd = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi16_epi32(kq_load256(x->bsums))), _mm512_set1_ps(a->d));
+}
+
+KQ_INLINE void kq_act_q6(kq_act *a, const block_q8_K *x) {
+    kq_act_quants(a, x->qs);
+    a->d = x->d;
+    a->bs = _mm512_mullo_epi32(_mm512_cvtepi16_epi32(kq_load256(x->bsums)), _mm512_set1_epi32(-32));
+}
+
+/* The four steps of one (row, column) pair: the exact int32 lane sums. */
+KQ_INLINE __m512i kq_lane_sums(const __m512i w[4], const kq_act *a, __m512i start) {
+    __m512i s = _mm512_dpbusd_epi32(start, w[0], a->q[0]);
+    s = _mm512_dpbusd_epi32(s, w[1], a->q[1]);
+    s = _mm512_dpbusd_epi32(s, w[2], a->q[2]);
+    return _mm512_dpbusd_epi32(s, w[3], a->q[3]);
+}
+
+/* =========================================================================
+ * Q4_K and Q5_K: 8 sub-blocks of 32 (lanes 2j, 2j+1), six-bit scales and
+ * mins. Per lane: d * scale * sum - dmin * min * bsum, times the column's d.
+ */
+typedef struct {
+    __m512i q[4];   /* quants (0..15 or 0..31) in the lane layout     */
+    __m512 sc;      /* d * scale of the lane's sub-block               */
+    __m512 mn;      /* dmin * min of the lane's sub-block              */
 } kq_row_k4;
 
-typedef struct { __m512 f; __m256 m; } kq_acc_k4;
-
-/* scales and mins of a Q4_K / Q5_K block: d, dmin and scales are the first
- * 16 bytes of both */
+/* d, dmin and the 12 scale bytes are the first 16 bytes of both types:
+ * the 8 scales and 8 mins go to float together, times (d x 8, dmin x 8),
+ * then each is spread over its sub-block's two lanes */
 KQ_INLINE void kq_prep_scales_k4(kq_row_k4 *w, const uint8_t *blk) {
-    const __m256i sm = _mm256_cvtepu8_epi16(kq_scales_mins_k4(blk + 4)); /* 8 scales | 8 mins */
-    const __m512i smz = _mm512_castsi256_si512(sm);
-    for (int k = 0; k < 4; ++k) w->sc[k] = kq_spread16(smz, 2 * k, 2 * k + 1);
-    w->mn = _mm256_permutexvar_epi16(_mm256_setr_epi16(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15), sm);
-    w->d = kq_h2f(blk);
-    w->dmin = kq_h2f(blk + 2);
+    const __m512 sm = _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(kq_scales_mins_k4(blk + 4)));
+    const __m512 dd = _mm512_permutexvar_ps(_mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1),
+                                            _mm512_castps128_ps512(kq_h2f2(blk)));
+    const __m512 f = _mm512_mul_ps(sm, dd);
+    w->sc = _mm512_permutexvar_ps(_mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7), f);
+    w->mn = _mm512_permutexvar_ps(_mm512_setr_epi32(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15), f);
 }
 
-/* qs[32k + i]: low nibble element 64k + i, high nibble 64k + 32 + i: the
- * 32 bytes in both halves, the upper half shifted down, give the 64
- * elements of step k in order */
+/* Quant 16L + 4k + t sits in qs dword 8(L/4) + 4(L%2) + k, in the high
+ * nibble when (L/2) is odd. */
+#define KQ_Q4_IDX(L) (8 * ((L) / 4) + 4 * ((L) % 2))
+KQ_INLINE __m512i kq_nibbles_k4(const uint8_t *qs, int k) {
+    const __m512i v = _mm512_permutex2var_epi32(kq_load512(qs), _mm512_add_epi32(KQ_LANES(KQ_Q4_IDX), _mm512_set1_epi32(k)),
+                                                kq_load512(qs + 64));
+    return _mm512_and_si512(_mm512_mask_srli_epi32(v, 0xCCCC, v, 4), _mm512_set1_epi8(0x0F));
+}
+
 KQ_INLINE void kq_prep_q4_K(kq_row_k4 *w, const block_q4_K *b) {
-    const __m512i m4 = _mm512_set1_epi8(0x0F);
-    for (int k = 0; k < 4; ++k) {
-        const __m512i v = kq_bcast256(b->qs + 32 * k);
-        w->q[k] = _mm512_and_si512(_mm512_mask_srli_epi16(v, 0xFFFF0000u, v, 4), m4);
-    }
+    for (int k = 0; k < 4; ++k) w->q[k] = kq_nibbles_k4(b->qs, k);
     kq_prep_scales_k4(w, (const uint8_t *)b);
 }
 
-/* Q5_K adds 16 where qh[i] bit 2k (low half) / 2k+1 (high half) is set */
+/* Q5_K: the fifth bit of quant e is qh[e % 32] bit e / 32: for lane L,
+ * qh dword 4(L%2) + k, bit L/2 of every byte */
+#define KQ_Q5_IDX(L) (4 * ((L) % 2))
+#define KQ_Q5_BIT(L) (0x01010101 << ((L) / 2))
 KQ_INLINE void kq_prep_q5_K(kq_row_k4 *w, const block_q5_K *b) {
-    const __m512i m4 = _mm512_set1_epi8(0x0F), m16 = _mm512_set1_epi8(0x10);
-    const __m512i hb = kq_bcast256(b->qh);
+    const __m512i qh = _mm512_castsi256_si512(kq_load256(b->qh));
+    const __m512i bit = KQ_LANES(KQ_Q5_BIT), m16 = _mm512_set1_epi8(0x10);
     for (int k = 0; k < 4; ++k) {
-        const __m512i v = kq_bcast256(b->qs + 32 * k);
-        const __m512i lo = _mm512_and_si512(_mm512_mask_srli_epi16(v, 0xFFFF0000u, v, 4), m4);
-        const __m512i bit = _mm512_inserti64x4(_mm512_set1_epi8((char)(1 << (2 * k))), _mm256_set1_epi8((char)(1 << (2 * k + 1))), 1);
-        w->q[k] = _mm512_mask_add_epi8(lo, _mm512_test_epi8_mask(hb, bit), lo, m16);
+        const __m512i lo = kq_nibbles_k4(b->qs, k);
+        const __m512i h = _mm512_permutexvar_epi32(_mm512_add_epi32(KQ_LANES(KQ_Q5_IDX), _mm512_set1_epi32(k)), qh);
+        w->q[k] = _mm512_mask_add_epi8(lo, _mm512_test_epi8_mask(h, bit), lo, m16);
     }
     kq_prep_scales_k4(w, (const uint8_t *)b);
 }
 
-KQ_INLINE void kq_col_k4(const kq_row_k4 *w, const block_q8_K *x, kq_acc_k4 *acc) {
-    const float dx = x->d;
-    const __m512i isum = kq_isum(w->q, w->sc, x->qs, _mm512_setzero_si512());
-    acc->f = _mm512_fmadd_ps(_mm512_cvtepi32_ps(isum), _mm512_set1_ps(w->d * dx), acc->f);
-    const __m256i mi = _mm256_madd_epi16(w->mn, kq_load256(x->bsums));
-    acc->m = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(mi), _mm256_set1_ps(w->dmin * dx), acc->m);
+KQ_INLINE void kq_col_k4(const kq_row_k4 *w, const kq_act *x, __m512 *acc) {
+    const __m512i s = kq_lane_sums(w->q, x, _mm512_setzero_si512());
+    *acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s), _mm512_mul_ps(w->sc, _mm512_set1_ps(x->d)), *acc);
+    *acc = _mm512_fnmadd_ps(w->mn, x->bsd, *acc);
 }
-
-KQ_INLINE void kq_zero_k4(kq_acc_k4 *acc) { acc->f = _mm512_setzero_ps(); acc->m = _mm256_setzero_ps(); }
-KQ_INLINE float kq_fin_k4(const kq_acc_k4 *acc) { return kq_hsum512(acc->f) + kq_hsum256(acc->m); }
 
 /* =========================================================================
  * Q6_K: q = 4 low bits | 2 high bits << 4 in 0..63, value q - 32, int8
- * scale per 16. The -32 is folded into the start of the integer sum:
- * -32 * sum_j sc_j * bsums_j.
+ * scale per 16 (one lane). The -32 is the start of the lane sums:
+ * -32 * bsums[L].
  */
 typedef struct {
     __m512i q[4];
-    __m512i sc[4];  /* 128-bit lane l of step k: scale of sub-block 4k + l */
-    __m256i nsc;    /* -32 * scales, int16                                  */
-    float d;
+    __m512 sc;      /* d * scale of lane L */
 } kq_row_q6;
 
-typedef struct { __m512 f; } kq_acc_q6;
-
-/* Step k = 2h + p: ql[64h + i] low (p = 0) or high (p = 1) nibble, high
- * bits qh[32h + i % 32] >> 2 * (2p + i / 32); the shifts below put those
- * two bits at bits 4..5 (16-bit shifts: what crosses a byte is masked) */
+/* Quant e = 16L + 4k + t, h = L/8: low bits in ql dword 16h + 4(L%4) + k,
+ * high nibble when L%8 >= 4; high bits in qh dword 8h + 4(L%2) + k, at bit
+ * 2((L%8)/2) of each byte, rotated to bits 4..5 (what crosses a byte or
+ * wraps around is masked) */
+#define KQ_Q6_LIDX(L) (16 * ((L) / 8) + 4 * ((L) % 4))
+#define KQ_Q6_HIDX(L) (8 * ((L) / 8) + 4 * ((L) % 2))
+#define KQ_Q6_ROT(L) ((36 - 2 * (((L) % 8) / 2)) % 32)
 KQ_INLINE void kq_prep_q6_K(kq_row_q6 *w, const block_q6_K *b) {
+    const __m512i l0 = kq_load512(b->ql), l1 = kq_load512(b->ql + 64), qh = kq_load512(b->qh);
     const __m512i m4 = _mm512_set1_epi8(0x0F), m30 = _mm512_set1_epi8(0x30);
-    const __m512i up0 = _mm512_inserti64x4(_mm512_set1_epi16(4), _mm256_set1_epi16(2), 1); /* left  */
-    const __m512i dn1 = _mm512_inserti64x4(_mm512_set1_epi16(0), _mm256_set1_epi16(2), 1); /* right */
-    for (int h = 0; h < 2; ++h) {
-        const __m512i l = kq_load512(b->ql + 64 * h);
-        const __m512i qh = kq_bcast256(b->qh + 32 * h);
-        const __m512i h0 = _mm512_and_si512(_mm512_sllv_epi16(qh, up0), m30);
-        const __m512i h1 = _mm512_and_si512(_mm512_srlv_epi16(qh, dn1), m30);
-        /* (A & C) | B with A the low bits, B the high ones, C the mask */
-        w->q[2 * h] = _mm512_ternarylogic_epi32(l, h0, m4, 0xEC);
-        w->q[2 * h + 1] = _mm512_ternarylogic_epi32(_mm512_srli_epi16(l, 4), h1, m4, 0xEC);
-    }
-    const __m256i sc16 = _mm256_cvtepi8_epi16(kq_load128(b->scales));
-    const __m512i scz = _mm512_castsi256_si512(sc16);
+    const __m512i rot = KQ_LANES(KQ_Q6_ROT);
     for (int k = 0; k < 4; ++k) {
-        const __m512i idx = _mm512_setr_epi32(
-            0x00010001 * (4 * k), 0x00010001 * (4 * k), 0x00010001 * (4 * k), 0x00010001 * (4 * k),
-            0x00010001 * (4 * k + 1), 0x00010001 * (4 * k + 1), 0x00010001 * (4 * k + 1), 0x00010001 * (4 * k + 1),
-            0x00010001 * (4 * k + 2), 0x00010001 * (4 * k + 2), 0x00010001 * (4 * k + 2), 0x00010001 * (4 * k + 2),
-            0x00010001 * (4 * k + 3), 0x00010001 * (4 * k + 3), 0x00010001 * (4 * k + 3), 0x00010001 * (4 * k + 3));
-        w->sc[k] = _mm512_permutexvar_epi16(idx, scz);
+        const __m512i kk = _mm512_set1_epi32(k);
+        const __m512i l = _mm512_permutex2var_epi32(l0, _mm512_add_epi32(KQ_LANES(KQ_Q6_LIDX), kk), l1);
+        const __m512i h = _mm512_permutexvar_epi32(_mm512_add_epi32(KQ_LANES(KQ_Q6_HIDX), kk), qh);
+        const __m512i hb = _mm512_and_si512(_mm512_rolv_epi32(h, rot), m30);
+        /* (A & C) | B with A the low bits, B the high ones, C the mask */
+        w->q[k] = _mm512_ternarylogic_epi32(_mm512_mask_srli_epi32(l, 0xF0F0, l, 4), hb, m4, 0xEC);
     }
-    w->nsc = _mm256_sub_epi16(_mm256_setzero_si256(), _mm256_slli_epi16(sc16, 5));
-    w->d = kq_h2f(&b->d);
+    w->sc = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(kq_load128(b->scales))), _mm512_set1_ps(kq_h2f(&b->d)));
 }
 
-KQ_INLINE void kq_col_q6(const kq_row_q6 *w, const block_q8_K *x, kq_acc_q6 *acc) {
-    const __m512i off = _mm512_zextsi256_si512(_mm256_madd_epi16(w->nsc, kq_load256(x->bsums)));
-    const __m512i isum = kq_isum(w->q, w->sc, x->qs, off);
-    acc->f = _mm512_fmadd_ps(_mm512_cvtepi32_ps(isum), _mm512_set1_ps(w->d * x->d), acc->f);
+KQ_INLINE void kq_col_q6(const kq_row_q6 *w, const kq_act *x, __m512 *acc) {
+    const __m512i s = kq_lane_sums(w->q, x, x->bs);
+    *acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s), _mm512_mul_ps(w->sc, _mm512_set1_ps(x->d)), *acc);
 }
-
-KQ_INLINE void kq_zero_q6(kq_acc_q6 *acc) { acc->f = _mm512_setzero_ps(); }
-KQ_INLINE float kq_fin_q6(const kq_acc_q6 *acc) { return kq_hsum512(acc->f); }
 
 /* =========================================================================
- * Tiles and the kernels. KQ_TILE(T) defines tile_T(a, r, c, R, C): rows
- * r..r+R-1 x columns c..c+C-1, called with constant R, C only; each
- * weight super-block is unpacked once per tile and used C times.
+ * Tiles and the kernels. KQ_TILE(T) defines kq_tile_T(a, r, c, R, C): rows
+ * r..r+R-1 x columns c..c+C-1, called with constant R, C only. Per
+ * super-block, each column's activations are permuted once for the R rows
+ * and each row's weights unpacked once for the C columns.
  */
 #define KQ_TR 4   /* rows of the main tile    */
 #define KQ_TC 4   /* columns of the main tile */
+#define KQ_TR1 8  /* rows of the one-column tile (decode) */
 
-#define KQ_TILE(T, BLK, ROW, ACC, PREP, COL, ZERO, FIN)                                        \
+#define KQ_TILE(T, BLK, ROW, ACT, PREP, COL)                                                   \
     KQ_INLINE void kq_tile_##T(const jm_gemm_args *a, int64_t r, int64_t c, const int R, const int C) { \
         const int64_t nb = a->n / QK_K;                                                        \
-        const BLK *w[KQ_TR];                                                                   \
+        const BLK *w[KQ_TR1];                                                                  \
         const block_q8_K *x[KQ_TC];                                                            \
-        ACC acc[KQ_TR][KQ_TC];                                                                 \
-        _Pragma("GCC unroll 4") for (int u = 0; u < R; ++u) {                                  \
+        __m512 acc[KQ_TR1][KQ_TC];                                                             \
+        _Pragma("GCC unroll 8") for (int u = 0; u < R; ++u) {                                  \
             w[u] = (const BLK *)((const char *)a->w + (r + u) * a->w_row_bytes);               \
-            _Pragma("GCC unroll 4") for (int v = 0; v < C; ++v) ZERO(&acc[u][v]);              \
+            _Pragma("GCC unroll 4") for (int v = 0; v < C; ++v) acc[u][v] = _mm512_setzero_ps(); \
         }                                                                                      \
         _Pragma("GCC unroll 4") for (int v = 0; v < C; ++v) x[v] = kq_col_ptr(a, c + v);       \
         for (int64_t i = 0; i < nb; ++i) {                                                     \
-            _Pragma("GCC unroll 4") for (int u = 0; u < R; ++u) {                              \
+            kq_act xs[KQ_TC];                                                                  \
+            _Pragma("GCC unroll 4") for (int v = 0; v < C; ++v) ACT(&xs[v], x[v] + i);         \
+            _Pragma("GCC unroll 8") for (int u = 0; u < R; ++u) {                              \
                 ROW row;                                                                       \
                 PREP(&row, w[u] + i);                                                          \
-                _Pragma("GCC unroll 4") for (int v = 0; v < C; ++v) COL(&row, x[v] + i, &acc[u][v]); \
+                _Pragma("GCC unroll 4") for (int v = 0; v < C; ++v) COL(&row, &xs[v], &acc[u][v]); \
             }                                                                                  \
         }                                                                                      \
-        _Pragma("GCC unroll 4") for (int u = 0; u < R; ++u)                                    \
+        _Pragma("GCC unroll 8") for (int u = 0; u < R; ++u)                                    \
             _Pragma("GCC unroll 4") for (int v = 0; v < C; ++v)                                \
-                a->y[(c + v) * a->y_stride + r + u] = FIN(&acc[u][v]);                         \
+                a->y[(c + v) * a->y_stride + r + u] = kq_hsum512(acc[u][v]);                   \
     }                                                                                          \
     void jm_gemm_##T##_avx512vnni(const jm_gemm_args *a, int64_t r0, int64_t r1) {             \
         const int64_t nc = a->n_cols;                                                          \
         int64_t r = r0;                                                                        \
-        for (; r + KQ_TR <= r1; r += KQ_TR) {                                                  \
-            int64_t c = 0;                                                                     \
-            for (; c + KQ_TC <= nc; c += KQ_TC) kq_tile_##T(a, r, c, KQ_TR, KQ_TC);            \
-            for (; c < nc; ++c) kq_tile_##T(a, r, c, KQ_TR, 1);                                \
-        }                                                                                      \
-        for (; r < r1; ++r) {                                                                  \
-            int64_t c = 0;                                                                     \
-            for (; c + KQ_TC <= nc; c += KQ_TC) kq_tile_##T(a, r, c, 1, KQ_TC);                \
-            for (; c < nc; ++c) kq_tile_##T(a, r, c, 1, 1);                                    \
+        for (; r + KQ_TR <= r1; r += KQ_TR)                                                    \
+            for (int64_t c = 0; c + KQ_TC <= nc; c += KQ_TC) kq_tile_##T(a, r, c, KQ_TR, KQ_TC); \
+        for (; r < r1; ++r)                                                                    \
+            for (int64_t c = 0; c + KQ_TC <= nc; c += KQ_TC) kq_tile_##T(a, r, c, 1, KQ_TC);   \
+        /* the columns left over, one at a time */                                             \
+        for (int64_t c = nc - nc % KQ_TC; c < nc; ++c) {                                       \
+            r = r0;                                                                            \
+            for (; r + KQ_TR1 <= r1; r += KQ_TR1) kq_tile_##T(a, r, c, KQ_TR1, 1);             \
+            for (; r < r1; ++r) kq_tile_##T(a, r, c, 1, 1);                                    \
         }                                                                                      \
     }
 
-KQ_TILE(q4_K, block_q4_K, kq_row_k4, kq_acc_k4, kq_prep_q4_K, kq_col_k4, kq_zero_k4, kq_fin_k4)
-KQ_TILE(q5_K, block_q5_K, kq_row_k4, kq_acc_k4, kq_prep_q5_K, kq_col_k4, kq_zero_k4, kq_fin_k4)
-KQ_TILE(q6_K, block_q6_K, kq_row_q6, kq_acc_q6, kq_prep_q6_K, kq_col_q6, kq_zero_q6, kq_fin_q6)
+KQ_TILE(q4_K, block_q4_K, kq_row_k4, kq_act_k4, kq_prep_q4_K, kq_col_k4)
+KQ_TILE(q5_K, block_q5_K, kq_row_k4, kq_act_k4, kq_prep_q5_K, kq_col_k4)
+KQ_TILE(q6_K, block_q6_K, kq_row_q6, kq_act_q6, kq_prep_q6_K, kq_col_q6)
