@@ -200,32 +200,34 @@ KQ_INLINE void kq_col_q6(const kq_row_q6 *w, const kq_act *x, __m512 *acc) {
  * super-block, each column's activations are permuted once for the R rows
  * and each row's weights unpacked once for the C columns.
  */
-#define KQ_TR 4   /* rows of the main tile    */
-#define KQ_TC 4   /* columns of the main tile */
-#define KQ_TR1 8  /* rows of the one-column tile (decode) */
+#define KQ_TR 16  /* rows of the main tile    */
+#define KQ_TC 8   /* columns of the main tile */
+#define KQ_TR1 8 /* rows of the one-column tile (decode) */
+
+#define KQ_RMAX (KQ_TR > KQ_TR1 ? KQ_TR : KQ_TR1)
 
 #define KQ_TILE(T, BLK, ROW, ACT, PREP, COL)                                                   \
     KQ_INLINE void kq_tile_##T(const jm_gemm_args *a, int64_t r, int64_t c, const int R, const int C) { \
         const int64_t nb = a->n / QK_K;                                                        \
-        const BLK *w[KQ_TR1];                                                                  \
+        const BLK *w[KQ_RMAX];                                                                  \
         const block_q8_K *x[KQ_TC];                                                            \
-        __m512 acc[KQ_TR1][KQ_TC];                                                             \
-        _Pragma("GCC unroll 8") for (int u = 0; u < R; ++u) {                                  \
+        __m512 acc[KQ_RMAX][KQ_TC];                                                             \
+        _Pragma("GCC unroll 16") for (int u = 0; u < R; ++u) {                                  \
             w[u] = (const BLK *)((const char *)a->w + (r + u) * a->w_row_bytes);               \
-            _Pragma("GCC unroll 4") for (int v = 0; v < C; ++v) acc[u][v] = _mm512_setzero_ps(); \
+            _Pragma("GCC unroll 16") for (int v = 0; v < C; ++v) acc[u][v] = _mm512_setzero_ps(); \
         }                                                                                      \
-        _Pragma("GCC unroll 4") for (int v = 0; v < C; ++v) x[v] = kq_col_ptr(a, c + v);       \
+        _Pragma("GCC unroll 16") for (int v = 0; v < C; ++v) x[v] = kq_col_ptr(a, c + v);       \
         for (int64_t i = 0; i < nb; ++i) {                                                     \
             kq_act xs[KQ_TC];                                                                  \
-            _Pragma("GCC unroll 4") for (int v = 0; v < C; ++v) ACT(&xs[v], x[v] + i);         \
-            _Pragma("GCC unroll 8") for (int u = 0; u < R; ++u) {                              \
+            _Pragma("GCC unroll 16") for (int v = 0; v < C; ++v) ACT(&xs[v], x[v] + i);         \
+            _Pragma("GCC unroll 16") for (int u = 0; u < R; ++u) {                              \
                 ROW row;                                                                       \
                 PREP(&row, w[u] + i);                                                          \
-                _Pragma("GCC unroll 4") for (int v = 0; v < C; ++v) COL(&row, &xs[v], &acc[u][v]); \
+                _Pragma("GCC unroll 16") for (int v = 0; v < C; ++v) COL(&row, &xs[v], &acc[u][v]); \
             }                                                                                  \
         }                                                                                      \
-        _Pragma("GCC unroll 8") for (int u = 0; u < R; ++u)                                    \
-            _Pragma("GCC unroll 4") for (int v = 0; v < C; ++v)                                \
+        _Pragma("GCC unroll 16") for (int u = 0; u < R; ++u)                                    \
+            _Pragma("GCC unroll 16") for (int v = 0; v < C; ++v)                                \
                 a->y[(c + v) * a->y_stride + r + u] = kq_hsum512(acc[u][v]);                   \
     }                                                                                          \
     void jm_gemm_##T##_avx512vnni(const jm_gemm_args *a, int64_t r0, int64_t r1) {             \
