@@ -2,29 +2,32 @@
  * gemm_kquant_avx512.c - tiled K-quant x Q8_K products (jm_gemm_fn) for
  * CPUs with AVX-512 F/BW/VL and VNNI: Q4_K, Q5_K and Q6_K.
  *
- * A single dot unpacks a weight super-block (nibbles, high bits, 6-bit
+ * A single dot unpacks a weight super-block (nibbles, high bits, six-bit
  * scales and mins) for one activation column and throws it away. Here a
- * tile of rows x columns unpacks each weight super-block once into
- * registers, in element order, and runs it against every column of the
- * tile; the activations, contiguous Q8_K quants, are read straight from
- * memory as the second operand of vpmaddubsw.
+ * tile of rows x columns unpacks each weight super-block once and runs it
+ * against every column of the tile, and permutes each column's activations
+ * once for every row of the tile.
  *
- * Per (row, column, super-block): vpmaddubsw (u8 weight x s8 activation ->
- * int16 pairs) and vpdpwssd with the sub-block scales as int16 give the
- * exact integer sum of the super-block in 16 int32 lanes; one fma by
- * d * d_act adds it to the pair's float accumulator. Offsets (the mins of
- * Q4_K/Q5_K, the -32 of Q6_K) go through Q8_K's bsums once per pair.
+ * Per (row, column, super-block) pair the work is four vpdpbusd (u8 weight
+ * x s8 activation, 64 of each) into one int32 vector whose 16 lanes each
+ * keep to one sub-block (see "The lane layout" below), then four float
+ * operations: convert, scale by d * scale of the lane's sub-block times the
+ * column's d, and the mins (Q4_K / Q5_K) through Q8_K's bsums; Q6_K's -32
+ * is the start of the integer sum. Everything else is per row or per
+ * column and is spread over the tile: 16 x 8 pairs, the accumulators in
+ * memory (one load and one store per pair and super-block is cheap next to
+ * the rest).
  *
  * The contract of jm_gemm_fn (same bits for (r, c) whatever the tile): each
- * pair has its own accumulators and sees exactly the same float operations
+ * pair has its own accumulator and sees exactly the same float operations
  * in every tile shape, since every tile is the same always-inlined code
- * (kq_prep / kq_col / kq_fin per type) with other loop bounds; the integer
- * part is exact, so its grouping does not matter.
+ * (prep per row, act per column, col per pair) with other loop bounds; the
+ * integer part is exact, so its grouping does not matter.
  *
- * vpdpwssd is the 512-bit form only, which has no VEX (AVX-VNNI) encoding:
- * the intrinsic cannot come out as an instruction AVX-512-VNNI-only CPUs
- * lack. The dispatcher calls these only when the CPU reports AVX512F/BW/VL
- * and AVX512_VNNI.
+ * The VNNI instructions are the 512-bit forms only, which have no VEX
+ * (AVX-VNNI) encoding: the intrinsics cannot come out as instructions
+ * AVX-512-VNNI-only CPUs lack. The dispatcher calls these only when the CPU
+ * reports AVX512F/BW/VL and AVX512_VNNI.
  */
 #include "../avx2/kquant_avx2.h"
 #include "../kernels.h"
@@ -237,10 +240,14 @@ KQ_INLINE void kq_col_q6(const kq_row_q6 *w, const kq_act *x, __m512 *acc) {
             for (int64_t c = 0; c + KQ_TC <= nc; c += KQ_TC) kq_tile_##T(a, r, c, KQ_TR, KQ_TC); \
         for (; r < r1; ++r)                                                                    \
             for (int64_t c = 0; c + KQ_TC <= nc; c += KQ_TC) kq_tile_##T(a, r, c, 1, KQ_TC);   \
-        /* the columns left over, one at a time */                                             \
-        for (int64_t c = nc - nc % KQ_TC; c < nc; ++c) {                                       \
-            r = r0;                                                                            \
-            for (; r + KQ_TR1 <= r1; r += KQ_TR1) kq_tile_##T(a, r, c, KQ_TR1, 1);             \
+        /* the columns left over: four, then one at a time */                                  \
+        int64_t c = nc - nc % KQ_TC;                                                           \
+        for (; c + 4 <= nc; c += 4) {                                                          \
+            for (r = r0; r + KQ_TR1 <= r1; r += KQ_TR1) kq_tile_##T(a, r, c, KQ_TR1, 4);       \
+            for (; r < r1; ++r) kq_tile_##T(a, r, c, 1, 4);                                    \
+        }                                                                                      \
+        for (; c < nc; ++c) {                                                                  \
+            for (r = r0; r + KQ_TR1 <= r1; r += KQ_TR1) kq_tile_##T(a, r, c, KQ_TR1, 1);       \
             for (; r < r1; ++r) kq_tile_##T(a, r, c, 1, 1);                                    \
         }                                                                                      \
     }
