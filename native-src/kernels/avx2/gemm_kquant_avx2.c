@@ -190,7 +190,7 @@ KQ_INLINE void kq_pair_q6_K(const block_q6_K *b, const block_q8_K *x, kq_acc *ac
  * r..r+R-1 x columns c..c+C-1, called with constant R, C only; each weight
  * super-block is unpacked once per tile and used C times.
  */
-#define KQ_TR 8   /* rows of the main tile                */
+#define KQ_TR 4   /* rows of the main tile                */
 #define KQ_TC 8   /* columns of the main tile             */
 #define KQ_TR1 1  /* rows of the narrow tiles (decode: one row at a time, as the dots) */
 
