@@ -89,11 +89,16 @@ KQ_INLINE void kq_act_k4(kq_act *a, const block_q8_K *x) {
     a->bsd = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi16_epi32(kq_load256(x->bsums))), _mm512_set1_ps(a->d));
 }
 
-KQ_INLINE void kq_act_q6(kq_act *a, const block_q8_K *x) {
+/* Q6_K and Q3_K: the offset of the quants (-32, -4) times bsums starts
+ * the integer sums */
+KQ_INLINE void kq_act_off(kq_act *a, const block_q8_K *x, int off) {
     kq_act_quants(a, x->qs);
     a->d = x->d;
-    a->bs = _mm512_mullo_epi32(_mm512_cvtepi16_epi32(kq_load256(x->bsums)), _mm512_set1_epi32(-32));
+    a->bs = _mm512_mullo_epi32(_mm512_cvtepi16_epi32(kq_load256(x->bsums)), _mm512_set1_epi32(off));
 }
+
+KQ_INLINE void kq_act_q6(kq_act *a, const block_q8_K *x) { kq_act_off(a, x, -32); }
+KQ_INLINE void kq_act_q3(kq_act *a, const block_q8_K *x) { kq_act_off(a, x, -4); }
 
 /* The four steps of one (row, column) pair: the exact int32 lane sums. */
 KQ_INLINE __m512i kq_lane_sums(const __m512i w[4], const kq_act *a, __m512i start) {
@@ -198,6 +203,45 @@ KQ_INLINE void kq_col_q6(const kq_row_q6 *w, const kq_act *x, __m512 *acc) {
 }
 
 /* =========================================================================
+ * Q2_K and Q3_K: 16 sub-blocks of 16 (one lane each), two-bit quants in
+ * qs[32(e/128) + e%32] at bit 2((e%128)/32): for lane L, qs dword
+ * 8(L/8) + 4(L%2) + k, shifted right by 2((L%8)/2).
+ */
+#define KQ_Q2_IDX(L) (8 * ((L) / 8) + 4 * ((L) % 2))
+#define KQ_Q2_SHIFT(L) (2 * (((L) % 8) / 2))
+KQ_INLINE __m512i kq_two_bits(__m512i qs, int k) {
+    const __m512i v = _mm512_permutexvar_epi32(_mm512_add_epi32(KQ_LANES(KQ_Q2_IDX), _mm512_set1_epi32(k)), qs);
+    return _mm512_and_si512(_mm512_srlv_epi32(v, KQ_LANES(KQ_Q2_SHIFT)), _mm512_set1_epi8(3));
+}
+
+/* Q2_K: scale (low nibble) and min (high nibble) per sub-block; the rest
+ * as Q4_K (kq_row_k4, kq_act_k4, kq_col_k4) */
+KQ_INLINE void kq_prep_q2_K(kq_row_k4 *w, const block_q2_K *b) {
+    const __m512i qs = kq_load512(b->qs);
+    for (int k = 0; k < 4; ++k) w->q[k] = kq_two_bits(qs, k);
+    const __m512i sm = _mm512_cvtepu8_epi32(kq_load128(b->scales));
+    const __m128 dd = kq_h2f2(&b->d); /* d, dmin */
+    w->sc = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_and_si512(sm, _mm512_set1_epi32(15))), _mm512_broadcastss_ps(dd));
+    w->mn = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_srli_epi32(sm, 4)), _mm512_broadcastss_ps(_mm_movehdup_ps(dd)));
+}
+
+/* Q3_K: quant (two bits | hmask bit << 2) in 0..7, value minus 4 (which
+ * starts the integer sums); the hmask bit of quant e is hmask[e % 32] bit
+ * e / 32: for lane L, hmask dword 4(L%2) + k, bit L/2 of every byte (as
+ * Q5_K's qh); scales six-bit minus 32 */
+KQ_INLINE void kq_prep_q3_K(kq_row_q6 *w, const block_q3_K *b) {
+    const __m512i qs = kq_load512(b->qs), hm = _mm512_castsi256_si512(kq_load256(b->hmask));
+    const __m512i bit = KQ_LANES(KQ_Q5_BIT), m4 = _mm512_set1_epi8(4);
+    for (int k = 0; k < 4; ++k) {
+        const __m512i lo = kq_two_bits(qs, k);
+        const __m512i h = _mm512_permutexvar_epi32(_mm512_add_epi32(KQ_LANES(KQ_Q5_IDX), _mm512_set1_epi32(k)), hm);
+        w->q[k] = _mm512_mask_add_epi8(lo, _mm512_test_epi8_mask(h, bit), lo, m4);
+    }
+    const __m512i sc = _mm512_cvtepi8_epi32(kq_scales_q3(b->qs + 62)); /* bytes 94..109 */
+    w->sc = _mm512_mul_ps(_mm512_cvtepi32_ps(sc), _mm512_set1_ps(kq_h2f(&b->d)));
+}
+
+/* =========================================================================
  * Tiles and the kernels. KQ_TILE(T) defines kq_tile_T(a, r, c, R, C): rows
  * r..r+R-1 x columns c..c+C-1, called with constant R, C only. Per
  * super-block, each column's activations are permuted once for the R rows
@@ -252,6 +296,8 @@ KQ_INLINE void kq_col_q6(const kq_row_q6 *w, const kq_act *x, __m512 *acc) {
         }                                                                                      \
     }
 
+KQ_TILE(q2_K, block_q2_K, kq_row_k4, kq_act_k4, kq_prep_q2_K, kq_col_k4)
+KQ_TILE(q3_K, block_q3_K, kq_row_q6, kq_act_q3, kq_prep_q3_K, kq_col_q6)
 KQ_TILE(q4_K, block_q4_K, kq_row_k4, kq_act_k4, kq_prep_q4_K, kq_col_k4)
 KQ_TILE(q5_K, block_q5_K, kq_row_k4, kq_act_k4, kq_prep_q5_K, kq_col_k4)
 KQ_TILE(q6_K, block_q6_K, kq_row_q6, kq_act_q6, kq_prep_q6_K, kq_col_q6)
