@@ -147,6 +147,29 @@ static void check_pieces(const char *level, int t, jm_gemm_fn gemm, const proble
           (long long)p->n, (long long)p->rows, (long long)p->cols, bad);
 }
 
+/* The table per level (tables only: nothing is called, so the CPU need
+ * not have these features). */
+static void test_dispatch(void) {
+    jm_kernels k;
+    jm_kernels_init(&k, 0);
+    for (int t = 0; t < NTYPES; ++t) CHECK(k.gemm[TYPES[t]] == NULL, "scalar level: no %s gemm", NAMES[t]);
+#if defined(JM_HAVE_X86_KERNELS)
+    const uint32_t avx2 = JM_CPU_AVX2 | JM_CPU_FMA | JM_CPU_F16C;
+    const uint32_t avx512 = avx2 | JM_CPU_AVX512F | JM_CPU_AVX512BW | JM_CPU_AVX512VL;
+    const uint32_t no_vnni[2] = { avx2, avx512 };
+    for (int i = 0; i < 2; ++i) {
+        jm_kernels_init(&k, no_vnni[i]);
+        CHECK(k.gemm[JM_TYPE_Q2_K] == NULL && k.gemm[JM_TYPE_Q3_K] == NULL && k.gemm[JM_TYPE_Q4_K] == jm_gemm_q4_K_avx2 &&
+              k.gemm[JM_TYPE_Q5_K] == jm_gemm_q5_K_avx2 && k.gemm[JM_TYPE_Q6_K] == jm_gemm_q6_K_avx2,
+              "AVX2 gemm kernels without VNNI (features %#x)", no_vnni[i]);
+    }
+    jm_kernels_init(&k, avx512 | JM_CPU_AVX512VNNI);
+    CHECK(k.gemm[JM_TYPE_Q2_K] == jm_gemm_q2_K_avx512vnni && k.gemm[JM_TYPE_Q3_K] == jm_gemm_q3_K_avx512vnni &&
+          k.gemm[JM_TYPE_Q4_K] == jm_gemm_q4_K_avx512vnni && k.gemm[JM_TYPE_Q5_K] == jm_gemm_q5_K_avx512vnni &&
+          k.gemm[JM_TYPE_Q6_K] == jm_gemm_q6_K_avx512vnni, "AVX-512 VNNI gemm kernels");
+#endif
+}
+
 typedef struct { const char *name; uint32_t mask; } variant;
 
 int main(void) {
@@ -158,6 +181,7 @@ int main(void) {
         { "avx512vnni", avx512 | JM_CPU_AVX512VNNI },
         { "neon", JM_CPU_NEON | JM_CPU_DOTPROD },
     };
+    test_dispatch();
     const uint32_t cpu = jm_cpu_features();
     jm_gemm_fn done[32];
     int ndone = 0;

@@ -1,6 +1,6 @@
 /*
  * gemm_kquant_avx512.c - tiled K-quant x Q8_K products (jm_gemm_fn) for
- * CPUs with AVX-512 F/BW/VL and VNNI: Q4_K, Q5_K and Q6_K.
+ * CPUs with AVX-512 F/BW/VL and VNNI: Q2_K, Q3_K, Q4_K, Q5_K and Q6_K.
  *
  * A single dot unpacks a weight super-block (nibbles, high bits, six-bit
  * scales and mins) for one activation column and throws it away. Here a
@@ -12,11 +12,12 @@
  * x s8 activation, 64 of each) into one int32 vector whose 16 lanes each
  * keep to one sub-block (see "The lane layout" below), then four float
  * operations: convert, scale by d * scale of the lane's sub-block times the
- * column's d, and the mins (Q4_K / Q5_K) through Q8_K's bsums; Q6_K's -32
- * is the start of the integer sum. Everything else is per row or per
- * column and is spread over the tile: 16 x 8 pairs, the accumulators in
- * memory (one load and one store per pair and super-block is cheap next to
- * the rest).
+ * column's d, and the mins (Q2_K / Q4_K / Q5_K) through Q8_K's bsums; the
+ * -32 of Q6_K and the -4 of Q3_K start the integer sums. Everything else
+ * is per row or per column and is spread over the tile: 16 x 8 pairs, the
+ * accumulators in memory (one load and one store per pair and super-block
+ * is cheap next to the rest). Decode (one column) runs tiles of 8 rows and
+ * is bound by the weights' bandwidth from L3 at about the dots' speed.
  *
  * The contract of jm_gemm_fn (same bits for (r, c) whatever the tile): each
  * pair has its own accumulator and sees exactly the same float operations
