@@ -42,12 +42,23 @@ void jm_vec_dot_q5_K_q8_K_avx2(int64_t n, float *s, const void *x, const void *y
 void jm_vec_dot_q6_K_q8_K_avx2(int64_t n, float *s, const void *x, const void *y);
 void jm_quantize_row_q8_K_avx2(const float *x, void *y, int64_t n);
 
+/* tiled products (jm_gemm_fn, see kernels/kernels.h) */
+struct jm_gemm_args;
+void jm_gemm_q4_K_avx2(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+void jm_gemm_q5_K_avx2(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+void jm_gemm_q6_K_avx2(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+
 /* AVX-512 F/BW/VL + VNNI (kernels/avx512/) */
 void jm_vec_dot_q2_K_q8_K_avx512vnni(int64_t n, float *s, const void *x, const void *y);
 void jm_vec_dot_q3_K_q8_K_avx512vnni(int64_t n, float *s, const void *x, const void *y);
 void jm_vec_dot_q4_K_q8_K_avx512vnni(int64_t n, float *s, const void *x, const void *y);
 void jm_vec_dot_q5_K_q8_K_avx512vnni(int64_t n, float *s, const void *x, const void *y);
 void jm_vec_dot_q6_K_q8_K_avx512vnni(int64_t n, float *s, const void *x, const void *y);
+void jm_gemm_q2_K_avx512vnni(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+void jm_gemm_q3_K_avx512vnni(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+void jm_gemm_q4_K_avx512vnni(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+void jm_gemm_q5_K_avx512vnni(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+void jm_gemm_q6_K_avx512vnni(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
 #endif
 
 /* Field reads that assume nothing about the address. Blocks themselves must

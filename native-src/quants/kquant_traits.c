@@ -37,6 +37,9 @@ void jm_kernels_init_kquants(jm_kernels *k, int32_t level, uint32_t features) {
         k->vec_dot[JM_TYPE_Q5_K] = jm_vec_dot_q5_K_q8_K_avx2;
         k->vec_dot[JM_TYPE_Q6_K] = jm_vec_dot_q6_K_q8_K_avx2;
         k->from_float[JM_TYPE_Q8_K] = jm_quantize_row_q8_K_avx2;
+        k->gemm[JM_TYPE_Q4_K] = jm_gemm_q4_K_avx2;
+        k->gemm[JM_TYPE_Q5_K] = jm_gemm_q5_K_avx2;
+        k->gemm[JM_TYPE_Q6_K] = jm_gemm_q6_K_avx2;
     }
     if (level == JM_LEVEL_AVX512 && (features & JM_CPU_AVX512VNNI)) {
         k->vec_dot[JM_TYPE_Q2_K] = jm_vec_dot_q2_K_q8_K_avx512vnni;
@@ -44,6 +47,11 @@ void jm_kernels_init_kquants(jm_kernels *k, int32_t level, uint32_t features) {
         k->vec_dot[JM_TYPE_Q4_K] = jm_vec_dot_q4_K_q8_K_avx512vnni;
         k->vec_dot[JM_TYPE_Q5_K] = jm_vec_dot_q5_K_q8_K_avx512vnni;
         k->vec_dot[JM_TYPE_Q6_K] = jm_vec_dot_q6_K_q8_K_avx512vnni;
+        k->gemm[JM_TYPE_Q2_K] = jm_gemm_q2_K_avx512vnni;
+        k->gemm[JM_TYPE_Q3_K] = jm_gemm_q3_K_avx512vnni;
+        k->gemm[JM_TYPE_Q4_K] = jm_gemm_q4_K_avx512vnni;
+        k->gemm[JM_TYPE_Q5_K] = jm_gemm_q5_K_avx512vnni;
+        k->gemm[JM_TYPE_Q6_K] = jm_gemm_q6_K_avx512vnni;
     }
 #else
     /* no NEON K-quant kernels yet: arm64 runs the scalar ones */

@@ -1,0 +1,214 @@
+/*
+ * test_gemm_kquant.c - the tiled K-quant products (jm_kernels.gemm) at
+ * every level this CPU runs: against one scalar dot per (row, column), and
+ * the contract that the bits written for (r, c) do not depend on the tile,
+ * the row split or the number of columns of the call.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jmamba.h"
+#include "quants/quants.h"
+#include "quants/kquant_kernels.h"
+#include "kernels/kernels.h"
+
+static int g_pass, g_fail;
+
+#define CHECK(cond, ...) do {                                          \
+        if (cond) { ++g_pass; }                                        \
+        else { ++g_fail; printf("FAIL %s:%d: ", __FILE__, __LINE__);   \
+               printf(__VA_ARGS__); printf("\n"); }                    \
+    } while (0)
+
+static uint64_t g_rng = 0x9E3779B97F4A7C15ull;
+static uint64_t rng_u64(void) {
+    uint64_t z = (g_rng += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+static float rng_unit(void) { return (float)(rng_u64() >> 40) * 0x1p-24f; }
+static float rng_gauss(void) {
+    float s = 0.0f;
+    for (int k = 0; k < 12; ++k) s += rng_unit();
+    return s - 6.0f;
+}
+
+enum { NTYPES = 5 };
+static const int32_t TYPES[NTYPES] = { JM_TYPE_Q2_K, JM_TYPE_Q3_K, JM_TYPE_Q4_K, JM_TYPE_Q5_K, JM_TYPE_Q6_K };
+static const char *const NAMES[NTYPES] = { "q2_K", "q3_K", "q4_K", "q5_K", "q6_K" };
+
+/* One product: rows x n weights, cols activations. */
+typedef struct {
+    int64_t n, rows, cols, w_row_bytes, act_stride;
+    uint8_t *w, *act;
+    float *ref, *full, *part;
+} problem;
+
+static void make_problem(problem *p, int t, int64_t n, int64_t rows, int64_t cols) {
+    const jm_type_traits *tr = jm_type_traits_get(TYPES[t]);
+    p->n = n, p->rows = rows, p->cols = cols;
+    p->w_row_bytes = n / QK_K * tr->type_size;
+    p->act_stride = n / QK_K * (int64_t)sizeof(block_q8_K);
+    p->w = malloc((size_t)(p->w_row_bytes * rows));
+    p->act = malloc((size_t)(p->act_stride * cols));
+    p->ref = malloc(sizeof(float) * (size_t)(rows * cols));
+    p->full = malloc(sizeof(float) * (size_t)(rows * cols));
+    p->part = malloc(sizeof(float) * (size_t)(rows * cols));
+    float *x = malloc(sizeof(float) * (size_t)n);
+    for (int64_t r = 0; r < rows; ++r) {
+        /* weight-like rows, a few with a larger spread or an offset */
+        const float scale = (r % 7 == 3) ? 0.2f : 0.02f, shift = (r % 5 == 1) ? 0.01f : 0.0f;
+        for (int64_t e = 0; e < n; ++e) x[e] = rng_gauss() * scale + shift;
+        tr->from_float_ref(x, p->w + r * p->w_row_bytes, n);
+    }
+    for (int64_t c = 0; c < cols; ++c) {
+        for (int64_t e = 0; e < n; ++e) x[e] = rng_gauss() * ((c % 3 == 2) ? 10.0f : 1.0f);
+        jm_quantize_row_q8_K_ref(x, p->act + c * p->act_stride, n);
+    }
+    free(x);
+}
+
+static void free_problem(problem *p) {
+    free(p->w), free(p->act), free(p->ref), free(p->full), free(p->part);
+}
+
+static jm_gemm_args args_of(const problem *p, float *y, int64_t c0, int64_t ncols) {
+    return (jm_gemm_args){
+        .n = p->n, .w = p->w, .w_row_bytes = p->w_row_bytes,
+        .act = p->act + c0 * p->act_stride, .act_stride = p->act_stride, .n_cols = ncols,
+        .y = y + c0 * p->rows, .y_stride = p->rows,
+    };
+}
+
+/* (1) against the scalar dots: error relative to the row's and column's
+ * magnitudes (|w| . |x| dequantized), which cancellation cannot shrink */
+static void check_against_dots(const char *level, int t, jm_gemm_fn gemm, const problem *p) {
+    const jm_type_traits *tr = jm_type_traits_get(TYPES[t]);
+    jm_gemm_args g = args_of(p, p->ref, 0, p->cols);
+    jm_gemm_by_dots(tr->vec_dot_scalar, &g, 0, p->rows);
+    g = args_of(p, p->full, 0, p->cols);
+    gemm(&g, 0, p->rows);
+
+    float *wf = malloc(sizeof(float) * (size_t)p->n), *xf = malloc(sizeof(float) * (size_t)p->n);
+    double worst = 0;
+    int bad = 0;
+    for (int64_t c = 0; c < p->cols; ++c) {
+        jm_dequantize_row_q8_K(p->act + c * p->act_stride, xf, p->n);
+        for (int64_t r = 0; r < p->rows; ++r) {
+            tr->to_float(p->w + r * p->w_row_bytes, wf, p->n);
+            double mag = 0;
+            for (int64_t e = 0; e < p->n; ++e) mag += fabs((double)wf[e] * xf[e]);
+            const double err = fabs((double)p->full[c * p->rows + r] - p->ref[c * p->rows + r]);
+            if (err / (mag + 1e-30) > worst) worst = err / (mag + 1e-30);
+            if (!(err <= 1e-5 * mag + 1e-30)) {
+                if (bad < 3) printf("  %s %s n=%lld (%lld, %lld): gemm %.9g dots %.9g\n", level, NAMES[t],
+                                    (long long)p->n, (long long)r, (long long)c,
+                                    p->full[c * p->rows + r], p->ref[c * p->rows + r]);
+                ++bad;
+            }
+        }
+    }
+    free(wf), free(xf);
+    CHECK(!bad, "%s %s n=%lld %lldx%lld: %d results off the scalar dots", level, NAMES[t],
+          (long long)p->n, (long long)p->rows, (long long)p->cols, bad);
+    if (worst > 1e-6) printf("  %s %s n=%lld: worst error / magnitude %.2e\n", level, NAMES[t], (long long)p->n, worst);
+}
+
+/* (2) the contract: p->full holds the one-call product; pieces of it must
+ * give the same bytes */
+static void check_pieces(const char *level, int t, jm_gemm_fn gemm, const problem *p) {
+    const int64_t size = p->rows * p->cols * (int64_t)sizeof(float);
+    int bad = 0;
+    /* rows in ranges of 16 (as the matmul hands them) and of odd sizes */
+    const int64_t steps[4] = { JM_GEMM_ROW_ALIGN, 1, 3, 5 };
+    for (int s = 0; s < 4; ++s) {
+        memset(p->part, 0xFF, (size_t)size);
+        const jm_gemm_args g = args_of(p, p->part, 0, p->cols);
+        for (int64_t r = 0; r < p->rows; r += steps[s]) gemm(&g, r, r + steps[s] < p->rows ? r + steps[s] : p->rows);
+        bad += memcmp(p->part, p->full, (size_t)size) != 0;
+    }
+    /* column groups of several widths, each on a few row ranges */
+    const int64_t widths[3] = { 1, 2, 7 };
+    for (int s = 0; s < 3; ++s) {
+        memset(p->part, 0xFF, (size_t)size);
+        for (int64_t c = 0; c < p->cols; c += widths[s]) {
+            const int64_t nc = c + widths[s] < p->cols ? widths[s] : p->cols - c;
+            const jm_gemm_args g = args_of(p, p->part, c, nc);
+            const int64_t mid = (p->rows / 2) | 1;
+            gemm(&g, 0, mid);
+            gemm(&g, mid, p->rows);
+        }
+        bad += memcmp(p->part, p->full, (size_t)size) != 0;
+    }
+    CHECK(!bad, "%s %s n=%lld %lldx%lld: %d splits differ from the one-call product", level, NAMES[t],
+          (long long)p->n, (long long)p->rows, (long long)p->cols, bad);
+}
+
+/* The table per level (tables only: nothing is called, so the CPU need
+ * not have these features). */
+static void test_dispatch(void) {
+    jm_kernels k;
+    jm_kernels_init(&k, 0);
+    for (int t = 0; t < NTYPES; ++t) CHECK(k.gemm[TYPES[t]] == NULL, "scalar level: no %s gemm", NAMES[t]);
+#if defined(JM_HAVE_X86_KERNELS)
+    const uint32_t avx2 = JM_CPU_AVX2 | JM_CPU_FMA | JM_CPU_F16C;
+    const uint32_t avx512 = avx2 | JM_CPU_AVX512F | JM_CPU_AVX512BW | JM_CPU_AVX512VL;
+    const uint32_t no_vnni[2] = { avx2, avx512 };
+    for (int i = 0; i < 2; ++i) {
+        jm_kernels_init(&k, no_vnni[i]);
+        CHECK(k.gemm[JM_TYPE_Q2_K] == NULL && k.gemm[JM_TYPE_Q3_K] == NULL && k.gemm[JM_TYPE_Q4_K] == jm_gemm_q4_K_avx2 &&
+              k.gemm[JM_TYPE_Q5_K] == jm_gemm_q5_K_avx2 && k.gemm[JM_TYPE_Q6_K] == jm_gemm_q6_K_avx2,
+              "AVX2 gemm kernels without VNNI (features %#x)", no_vnni[i]);
+    }
+    jm_kernels_init(&k, avx512 | JM_CPU_AVX512VNNI);
+    CHECK(k.gemm[JM_TYPE_Q2_K] == jm_gemm_q2_K_avx512vnni && k.gemm[JM_TYPE_Q3_K] == jm_gemm_q3_K_avx512vnni &&
+          k.gemm[JM_TYPE_Q4_K] == jm_gemm_q4_K_avx512vnni && k.gemm[JM_TYPE_Q5_K] == jm_gemm_q5_K_avx512vnni &&
+          k.gemm[JM_TYPE_Q6_K] == jm_gemm_q6_K_avx512vnni, "AVX-512 VNNI gemm kernels");
+#endif
+}
+
+typedef struct { const char *name; uint32_t mask; } variant;
+
+int main(void) {
+    const uint32_t avx2 = JM_CPU_AVX2 | JM_CPU_FMA | JM_CPU_F16C;
+    const uint32_t avx512 = avx2 | JM_CPU_AVX512F | JM_CPU_AVX512BW | JM_CPU_AVX512VL;
+    const variant variants[] = {
+        { "avx2", avx2 },
+        { "avx512", avx512 },
+        { "avx512vnni", avx512 | JM_CPU_AVX512VNNI },
+        { "neon", JM_CPU_NEON | JM_CPU_DOTPROD },
+    };
+    test_dispatch();
+    const uint32_t cpu = jm_cpu_features();
+    jm_gemm_fn done[32];
+    int ndone = 0;
+    for (size_t v = 0; v < sizeof variants / sizeof variants[0]; ++v) {
+        if ((cpu & variants[v].mask) != variants[v].mask) continue;
+        jm_kernels k;
+        jm_kernels_init(&k, cpu & variants[v].mask);
+        for (int t = 0; t < NTYPES; ++t) {
+            const jm_gemm_fn gemm = k.gemm[TYPES[t]];
+            int seen = gemm == NULL;
+            for (int i = 0; i < ndone; ++i) seen |= done[i] == gemm;
+            if (seen) continue;
+            done[ndone++] = gemm;
+            printf("%s %s\n", variants[v].name, NAMES[t]);
+            /* n, rows, cols: odd row counts, every column count up to 37
+             * through the splits, and a full prefill batch */
+            const int64_t shapes[][3] = { { 256, 37, 37 }, { 512, 21, 9 }, { 512, 16, 1 }, { 4096, 7, 5 },
+                                          { 256, 19, 256 }, { 4096, 33, 2 } };
+            for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; ++s) {
+                problem p;
+                make_problem(&p, t, shapes[s][0], shapes[s][1], shapes[s][2]);
+                check_against_dots(variants[v].name, t, gemm, &p);
+                check_pieces(variants[v].name, t, gemm, &p);
+                free_problem(&p);
+            }
+        }
+    }
+    printf("%d gemm kernels tested, %d checks passed, %d failed\n", ndone, g_pass, g_fail);
+    return g_fail ? 1 : 0;
+}
