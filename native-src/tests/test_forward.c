@@ -10,11 +10,7 @@
 #include <string.h>
 #include "jmamba.h"
 
-static int passed, failed;
-
-#define CHECK(cond, ...) do { \
-    if (cond) passed++; else { failed++; printf("FAIL %s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); printf("\n"); } \
-} while (0)
+#include "test_util.h"
 
 static uint64_t rng = 88172645463325252ull;
 static float frand(void) { /* xorshift64, uniform in [-1, 1) */
@@ -181,6 +177,5 @@ int main(void) {
     if (jm_type_can_compute(JM_TYPE_Q4_0)) test_type(JM_TYPE_Q4_0, "Q4_0");
     if (jm_type_can_compute(JM_TYPE_Q4_K)) test_type(JM_TYPE_Q4_K, "Q4_K");
     if (jm_type_can_compute(JM_TYPE_Q6_K)) test_type(JM_TYPE_Q6_K, "Q6_K");
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return test_report();
 }

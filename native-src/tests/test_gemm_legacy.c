@@ -25,33 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int g_pass, g_fail;
-
-#define CHECK(cond, ...)                                              \
-    do {                                                              \
-        if (cond) {                                                   \
-            g_pass++;                                                 \
-        } else {                                                      \
-            g_fail++;                                                 \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);               \
-            printf(__VA_ARGS__);                                      \
-            printf("\n");                                             \
-        }                                                             \
-    } while (0)
-
-static uint64_t g_rng = 42;
-static uint64_t rng_next(void) {
-    uint64_t z = (g_rng += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-static float rng_uniform(void) { return (float)(rng_next() >> 40) * 0x1p-24f; }
-static float rng_gauss(void) {
-    float s = 0.0f;
-    for (int i = 0; i < 12; i++) s += rng_uniform();
-    return s - 6.0f;
-}
+#include "test_util.h"
 
 static const int32_t k_types[] = { JM_TYPE_Q4_0, JM_TYPE_Q4_1, JM_TYPE_Q5_0, JM_TYPE_Q5_1, JM_TYPE_Q8_0 };
 
@@ -222,6 +196,7 @@ static void check_level(const char *lvl, const jm_kernels *k) {
 #define NEED_AVX512 (NEED_AVX2 | JM_CPU_AVX512F | JM_CPU_AVX512BW | JM_CPU_AVX512VL)
 
 int main(void) {
+    g_rng = 42;
     const uint32_t cpu = jm_cpu_features();
     jm_kernels k;
     jm_kernels_init(&k, 0);
@@ -252,6 +227,5 @@ int main(void) {
     for (int t = 0; t < 5; t++)
         for (int i = 0; i < N_SHAPES; i++) free(g_first[t][i]);
     (void)cpu;
-    printf("%d passed, %d failed\n", g_pass, g_fail);
-    return g_fail ? 1 : 0;
+    return test_report();
 }

@@ -6,10 +6,7 @@
 #include "jmamba.h"
 #include "kernels/kernels.h"
 
-static int passed, failed;
-#define CHECK(cond, ...) do { \
-    if (cond) passed++; else { failed++; printf("FAIL %s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); printf("\n"); } \
-} while (0)
+#include "test_util.h"
 
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
 static float frand(void) {
@@ -172,6 +169,5 @@ int main(void) {
     check_scan_head("scan_head scalar", jm_scan_head_scalar, jm_scan_row_scalar);
     CHECK(k.conv_silu == jm_conv_silu_scalar, "no features: the scalar conv");
     (void)avx512;
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return test_report();
 }

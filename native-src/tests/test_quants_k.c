@@ -18,13 +18,7 @@
 #include "quants/kquant_kernels.h"
 #include "kernels/kernels.h"
 
-static int g_pass, g_fail;
-
-#define CHECK(cond, ...) do {                                          \
-        if (cond) { ++g_pass; }                                        \
-        else { ++g_fail; printf("FAIL %s:%d: ", __FILE__, __LINE__);   \
-               printf(__VA_ARGS__); printf("\n"); }                    \
-    } while (0)
+#include "test_util.h"
 
 enum { NTYPES = 6 };  /* Q2_K .. Q8_K, in id order */
 static const int32_t TYPES[NTYPES] = { JM_TYPE_Q2_K, JM_TYPE_Q3_K, JM_TYPE_Q4_K, JM_TYPE_Q5_K, JM_TYPE_Q6_K, JM_TYPE_Q8_K };
@@ -36,21 +30,7 @@ static const int64_t BYTES[NTYPES] = { 84, 110, 144, 176, 210, 292 };
  * exact or correctly rounded IEEE (no libm), so every platform produces the
  * same inputs bit for bit - the golden hashes depend on it.
  */
-static uint64_t g_rng = 0x9E3779B97F4A7C15ull;
 static void rng_seed(uint64_t s) { g_rng = s * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull; }
-static uint64_t rng_u64(void) {
-    uint64_t z = (g_rng += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-static float rng_unit(void) { return (float)(rng_u64() >> 40) * 0x1p-24f; } /* [0, 1) */
-/* approximately standard normal: sum of 12 uniforms minus 6 (Irwin-Hall) */
-static float rng_gauss(void) {
-    float s = 0.0f;
-    for (int k = 0; k < 12; ++k) s += rng_unit();
-    return s - 6.0f;
-}
 
 /* Rows of several characters, n a multiple of 256. */
 enum { KIND_GAUSS, KIND_WEIGHTS, KIND_SUBSCALE, KIND_INT_TIES, KIND_HALF_ZERO, KIND_POSITIVE,
@@ -62,11 +42,11 @@ static void gen_row(float *x, int n, int kind) {
         case KIND_GAUSS:    v = rng_gauss(); break;
         case KIND_WEIGHTS:  /* 0.02-scale weights with ~1% outliers */
             v = rng_gauss() * 0.02f;
-            if ((rng_u64() & 127) < 1) v *= 12.0f;
+            if ((rng_next() & 127) < 1) v *= 12.0f;
             break;
         case KIND_SUBSCALE: v = rng_gauss() * 0.05f * (float)(1 + (e / 16) % 5); break;
-        case KIND_INT_TIES: v = (float)((int)(rng_u64() % 17) - 8); break;
-        case KIND_HALF_ZERO: v = ((e / 32) % 3 == 1) ? 0.0f : (float)((int)(rng_u64() % 9) - 4) * 0.5f; break;
+        case KIND_INT_TIES: v = (float)((int)(rng_next() % 17) - 8); break;
+        case KIND_HALF_ZERO: v = ((e / 32) % 3 == 1) ? 0.0f : (float)((int)(rng_next() % 9) - 4) * 0.5f; break;
         case KIND_POSITIVE: v = fabsf(rng_gauss()) + 0.1f; break;
         case KIND_TINY:     v = rng_gauss() * 1e-6f; break;
         default:            v = rng_gauss() * 3000.0f; break;
@@ -337,12 +317,12 @@ static void test_dequant_handbuilt(void) {
  * dequantize on Gaussian rows and on weight-like rows.
  */
 static void gen_weight_like(float *x, int n) {
-    const float row = 0.005f + 0.045f * rng_unit();   /* per-row scale    */
+    const float row = 0.005f + 0.045f * rng_uniform();   /* per-row scale    */
     for (int e = 0; e < n; e += 64) {
-        const float col = 0.5f + rng_unit();           /* slow variation   */
+        const float col = 0.5f + rng_uniform();           /* slow variation   */
         for (int k = 0; k < 64; ++k) {
             float v = rng_gauss() * row * col;
-            if ((rng_u64() % 1000) < 3) v *= 5.0f + 10.0f * rng_unit(); /* outliers */
+            if ((rng_next() % 1000) < 3) v *= 5.0f + 10.0f * rng_uniform(); /* outliers */
             x[e + k] = v;
         }
     }
@@ -591,7 +571,7 @@ static void fill_q8_small(uint8_t *q8, int nb, int range) {
     for (int b = 0; b < nb; ++b) {
         block_q8_K blk;
         blk.d = 1.0f;
-        for (int e = 0; e < QK_K; ++e) blk.qs[e] = (int8_t)((int)(rng_u64() % (uint64_t)(2 * range + 1)) - range);
+        for (int e = 0; e < QK_K; ++e) blk.qs[e] = (int8_t)((int)(rng_next() % (uint64_t)(2 * range + 1)) - range);
         for (int s = 0; s < 16; ++s) {
             int sum = 0;
             for (int e = 16 * s; e < 16 * s + 16; ++e) sum += blk.qs[e];
@@ -604,11 +584,11 @@ static void fill_q8_small(uint8_t *q8, int nb, int range) {
 /* random bytes with sane super-block scales: every bit pattern of the quants
  * and sub-block scales gets exercised */
 static void fill_random_blocks(int t, uint8_t *w, int nb, float dval, float dminval) {
-    for (int i = 0; i < nb * BYTES[t]; ++i) w[i] = (uint8_t)rng_u64();
+    for (int i = 0; i < nb * BYTES[t]; ++i) w[i] = (uint8_t)rng_next();
     for (int b = 0; b < nb; ++b) {
-        const float sgn = (rng_u64() & 1) ? -1.0f : 1.0f;
-        put_half(w + b * BYTES[t] + D_OFF[t], dval ? dval : sgn * (0.001f + 0.01f * rng_unit()));
-        if (HAS_DMIN[t]) put_half(w + b * BYTES[t] + DMIN_OFF[t], dminval ? dminval : 0.001f + 0.01f * rng_unit());
+        const float sgn = (rng_next() & 1) ? -1.0f : 1.0f;
+        put_half(w + b * BYTES[t] + D_OFF[t], dval ? dval : sgn * (0.001f + 0.01f * rng_uniform()));
+        if (HAS_DMIN[t]) put_half(w + b * BYTES[t] + DMIN_OFF[t], dminval ? dminval : 0.001f + 0.01f * rng_uniform());
     }
 }
 
@@ -679,7 +659,7 @@ static void compare_q8_quantizer(const char *level, jm_from_float_fn fn) {
         for (int e = 0; e < N; ++e) x[e] = rng_gauss() * scale;
         switch (c % 8) {
         case 1: /* iscale exactly 1: half-integers are rounding ties */
-            for (int e = 0; e < N; ++e) x[e] = (float)((int)(rng_u64() % 253) - 126) + 0.5f * (float)(rng_u64() & 1);
+            for (int e = 0; e < N; ++e) x[e] = (float)((int)(rng_next() % 253) - 126) + 0.5f * (float)(rng_next() & 1);
             for (int b = 0; b < NB; ++b) x[b * QK_K + 7] = -127.0f;
             break;
         case 2: /* equal magnitudes of both signs: the first one decides */
@@ -783,6 +763,7 @@ static void test_dispatch(void) {
 }
 
 int main(int argc, char **argv) {
+    g_rng = 0x9E3779B97F4A7C15ull;
     if (argc > 1 && !strcmp(argv[1], "--print-golden")) {
         kq_impl im;
         for (int t = 0; t < NTYPES; ++t) {
@@ -804,6 +785,5 @@ int main(int argc, char **argv) {
     test_dispatch();
     printf("SIMD kernels against their scalar twins:\n");
     test_simd();
-    printf("%d passed, %d failed\n", g_pass, g_fail);
-    return g_fail ? 1 : 0;
+    return test_report();
 }

@@ -19,35 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int g_pass, g_fail;
-
-#define CHECK(cond, ...)                                              \
-    do {                                                              \
-        if (cond) {                                                   \
-            g_pass++;                                                 \
-        } else {                                                      \
-            g_fail++;                                                 \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);               \
-            printf(__VA_ARGS__);                                      \
-            printf("\n");                                             \
-        }                                                             \
-    } while (0)
-
-/* ---- deterministic inputs (no libm in the values, so every platform agrees) */
-
-static uint64_t g_rng;
-static uint64_t rng_next(void) {
-    uint64_t z = (g_rng += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-static float rng_uniform(void) { return (float)(rng_next() >> 40) * 0x1p-24f; }
-static float rng_gauss(void) { /* Irwin-Hall: sum of 12 uniforms, mean 0, variance 1 */
-    float s = 0.0f;
-    for (int i = 0; i < 12; i++) s += rng_uniform();
-    return s - 6.0f;
-}
+#include "test_util.h"
 
 /* 64 blocks with varied scales and the awkward cases every quantizer meets.
  * The golden hashes below are of ggml's reference quantizers on this row. */
@@ -1012,6 +984,5 @@ int main(void) {
     test_activation_quantizers();
     test_dequantizers();
     test_dispatch();
-    printf("%d passed, %d failed\n", g_pass, g_fail);
-    return g_fail != 0;
+    return test_report();
 }
