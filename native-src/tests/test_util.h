@@ -26,7 +26,7 @@ static int g_pass, g_fail;
 
 static uint64_t g_rng;
 
-static uint64_t rng_next(void) {
+static inline uint64_t rng_next(void) {
     uint64_t z = (g_rng += 0x9E3779B97F4A7C15ull);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
@@ -34,17 +34,17 @@ static uint64_t rng_next(void) {
 }
 
 /* [0, 1) in steps of 2^-24 */
-static float rng_uniform(void) { return (float)(rng_next() >> 40) * 0x1p-24f; }
+static inline float rng_uniform(void) { return (float)(rng_next() >> 40) * 0x1p-24f; }
 
 /* Irwin-Hall: the sum of 12 uniforms, mean 0, variance 1 */
-static float rng_gauss(void) {
+static inline float rng_gauss(void) {
     float s = 0.0f;
     for (int i = 0; i < 12; i++) s += rng_uniform();
     return s - 6.0f;
 }
 
 /* Prints the tally; the exit status of main. */
-static int test_report(void) {
+static inline int test_report(void) {
     printf("%d passed, %d failed\n", g_pass, g_fail);
     return g_fail ? 1 : 0;
 }
