@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: the C kernel tests (ctest, from the Maven build) and all Java tests.
+# Runs every test: the C kernel tests (ctest, from the Maven build), all Java tests, and the
+# C tests built for arm64 and run under qemu.
 # Installs what the tests need on a fresh Debian machine when run as root.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,6 +11,8 @@ need_pkgs=()
 command -v cmake >/dev/null || need_pkgs+=(cmake)
 command -v cc >/dev/null || need_pkgs+=(gcc)
 { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import clang.cindex" 2>/dev/null; } || need_pkgs+=(python3-clang-14 libclang-14-dev)
+command -v aarch64-linux-gnu-gcc >/dev/null || need_pkgs+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
+command -v qemu-aarch64-static >/dev/null || need_pkgs+=(qemu-user-static)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing ${need_pkgs[*]}" >&2
@@ -19,4 +22,5 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   fi
 fi
 export JMAMBA_REQUIRE_GENERATOR=1
-exec ./mvnw -B verify "$@"
+./mvnw -B verify "$@"
+scripts/test-arm64.sh
