@@ -143,6 +143,13 @@ static void check_pieces(const char *level, int t, jm_gemm_fn gemm, const proble
         }
         bad += memcmp(p->part, p->full, (size_t)size) != 0;
     }
+    /* every column count up to 37: the first nc columns in one call */
+    for (int64_t nc = 1; nc <= p->cols && nc <= 37; ++nc) {
+        memset(p->part, 0xFF, (size_t)size);
+        const jm_gemm_args g = args_of(p, p->part, 0, nc);
+        gemm(&g, 0, p->rows);
+        bad += memcmp(p->part, p->full, (size_t)(nc * p->rows) * sizeof(float)) != 0;
+    }
     CHECK(!bad, "%s %s n=%lld %lldx%lld: %d splits differ from the one-call product", level, NAMES[t],
           (long long)p->n, (long long)p->rows, (long long)p->cols, bad);
 }
