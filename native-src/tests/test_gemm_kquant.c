@@ -5,6 +5,7 @@
  * the row split or the number of columns of the call.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,25 @@ typedef struct {
     uint8_t *w, *act;
     float *ref, *full, *part;
 } problem;
+
+/* where the fp16 d and dmin (-1: none) of each type's block sit */
+static const size_t D_OFF[NTYPES] = { offsetof(block_q2_K, d), offsetof(block_q3_K, d), offsetof(block_q4_K, d),
+                                      offsetof(block_q5_K, d), offsetof(block_q6_K, d) };
+static const long DMIN_OFF[NTYPES] = { offsetof(block_q2_K, dmin), -1, offsetof(block_q4_K, dmin),
+                                       offsetof(block_q5_K, dmin), -1 };
+
+static void put_half(uint8_t *dst, float v) { const jm_fp16 h = jm_f32_to_fp16(v); memcpy(dst, &h, 2); }
+
+/* Random bytes with sane super-block scales instead of quantized rows:
+ * every quant, scale and min bit pattern, the extremes included. */
+static void randomize_weights(problem *p, int t) {
+    const int64_t bsize = jm_type_traits_get(TYPES[t])->type_size, nb = p->n / QK_K * p->rows;
+    for (int64_t i = 0; i < p->w_row_bytes * p->rows; ++i) p->w[i] = (uint8_t)rng_u64();
+    for (int64_t b = 0; b < nb; ++b) {
+        put_half(p->w + b * bsize + D_OFF[t], ((rng_u64() & 1) ? -1.0f : 1.0f) * (0.001f + 0.01f * rng_unit()));
+        if (DMIN_OFF[t] >= 0) put_half(p->w + b * bsize + DMIN_OFF[t], 0.001f + 0.01f * rng_unit());
+    }
+}
 
 static void make_problem(problem *p, int t, int64_t n, int64_t rows, int64_t cols) {
     const jm_type_traits *tr = jm_type_traits_get(TYPES[t]);
@@ -143,6 +163,13 @@ static void check_pieces(const char *level, int t, jm_gemm_fn gemm, const proble
         }
         bad += memcmp(p->part, p->full, (size_t)size) != 0;
     }
+    /* every column count up to 37: the first nc columns in one call */
+    for (int64_t nc = 1; nc <= p->cols && nc <= 37; ++nc) {
+        memset(p->part, 0xFF, (size_t)size);
+        const jm_gemm_args g = args_of(p, p->part, 0, nc);
+        gemm(&g, 0, p->rows);
+        bad += memcmp(p->part, p->full, (size_t)(nc * p->rows) * sizeof(float)) != 0;
+    }
     CHECK(!bad, "%s %s n=%lld %lldx%lld: %d splits differ from the one-call product", level, NAMES[t],
           (long long)p->n, (long long)p->rows, (long long)p->cols, bad);
 }
@@ -203,6 +230,7 @@ int main(void) {
             for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; ++s) {
                 problem p;
                 make_problem(&p, t, shapes[s][0], shapes[s][1], shapes[s][2]);
+                if (s % 2) randomize_weights(&p, t);
                 check_against_dots(variants[v].name, t, gemm, &p);
                 check_pieces(variants[v].name, t, gemm, &p);
                 free_problem(&p);

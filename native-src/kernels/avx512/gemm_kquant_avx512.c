@@ -54,8 +54,9 @@ static inline const block_q8_K *kq_col_ptr(const jm_gemm_args *a, int64_t c) {
  * lane; to scale its result once per super-block, every lane must keep to
  * one sub-block through the four steps. Step k (k = 0..3) holds in lane L
  * the four quants 16L + 4k .. 16L + 4k + 3, so lane L sums the 16 quants
- * 16L .. 16L + 15: sub-block L of a Q6_K block (or half of sub-block L/2 of
- * a Q4_K / Q5_K one), and Q8_K's bsums[L] is that lane's activation sum.
+ * 16L .. 16L + 15: sub-block L of a Q2_K, Q3_K or Q6_K block (half of
+ * sub-block L/2 of a Q4_K / Q5_K one), and Q8_K's bsums[L] is that lane's
+ * activation sum.
  * The weights are unpacked into this order once per row and super-block
  * (a dword permute each step is as cheap as any unpack); the activations
  * are permuted once per column and super-block, and shared by the rows of
@@ -63,8 +64,8 @@ static inline const block_q8_K *kq_col_ptr(const jm_gemm_args *a, int64_t c) {
  */
 typedef struct {
     __m512i q[4];   /* the 256 Q8_K quants, step k in q[k]                  */
-    __m512i bs;     /* bsums as int32 (Q6_K: times -32, the start of its sum) */
-    __m512 bsd;     /* bsums times d (Q4_K / Q5_K: for the mins)             */
+    __m512i bs;     /* Q6_K, Q3_K: bsums times the quants' offset (int32)   */
+    __m512 bsd;     /* Q2_K, Q4_K, Q5_K: bsums times d, for the mins       */
     float d;
 } kq_act;
 
@@ -73,7 +74,7 @@ typedef struct {
  * shuffle joins the halves. */
 KQ_INLINE void kq_act_quants(kq_act *a, const int8_t *qs) {
     const __m512i a0 = kq_load512(qs), a1 = kq_load512(qs + 64), a2 = kq_load512(qs + 128), a3 = kq_load512(qs + 192);
-    /* lanes 0..7: dwords 0,4,..,28 of (x0 | x1); lanes 8..15: dwords 1,5,..,29 */
+    /* lanes 0..7: dwords 0,4,..,28 of (a0 | a1); lanes 8..15: dwords 1,5,..,29 */
     const __m512i lo = _mm512_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28, 1, 5, 9, 13, 17, 21, 25, 29);
     const __m512i hi = _mm512_add_epi32(lo, _mm512_set1_epi32(2));
     const __m512i p01 = _mm512_permutex2var_epi32(a0, lo, a1), p23 = _mm512_permutex2var_epi32(a2, lo, a3);
