@@ -15,27 +15,7 @@
 #include "quants/kquant_kernels.h"
 #include "kernels/kernels.h"
 
-static int g_pass, g_fail;
-
-#define CHECK(cond, ...) do {                                          \
-        if (cond) { ++g_pass; }                                        \
-        else { ++g_fail; printf("FAIL %s:%d: ", __FILE__, __LINE__);   \
-               printf(__VA_ARGS__); printf("\n"); }                    \
-    } while (0)
-
-static uint64_t g_rng = 0x9E3779B97F4A7C15ull;
-static uint64_t rng_u64(void) {
-    uint64_t z = (g_rng += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-static float rng_unit(void) { return (float)(rng_u64() >> 40) * 0x1p-24f; }
-static float rng_gauss(void) {
-    float s = 0.0f;
-    for (int k = 0; k < 12; ++k) s += rng_unit();
-    return s - 6.0f;
-}
+#include "test_util.h"
 
 enum { NTYPES = 5 };
 static const int32_t TYPES[NTYPES] = { JM_TYPE_Q2_K, JM_TYPE_Q3_K, JM_TYPE_Q4_K, JM_TYPE_Q5_K, JM_TYPE_Q6_K };
@@ -60,10 +40,10 @@ static void put_half(uint8_t *dst, float v) { const jm_fp16 h = jm_f32_to_fp16(v
  * every quant, scale and min bit pattern, the extremes included. */
 static void randomize_weights(problem *p, int t) {
     const int64_t bsize = jm_type_traits_get(TYPES[t])->type_size, nb = p->n / QK_K * p->rows;
-    for (int64_t i = 0; i < p->w_row_bytes * p->rows; ++i) p->w[i] = (uint8_t)rng_u64();
+    for (int64_t i = 0; i < p->w_row_bytes * p->rows; ++i) p->w[i] = (uint8_t)rng_next();
     for (int64_t b = 0; b < nb; ++b) {
-        put_half(p->w + b * bsize + D_OFF[t], ((rng_u64() & 1) ? -1.0f : 1.0f) * (0.001f + 0.01f * rng_unit()));
-        if (DMIN_OFF[t] >= 0) put_half(p->w + b * bsize + DMIN_OFF[t], 0.001f + 0.01f * rng_unit());
+        put_half(p->w + b * bsize + D_OFF[t], ((rng_next() & 1) ? -1.0f : 1.0f) * (0.001f + 0.01f * rng_uniform()));
+        if (DMIN_OFF[t] >= 0) put_half(p->w + b * bsize + DMIN_OFF[t], 0.001f + 0.01f * rng_uniform());
     }
 }
 
@@ -200,6 +180,7 @@ static void test_dispatch(void) {
 typedef struct { const char *name; uint32_t mask; } variant;
 
 int main(void) {
+    g_rng = 0x9E3779B97F4A7C15ull;
     const uint32_t avx2 = JM_CPU_AVX2 | JM_CPU_FMA | JM_CPU_F16C;
     const uint32_t avx512 = avx2 | JM_CPU_AVX512F | JM_CPU_AVX512BW | JM_CPU_AVX512VL;
     const variant variants[] = {
