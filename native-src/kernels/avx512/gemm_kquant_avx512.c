@@ -255,6 +255,22 @@ KQ_INLINE void kq_prep_q3_K(kq_row_q6 *w, const block_q3_K *b) {
 
 #define KQ_RMAX (KQ_TR > KQ_TR1 ? KQ_TR : KQ_TR1)
 
+/*
+ * Decode streams the weights from memory, R rows side by side, and on some
+ * machines (the VMs we measure on) the hardware prefetcher leaves too few
+ * lines in flight for that. So a one-column tile prefetches every row
+ * KQ_PF_BYTES ahead, running on into the same row of the next tile (R rows
+ * on) near the end, where this thread goes next.
+ */
+#define KQ_PF_BYTES 768
+
+KQ_INLINE void kq_prefetch_rows(const jm_gemm_args *a, const void *const *w, int R, int64_t at, int64_t blk) {
+    int64_t o = at + KQ_PF_BYTES;
+    if (o >= a->w_row_bytes) o += (R - 1) * a->w_row_bytes;
+    for (int u = 0; u < R; ++u)
+        for (int64_t l = 0; l < blk; l += 64) _mm_prefetch((const char *)w[u] + o + l, _MM_HINT_T0);
+}
+
 #define KQ_TILE(T, BLK, ROW, ACT, PREP, COL)                                                   \
     KQ_INLINE void kq_tile_##T(const jm_gemm_args *a, int64_t r, int64_t c, const int R, const int C) { \
         const int64_t nb = a->n / QK_K;                                                        \
@@ -267,6 +283,7 @@ KQ_INLINE void kq_prep_q3_K(kq_row_q6 *w, const block_q3_K *b) {
         }                                                                                      \
         _Pragma("GCC unroll 16") for (int v = 0; v < C; ++v) x[v] = kq_col_ptr(a, c + v);       \
         for (int64_t i = 0; i < nb; ++i) {                                                     \
+            if (C == 1) kq_prefetch_rows(a, (const void *const *)w, R, i * (int64_t)sizeof(BLK), sizeof(BLK)); \
             kq_act xs[KQ_TC];                                                                  \
             _Pragma("GCC unroll 16") for (int v = 0; v < C; ++v) ACT(&xs[v], x[v] + i);         \
             _Pragma("GCC unroll 16") for (int u = 0; u < R; ++u) {                              \
