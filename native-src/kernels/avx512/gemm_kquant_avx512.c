@@ -31,6 +31,7 @@
  * reports AVX512F/BW/VL and AVX512_VNNI.
  */
 #include "../avx2/kquant_avx2.h"
+#include <stdlib.h>
 #include "../kernels.h"
 
 #define KQ_INLINE static inline __attribute__((always_inline))
@@ -296,11 +297,41 @@ KQ_INLINE void kq_prefetch_rows(const jm_gemm_args *a, const void *const *w, int
             _Pragma("GCC unroll 16") for (int v = 0; v < C; ++v)                                \
                 a->y[(c + v) * a->y_stride + r + u] = kq_hsum512(acc[u][v]);                   \
     }                                                                                          \
+    /* the main tile from rows unpacked beforehand: rows[u * nb + i] is row r + u, super-block i */ \
+    static void kq_tile_rows_##T(const jm_gemm_args *a, const ROW *rows, int64_t r, int64_t c) {  \
+        const int64_t nb = a->n / QK_K;                                                        \
+        const block_q8_K *x[KQ_TC];                                                            \
+        __m512 acc[KQ_TR][KQ_TC];                                                               \
+        _Pragma("GCC unroll 16") for (int u = 0; u < KQ_TR; ++u)                                \
+            _Pragma("GCC unroll 16") for (int v = 0; v < KQ_TC; ++v) acc[u][v] = _mm512_setzero_ps(); \
+        _Pragma("GCC unroll 16") for (int v = 0; v < KQ_TC; ++v) x[v] = kq_col_ptr(a, c + v);  \
+        for (int64_t i = 0; i < nb; ++i) {                                                     \
+            kq_act xs[KQ_TC];                                                                  \
+            _Pragma("GCC unroll 16") for (int v = 0; v < KQ_TC; ++v) ACT(&xs[v], x[v] + i);    \
+            _Pragma("GCC unroll 16") for (int u = 0; u < KQ_TR; ++u)                            \
+                _Pragma("GCC unroll 16") for (int v = 0; v < KQ_TC; ++v) COL(&rows[u * nb + i], &xs[v], &acc[u][v]); \
+        }                                                                                      \
+        _Pragma("GCC unroll 16") for (int u = 0; u < KQ_TR; ++u)                                \
+            _Pragma("GCC unroll 16") for (int v = 0; v < KQ_TC; ++v)                            \
+                a->y[(c + v) * a->y_stride + r + u] = kq_hsum512(acc[u][v]);                   \
+    }                                                                                          \
     void jm_gemm_##T##_avx512vnni(const jm_gemm_args *a, int64_t r0, int64_t r1) {             \
-        const int64_t nc = a->n_cols;                                                          \
+        const int64_t nc = a->n_cols, nb = a->n / QK_K;                                        \
         int64_t r = r0;                                                                        \
-        for (; r + KQ_TR <= r1; r += KQ_TR)                                                    \
-            for (int64_t c = 0; c + KQ_TC <= nc; c += KQ_TC) kq_tile_##T(a, r, c, KQ_TR, KQ_TC); \
+        /* a batch unpacks each 16-row group once for all its column tiles */                \
+        ROW *rows = nc >= 2 * KQ_TC ? aligned_alloc(64, (size_t)(KQ_TR * nb) * sizeof(ROW)) : NULL; \
+        for (; r + KQ_TR <= r1; r += KQ_TR) {                                                  \
+            if (rows) {                                                                        \
+                for (int u = 0; u < KQ_TR; ++u) {                                              \
+                    const BLK *w = (const BLK *)((const char *)a->w + (r + u) * a->w_row_bytes); \
+                    for (int64_t i = 0; i < nb; ++i) PREP(&rows[u * nb + i], w + i);           \
+                }                                                                              \
+                for (int64_t c = 0; c + KQ_TC <= nc; c += KQ_TC) kq_tile_rows_##T(a, rows, r, c); \
+            } else {                                                                           \
+                for (int64_t c = 0; c + KQ_TC <= nc; c += KQ_TC) kq_tile_##T(a, r, c, KQ_TR, KQ_TC); \
+            }                                                                                  \
+        }                                                                                      \
+        free(rows);                                                                            \
         for (; r < r1; ++r)                                                                    \
             for (int64_t c = 0; c + KQ_TC <= nc; c += KQ_TC) kq_tile_##T(a, r, c, 1, KQ_TC);   \
         /* the columns left over: four, then one at a time */                                  \
