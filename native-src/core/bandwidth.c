@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 #include "core/context.h"
 #include "core/error.h"
 
@@ -46,8 +49,12 @@ jm_status jm_read_bandwidth(jm_context *ctx, int64_t bytes, int32_t reps, double
         return jm_fail(err, JM_ERR_INVALID_ARG, "jm_read_bandwidth: %lld bytes x %d reps is out of range",
                        (long long)bytes, reps);
     uint64_t *buf = NULL;
-    if (posix_memalign((void **)&buf, 64, (size_t)bytes) != 0)
+    if (posix_memalign((void **)&buf, 2 << 20, (size_t)bytes) != 0)
         return jm_fail(err, JM_ERR_OUT_OF_MEMORY, "jm_read_bandwidth: cannot allocate %lld bytes", (long long)bytes);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    /* in 2 MiB pages, as the model's packed weights are: TLB misses are not the memory's speed */
+    (void)madvise(buf, (size_t)bytes, MADV_HUGEPAGE);
+#endif
     memset(buf, 1, (size_t)bytes); /* fault every page in before timing */
     read_job j = { .buf = buf, .n = bytes / (int64_t)sizeof(uint64_t) };
     double best = 0;

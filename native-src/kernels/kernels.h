@@ -56,6 +56,8 @@ typedef struct jm_gemm_args {
     int64_t     n;           /* values per row (a multiple of the block size) */
     const void *w;           /* weight rows, w_row_bytes apart                */
     int64_t     w_row_bytes;
+    const void *w_packed;    /* NULL, or w repacked by jm_gemm_pack (kernels
+                                that know the layout read it instead)         */
     const void *act;         /* activation columns, act_stride bytes apart    */
     int64_t     act_stride;
     int64_t     n_cols;
@@ -75,6 +77,15 @@ typedef void (*jm_gemm_fn)(const jm_gemm_args *a, int64_t r0, int64_t r1);
  * without a gemm kernel, and the oracle the gemm kernels are tested against.
  */
 void jm_gemm_by_dots(jm_vec_dot_fn dot, const jm_gemm_args *a, int64_t r0, int64_t r1);
+
+/*
+ * Weights repacked for the AVX-512 legacy gemm kernels (gemm_pack.c): the
+ * size of the packed copy of an ne1 x ne0 matrix of type, 0 when the type
+ * has no packed form (only Q4_0 and Q8_0 do); jm_gemm_pack writes it.
+ */
+size_t  jm_gemm_packed_size(int32_t type, int64_t ne0, int64_t ne1);
+int64_t jm_gemm_packed_block_bytes(int32_t type);
+void    jm_gemm_pack(int32_t type, const void *src, int64_t ne0, int64_t ne1, void *dst);
 
 /* y[i] *= silu(z[i]) for i < n: the gate of a Mamba-2 mixer. */
 typedef void (*jm_silu_mul_fn)(float *y, const float *z, int64_t n);

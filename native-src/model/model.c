@@ -4,8 +4,13 @@
  * run until every tensor is there.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
 #include "model.h"
 #include "core/error.h"
 
@@ -18,6 +23,8 @@ static const char *ROLE_NAMES[JM_TENSOR_ROLE_COUNT] = {
 };
 
 static int is_global_role(int32_t role) { return role <= JM_TENSOR_OUTPUT; }
+
+static void free_packed(jm_model *m);
 
 /* Matrices go through the dot kernels; everything else is read as plain floats. */
 static int is_matrix_role(int32_t role) {
@@ -70,6 +77,7 @@ jm_status jm_model_create(const jm_model_params *params, jm_model **out, jm_erro
 
 void jm_model_free(jm_model *m) {
     if (!m) return;
+    if (m->layers) free_packed(m);
     free(m->conv_w_t);
     free(m->layers);
     free(m);
@@ -148,6 +156,66 @@ jm_status jm_model_set_tensor(jm_model *m, int32_t layer, int32_t role, int32_t 
     return jm_ok(err);
 }
 
+/*
+ * Where the CPU runs the AVX-512 VNNI gemm kernels, the big Q4_0 / Q8_0
+ * matrices get a copy in those kernels' layout (kernels/gemm_pack.c): a
+ * decode step then streams each matrix once, in order, with a third of the
+ * instructions. The source pages are handed back to the kernel
+ * (MADV_PAGEOUT: a file mapping's clean pages are dropped, anything else
+ * keeps its contents), so a model mapped from a file stays at about its
+ * size in memory. Without memory for a copy the plain layout serves.
+ */
+static void release_pages(const void *data, int64_t nbytes) {
+#if defined(__linux__) && defined(MADV_PAGEOUT)
+    const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    const uintptr_t lo = ((uintptr_t)data + page - 1) & ~(page - 1);
+    const uintptr_t hi = ((uintptr_t)data + (uintptr_t)nbytes) & ~(page - 1);
+    if (hi > lo) (void)madvise((void *)lo, hi - lo, MADV_PAGEOUT); /* a hint: failure changes nothing */
+#else
+    (void)data;
+    (void)nbytes;
+#endif
+}
+
+/* Memory for a packed copy: in 2 MiB pages where the kernel gives them (a
+   decode step streams gigabytes through the TLB; the copy faults in with a
+   500th of the page faults). */
+static void *alloc_packed(size_t bytes) {
+    enum { HUGE = 2 << 20 };
+    const size_t align = bytes >= HUGE ? HUGE : 64;
+    void *p = aligned_alloc(align, (bytes + align - 1) / align * align);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (p && align == HUGE) (void)madvise(p, (bytes + align - 1) / align * align, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
+static void pack_matrix(jm_tensor *t) {
+    const size_t bytes = jm_gemm_packed_size(t->type, t->ne0, t->ne1);
+    if (!bytes) return;
+    t->packed = alloc_packed(bytes);
+    if (!t->packed) return;
+    jm_gemm_pack(t->type, t->data, t->ne0, t->ne1, t->packed);
+    release_pages(t->data, t->nbytes);
+}
+
+static void pack_matrices(jm_model *m) {
+    const uint32_t avx512vnni = JM_CPU_AVX512F | JM_CPU_AVX512BW | JM_CPU_AVX512VL | JM_CPU_AVX512VNNI;
+    if ((jm_cpu_features() & avx512vnni) != avx512vnni) return;
+    for (int32_t il = 0; il < m->p.n_layer; il++) {
+        pack_matrix(&m->layers[il].t[JM_TENSOR_SSM_IN]);
+        pack_matrix(&m->layers[il].t[JM_TENSOR_SSM_OUT]);
+    }
+    /* a tied output is the embedding, whose rows are also read as they are */
+    if (m->global[JM_TENSOR_OUTPUT].data) pack_matrix(&m->global[JM_TENSOR_OUTPUT]);
+}
+
+static void free_packed(jm_model *m) {
+    for (int32_t il = 0; il < m->p.n_layer; il++)
+        for (int32_t role = 0; role < JM_TENSOR_ROLE_COUNT; role++) free(m->layers[il].t[role].packed);
+    for (int32_t role = 0; role < JM_TENSOR_ROLE_COUNT; role++) free(m->global[role].packed);
+}
+
 jm_status jm_model_finalize(jm_model *m, jm_error *err) {
     if (!m) return jm_fail(err, JM_ERR_INVALID_ARG, "jm_model_finalize: model is NULL");
     if (!m->global[JM_TENSOR_TOKEN_EMBD].data) return jm_fail(err, JM_ERR_STATE, "tensor token_embd.weight is missing");
@@ -166,6 +234,7 @@ jm_status jm_model_finalize(jm_model *m, jm_error *err) {
         for (int64_t c = 0; c < C; c++)
             for (int64_t k = 0; k < K; k++) wt[k * C + c] = w[c * K + k];
     }
+    pack_matrices(m);
     m->finalized = 1;
     return jm_ok(err);
 }

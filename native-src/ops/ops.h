@@ -16,6 +16,7 @@ typedef struct jm_tensor {
     int64_t     ne1;
     const void *data;
     int64_t     nbytes;
+    void       *packed;   /* NULL, or data repacked for the gemm kernels (owned by the model) */
 } jm_tensor;
 
 /* ---- matmul.c ---- */

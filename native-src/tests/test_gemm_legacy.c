@@ -163,6 +163,36 @@ static void check_shape(const char *lvl, int32_t type, jm_gemm_fn gemm, shape s,
         CHECK(memcmp(y_full, y_part, ybytes) == 0, "%s %s n=%lld rows=%lld cols=%lld: %lld-column calls equal one call",
               lvl, t->name, (long long)s.n, (long long)s.rows, (long long)s.cols, (long long)cw);
     }
+    /* 3. weights repacked at load (Q4_0, Q8_0) give the same bits: in one call, in
+       16-row pieces, in odd pieces (which start off the packed groups) and by single columns */
+    const size_t pbytes = jm_gemm_packed_size(type, s.n, s.rows);
+    if (pbytes) {
+        void *packed = malloc(pbytes);
+        jm_gemm_pack(type, w, s.n, s.rows, packed);
+        for (int k = 0; k < 4; k++) {
+            memset(y_part, 0x7F, ybytes);
+            jm_gemm_args gp = g;
+            gp.w_packed = packed;
+            gp.act = act;
+            gp.y = y_part;
+            gp.n_cols = s.cols;
+            if (k == 0) gemm(&gp, 0, s.rows);
+            for (int64_t r = 0, i = 0; k == 1 || k == 2; i++) {
+                const int64_t r1 = r + (k == 1 ? JM_GEMM_ROW_ALIGN : steps[i % 10]);
+                gemm(&gp, r, r1 < s.rows ? r1 : s.rows);
+                if ((r = r1) >= s.rows) break;
+            }
+            for (int64_t c = 0; k == 3 && c < s.cols; c++) {
+                gp.act = act + c * arb;
+                gp.y = y_part + c * ys;
+                gp.n_cols = 1;
+                gemm(&gp, 0, s.rows);
+            }
+            CHECK(memcmp(y_full, y_part, ybytes) == 0, "%s %s n=%lld rows=%lld cols=%lld: packed weights (%d) give the same bits",
+                  lvl, t->name, (long long)s.n, (long long)s.rows, (long long)s.cols, k);
+        }
+        free(packed);
+    }
     /* 4. the same bits as the other instruction set's kernel */
     if (*first) {
         CHECK(memcmp(*first, y_full, ybytes) == 0, "%s %s n=%lld rows=%lld cols=%lld: same bits as the other level",

@@ -65,6 +65,7 @@ typedef struct {
 typedef struct {
     const uint8_t *p[JM_GEMM_LANES];
     int64_t        row_bytes;
+    const uint8_t *packed;  /* the group in jm_gemm_pack's layout, or NULL */
 } jm_gemm_rows;
 
 /* t[d] lane i = dword d of the 16 bytes at p[i] + o, for d < 4. */
@@ -152,6 +153,32 @@ JM_ALWAYS_INLINE void jm_gemm_prefetch(const jm_gemm_rows *g, int64_t b, int64_t
     for (int i = first; i < first + per; i++) _mm_prefetch((const char *)g->p[i] + o, _MM_HINT_T0);
 }
 
+/* Bytes of one block of a group in jm_gemm_pack's layout: 16 fp16 scales,
+   then nq dwords of quants for each of the 16 rows. */
+#define JM_GEMM_PACKED_BYTES(nq) (32 + 64 * (nq))
+enum { JM_GEMM_PACKED_PF = 2048 }; /* prefetch distance in a packed group */
+
+/* t[k], k < nq: dword k of the block's quants for each row: loaded as they
+   are from a packed group, else transposed from the rows. */
+JM_ALWAYS_INLINE void jm_gemm_quants(__m512i *t, const jm_gemm_rows *g, int64_t b, int64_t bx, const int nq) {
+    if (g->packed) {
+        const uint8_t *q = g->packed + b * JM_GEMM_PACKED_BYTES(nq) + 32;
+        for (int k = 0; k < nq; k++) t[k] = _mm512_loadu_si512(q + 64 * k);
+    } else if (nq == 4) {
+        jm_gemm_t16x4(t, g, b * bx + 2);
+    } else {
+        jm_gemm_t16x8(t, g, b * bx + 2);
+    }
+}
+
+/* A packed group is one stream: prefetch it JM_GEMM_PACKED_PF ahead, a line
+   for every 64 bytes consumed (running on into the next group, which
+   follows it in memory). */
+JM_ALWAYS_INLINE void jm_gemm_prefetch_packed(const jm_gemm_rows *g, int64_t b, int64_t pb) {
+    const char *at = (const char *)g->packed + b * pb + JM_GEMM_PACKED_PF;
+    for (int64_t o = 0; o < pb; o += 64) _mm_prefetch(at + o, _MM_HINT_T0);
+}
+
 /* The fp16 in the low (hi = 0) or high half of each lane, widened. */
 JM_ALWAYS_INLINE __m512 jm_gemm_fp16(__m512i v, const int hi) {
     return _mm512_cvtph_ps(_mm512_cvtepi32_epi16(hi ? _mm512_srli_epi32(v, 16) : v));
@@ -218,6 +245,9 @@ static inline void jm_gemm_widen(float *d, const uint8_t *p, int64_t nb, int64_t
 #if !defined(GEMM_OFF)
 #define GEMM_OFF 0
 #endif
+#if !defined(GEMM_PACK_NQ)
+#define GEMM_PACK_NQ 0 /* the type has no packed form */
+#endif
 
 /* Activation block layout: Q8_0 {d, qs[32]}, Q8_1 {d, s, qs[32]}. */
 enum { GEMM_BY = GEMM_Q81 ? sizeof(jm_block_q8_1) : sizeof(jm_block_q8_0), GEMM_QY = GEMM_Q81 ? 4 : 2 };
@@ -234,6 +264,13 @@ typedef struct {
 /* Block b of the group: the type's weights (unsigned if U), and the
    scales (and mins). */
 JM_ALWAYS_INLINE void gemm_build(const jm_gemm_rows *g, int64_t b, jm_gemm_wblk *out, const int U) {
+    if (GEMM_PACK_NQ && g->packed) {
+        jm_gemm_prefetch_packed(g, b, JM_GEMM_PACKED_BYTES(GEMM_PACK_NQ));
+        if (U) GEMM_BUILD_U(g, b, out);
+        else GEMM_BUILD(g, b, out);
+        out->d = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(g->packed + b * JM_GEMM_PACKED_BYTES(GEMM_PACK_NQ))));
+        return;
+    }
     jm_gemm_prefetch(g, b, GEMM_BX);
     if (U) GEMM_BUILD_U(g, b, out);
     else GEMM_BUILD(g, b, out);
@@ -341,6 +378,10 @@ enum { GEMM_CT = 16,          /* columns prepared at a time in batches    */
 
 static void gemm_group_rows(jm_gemm_rows *g, const jm_gemm_args *a, int64_t r, int nrows) {
     g->row_bytes = a->w_row_bytes;
+    /* packed groups start at multiples of 16 rows, as the matmul's ranges do */
+    g->packed = GEMM_PACK_NQ && a->w_packed && r % JM_GEMM_LANES == 0
+                    ? (const uint8_t *)a->w_packed + r / JM_GEMM_LANES * (a->n / 32) * JM_GEMM_PACKED_BYTES(GEMM_PACK_NQ)
+                    : NULL;
     for (int i = 0; i < JM_GEMM_LANES; i++)
         g->p[i] = (const uint8_t *)a->w + (r + (i < nrows ? i : nrows - 1)) * a->w_row_bytes;
 }

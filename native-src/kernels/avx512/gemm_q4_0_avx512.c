@@ -10,7 +10,7 @@ enum { BX = sizeof(jm_block_q4_0) };
 /* The nibbles 0..15 (decode's form). */
 static inline void q4_0_build_u(const jm_gemm_rows *g, int64_t b, jm_gemm_wblk *out) {
     __m512i t[4];
-    jm_gemm_t16x4(t, g, b * BX + 2);
+    jm_gemm_quants(t, g, b, BX, 4);
     jm_gemm_nibbles(out->w, t);
 }
 
@@ -26,4 +26,5 @@ static inline void q4_0_build(const jm_gemm_rows *g, int64_t b, jm_gemm_wblk *ou
 #define GEMM_BUILD q4_0_build
 #define GEMM_BUILD_U q4_0_build_u
 #define GEMM_OFF 8
+#define GEMM_PACK_NQ 4
 #include "gemm_legacy_avx512.h"

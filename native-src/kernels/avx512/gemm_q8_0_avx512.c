@@ -8,7 +8,7 @@
 enum { BX = sizeof(jm_block_q8_0) };
 
 static inline void q8_0_build(const jm_gemm_rows *g, int64_t b, jm_gemm_wblk *out) {
-    jm_gemm_t16x8(out->w, g, b * BX + 2);
+    jm_gemm_quants(out->w, g, b, BX, 8);
     out->corr = jm_gemm_corr(out->w);
 }
 
@@ -16,4 +16,5 @@ static inline void q8_0_build(const jm_gemm_rows *g, int64_t b, jm_gemm_wblk *ou
 #define GEMM_NAME jm_gemm_q8_0_avx512vnni
 #define GEMM_Q81 0
 #define GEMM_BUILD q8_0_build
+#define GEMM_PACK_NQ 8
 #include "gemm_legacy_avx512.h"
