@@ -8,9 +8,10 @@
  * step's memory traffic leaves time for. The packed copy stores each group
  * of 16 rows block by block, already in that form:
  *     [16 x fp16 d][nq x 64 bytes: dword k of row i at k * 64 + i * 4]
- * (nq = 4 quant dwords for Q4_0, 8 for Q8_0), groups one after the other,
- * the last group padded with its last row. The kernels load what they
- * built before and so compute the same bits.
+ * (nq = 4 quant dwords for Q4_0, 8 for Q8_0; Q8_0's quants stored xor 0x80,
+ * i.e. as w + 128, the unsigned operand of the kernels' decode form),
+ * groups one after the other, the last group padded with its last row. The
+ * kernels load what they built before and so compute the same bits.
  */
 #include <string.h>
 #include "kernels.h"
@@ -44,6 +45,9 @@ void jm_gemm_pack(int32_t type, const void *src, int64_t ne0, int64_t ne1, void 
                 const uint8_t *blk = (const uint8_t *)src + r * row_bytes + b * bx;
                 memcpy(out + 2 * i, blk, 2);
                 for (int k = 0; k < nq; k++) memcpy(out + 32 + 64 * k + 4 * i, blk + 2 + 4 * k, 4);
+                if (type == JM_TYPE_Q8_0)
+                    for (int k = 0; k < nq; k++)
+                        for (int j = 0; j < 4; j++) out[32 + 64 * k + 4 * i + j] ^= 0x80;
             }
         }
     }
