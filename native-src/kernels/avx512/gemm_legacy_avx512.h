@@ -369,7 +369,7 @@ GEMM_TILE(1, 0, 1)
 GEMM_TILE(1, 0, 0)
 
 enum { GEMM_CT = 16,          /* columns prepared at a time in batches    */
-       GEMM_CHUNK = 4,        /* row groups transposed at a time, batches */
+       GEMM_CHUNK = 8,        /* row groups transposed at a time, batches */
        /* from this many columns, buffer weights (building them in the loop
           for all columns at once is cheaper below; Q8_0 would need its
           activations xor 0x80 on the stack, so it switches earlier) */
