@@ -22,32 +22,26 @@ static int quant_dwords(int32_t type) {
     return type == JM_TYPE_Q4_0 ? 4 : type == JM_TYPE_Q8_0 ? 8 : 0;
 }
 
-int64_t jm_gemm_packed_block_bytes(int32_t type) {
-    const int nq = quant_dwords(type);
-    return nq ? 32 + 64 * nq : 0;
-}
-
 size_t jm_gemm_packed_size(int32_t type, int64_t ne0, int64_t ne1) {
-    const int64_t pb = jm_gemm_packed_block_bytes(type);
-    if (!pb || ne0 % 32 || ne0 <= 0 || ne1 <= 0) return 0;
-    return (size_t)((ne1 + LANES - 1) / LANES * (ne0 / 32) * pb);
+    const int nq = quant_dwords(type);
+    if (!nq || ne0 % 32 || ne0 <= 0 || ne1 <= 0) return 0;
+    return (size_t)((ne1 + LANES - 1) / LANES * (ne0 / 32) * JM_GEMM_PACKED_BYTES(nq));
 }
 
 void jm_gemm_pack(int32_t type, const void *src, int64_t ne0, int64_t ne1, void *dst) {
     const int nq = quant_dwords(type);
     const int64_t bx = 2 + 4 * nq; /* fp16 d, then the quants */
-    const int64_t nb = ne0 / 32, row_bytes = nb * bx, pb = jm_gemm_packed_block_bytes(type);
+    const int64_t nb = ne0 / 32, row_bytes = nb * bx;
+    const uint8_t flip = type == JM_TYPE_Q8_0 ? 0x80 : 0x00;
     uint8_t *out = dst;
     for (int64_t r0 = 0; r0 < ne1; r0 += LANES) {
-        for (int64_t b = 0; b < nb; b++, out += pb) {
+        for (int64_t b = 0; b < nb; b++, out += JM_GEMM_PACKED_BYTES(nq)) {
             for (int i = 0; i < LANES; i++) {
                 const int64_t r = r0 + i < ne1 ? r0 + i : ne1 - 1;
                 const uint8_t *blk = (const uint8_t *)src + r * row_bytes + b * bx;
                 memcpy(out + 2 * i, blk, 2);
-                for (int k = 0; k < nq; k++) memcpy(out + 32 + 64 * k + 4 * i, blk + 2 + 4 * k, 4);
-                if (type == JM_TYPE_Q8_0)
-                    for (int k = 0; k < nq; k++)
-                        for (int j = 0; j < 4; j++) out[32 + 64 * k + 4 * i + j] ^= 0x80;
+                for (int k = 0; k < nq; k++)
+                    for (int j = 0; j < 4; j++) out[32 + 64 * k + 4 * i + j] = blk[2 + 4 * k + j] ^ flip;
             }
         }
     }

@@ -82,10 +82,12 @@ void jm_gemm_by_dots(jm_vec_dot_fn dot, const jm_gemm_args *a, int64_t r0, int64
  * Weights repacked for the AVX-512 legacy gemm kernels (gemm_pack.c): the
  * size of the packed copy of an ne1 x ne0 matrix of type, 0 when the type
  * has no packed form (only Q4_0 and Q8_0 do); jm_gemm_pack writes it.
+ * One block of a 16-row group takes JM_GEMM_PACKED_BYTES(nq) bytes: 16 fp16
+ * scales, then nq quant dwords of each of the 16 rows.
  */
-size_t  jm_gemm_packed_size(int32_t type, int64_t ne0, int64_t ne1);
-int64_t jm_gemm_packed_block_bytes(int32_t type);
-void    jm_gemm_pack(int32_t type, const void *src, int64_t ne0, int64_t ne1, void *dst);
+#define JM_GEMM_PACKED_BYTES(nq) (32 + 64 * (nq))
+size_t jm_gemm_packed_size(int32_t type, int64_t ne0, int64_t ne1);
+void   jm_gemm_pack(int32_t type, const void *src, int64_t ne0, int64_t ne1, void *dst);
 
 /* y[i] *= silu(z[i]) for i < n: the gate of a Mamba-2 mixer. */
 typedef void (*jm_silu_mul_fn)(float *y, const float *z, int64_t n);

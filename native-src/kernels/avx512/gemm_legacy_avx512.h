@@ -153,9 +153,6 @@ JM_ALWAYS_INLINE void jm_gemm_prefetch(const jm_gemm_rows *g, int64_t b, int64_t
     for (int i = first; i < first + per; i++) _mm_prefetch((const char *)g->p[i] + o, _MM_HINT_T0);
 }
 
-/* Bytes of one block of a group in jm_gemm_pack's layout: 16 fp16 scales,
-   then nq dwords of quants for each of the 16 rows. */
-#define JM_GEMM_PACKED_BYTES(nq) (32 + 64 * (nq))
 enum { JM_GEMM_PACKED_PF = 2048 }; /* prefetch distance in a packed group */
 
 /* t[k], k < nq: dword k of the block's quants for each row: loaded as they
