@@ -140,6 +140,10 @@ typedef struct jm_model_params {
     int32_t n_group;   /* ssm.group_count, G          */
     int32_t d_conv;    /* ssm.conv_kernel, K          */
     float   norm_eps;  /* attention.layer_norm_rms_epsilon */
+    /* 1: the tensor data lies in a read-only file mapping (MAP_SHARED), so
+       pages of matrices the model repacks at finalize may be dropped from
+       the process (the page cache keeps them); 0 (default): never touched */
+    int32_t weights_file_mapped;
 } jm_model_params;
 
 /* What a tensor is in the model; per-layer roles take a layer index. */

@@ -35,7 +35,7 @@ static int is_matrix_role(int32_t role) {
 jm_model_params jm_model_default_params(void) {
     jm_model_params p = {
         .n_vocab = 0, .d_model = 0, .n_layer = 0, .d_inner = 0, .d_state = 128,
-        .n_head = 0, .n_group = 1, .d_conv = 4, .norm_eps = 1e-5f,
+        .n_head = 0, .n_group = 1, .d_conv = 4, .norm_eps = 1e-5f, .weights_file_mapped = 0,
     };
     return p;
 }
@@ -160,18 +160,21 @@ jm_status jm_model_set_tensor(jm_model *m, int32_t layer, int32_t role, int32_t 
  * Where the CPU runs the AVX-512 VNNI gemm kernels, the big Q4_0 / Q8_0
  * matrices get a copy in those kernels' layout (kernels/gemm_pack.c): a
  * decode step then streams each matrix once, in order, with a third of the
- * instructions. The source pages are handed back to the kernel
- * (MADV_PAGEOUT: a file mapping's clean pages are dropped, anything else
- * keeps its contents), so a model mapped from a file stays at about its
- * size in memory. Without memory for a copy the plain layout serves.
+ * instructions. When the caller says the weights are a read-only file
+ * mapping, the source pages are dropped from the process (MADV_DONTNEED:
+ * the page cache keeps them, a later read faults them back in), so the
+ * model stays at about the file's size in memory. Without memory for a
+ * copy the plain layout serves.
  */
-static void release_pages(const void *data, int64_t nbytes) {
-#if defined(__linux__) && defined(MADV_PAGEOUT)
+static void release_pages(const jm_model *m, const void *data, int64_t nbytes) {
+#if defined(__linux__) && defined(MADV_DONTNEED)
+    if (!m->p.weights_file_mapped) return; /* on anonymous memory DONTNEED would zero it */
     const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
     const uintptr_t lo = ((uintptr_t)data + page - 1) & ~(page - 1);
     const uintptr_t hi = ((uintptr_t)data + (uintptr_t)nbytes) & ~(page - 1);
-    if (hi > lo) (void)madvise((void *)lo, hi - lo, MADV_PAGEOUT); /* a hint: failure changes nothing */
+    if (hi > lo) (void)madvise((void *)lo, hi - lo, MADV_DONTNEED); /* a hint: failure changes nothing */
 #else
+    (void)m;
     (void)data;
     (void)nbytes;
 #endif
@@ -190,24 +193,24 @@ static void *alloc_packed(size_t bytes) {
     return p;
 }
 
-static void pack_matrix(jm_tensor *t) {
+static void pack_matrix(const jm_model *m, jm_tensor *t) {
     const size_t bytes = jm_gemm_packed_size(t->type, t->ne0, t->ne1);
     if (!bytes) return;
     t->packed = alloc_packed(bytes);
     if (!t->packed) return;
     jm_gemm_pack(t->type, t->data, t->ne0, t->ne1, t->packed);
-    release_pages(t->data, t->nbytes);
+    release_pages(m, t->data, t->nbytes);
 }
 
 static void pack_matrices(jm_model *m) {
     const uint32_t avx512vnni = JM_CPU_AVX512F | JM_CPU_AVX512BW | JM_CPU_AVX512VL | JM_CPU_AVX512VNNI;
     if ((jm_cpu_features() & avx512vnni) != avx512vnni) return;
     for (int32_t il = 0; il < m->p.n_layer; il++) {
-        pack_matrix(&m->layers[il].t[JM_TENSOR_SSM_IN]);
-        pack_matrix(&m->layers[il].t[JM_TENSOR_SSM_OUT]);
+        pack_matrix(m, &m->layers[il].t[JM_TENSOR_SSM_IN]);
+        pack_matrix(m, &m->layers[il].t[JM_TENSOR_SSM_OUT]);
     }
     /* a tied output is the embedding, whose rows are also read as they are */
-    if (m->global[JM_TENSOR_OUTPUT].data) pack_matrix(&m->global[JM_TENSOR_OUTPUT]);
+    if (m->global[JM_TENSOR_OUTPUT].data) pack_matrix(m, &m->global[JM_TENSOR_OUTPUT]);
 }
 
 static void free_packed(jm_model *m) {

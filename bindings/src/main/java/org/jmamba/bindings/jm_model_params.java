@@ -35,6 +35,7 @@ import static java.lang.foreign.MemoryLayout.PathElement.sequenceElement;
  *     int32_t n_group;
  *     int32_t d_conv;
  *     float norm_eps;
+ *     int32_t weights_file_mapped;
  * }
  * }
  */
@@ -54,7 +55,8 @@ public class jm_model_params {
         jmamba_h.C_INT.withName("n_head"),
         jmamba_h.C_INT.withName("n_group"),
         jmamba_h.C_INT.withName("d_conv"),
-        jmamba_h.C_FLOAT.withName("norm_eps")
+        jmamba_h.C_FLOAT.withName("norm_eps"),
+        jmamba_h.C_INT.withName("weights_file_mapped")
     ).withName("jm_model_params");
 
     /**
@@ -458,6 +460,50 @@ public class jm_model_params {
      */
     public static void norm_eps(MemorySegment struct, float fieldValue) {
         struct.set(norm_eps$LAYOUT, norm_eps$OFFSET, fieldValue);
+    }
+
+    private static final OfInt weights_file_mapped$LAYOUT = (OfInt) $LAYOUT.select(groupElement("weights_file_mapped"));
+
+    /**
+     * Layout for field:
+     * {@snippet lang=c :
+     * int32_t weights_file_mapped
+     * }
+     */
+    public static final OfInt weights_file_mapped$layout() {
+        return weights_file_mapped$LAYOUT;
+    }
+
+    private static final long weights_file_mapped$OFFSET = 36;
+
+    /**
+     * Offset for field:
+     * {@snippet lang=c :
+     * int32_t weights_file_mapped
+     * }
+     */
+    public static final long weights_file_mapped$offset() {
+        return weights_file_mapped$OFFSET;
+    }
+
+    /**
+     * Getter for field:
+     * {@snippet lang=c :
+     * int32_t weights_file_mapped
+     * }
+     */
+    public static int weights_file_mapped(MemorySegment struct) {
+        return struct.get(weights_file_mapped$LAYOUT, weights_file_mapped$OFFSET);
+    }
+
+    /**
+     * Setter for field:
+     * {@snippet lang=c :
+     * int32_t weights_file_mapped
+     * }
+     */
+    public static void weights_file_mapped(MemorySegment struct, int fieldValue) {
+        struct.set(weights_file_mapped$LAYOUT, weights_file_mapped$OFFSET, fieldValue);
     }
 
     /**
