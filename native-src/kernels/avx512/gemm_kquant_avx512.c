@@ -1,353 +1,401 @@
 /*
- * gemm_kquant_avx512.c - tiled K-quant x Q8_K products (jm_gemm_fn) for
- * CPUs with AVX-512 F/BW/VL and VNNI: Q2_K, Q3_K, Q4_K, Q5_K and Q6_K.
+ * gemm_kquant_avx512.c - tiled K-quant x Q8_K products (jm_gemm_fn) with
+ * rows across lanes, AVX-512 VNNI: Q2_K, Q3_K, Q4_K, Q5_K and Q6_K.
  *
- * A single dot unpacks a weight super-block (nibbles, high bits, six-bit
- * scales and mins) for one activation column and throws it away. Here a
- * tile of rows x columns unpacks each weight super-block once and runs it
- * against every column of the tile, and permutes each column's activations
- * once for every row of the tile.
+ * As in the legacy kernels (gemm_legacy_avx512.h), 16 weight rows sit in
+ * the 16 int32 lanes of a zmm: step k (k = 0..63) of a super-block holds,
+ * in lane i, row i's quants 4k..4k+3 as unsigned bytes, and
+ *     s = vpdpbusd(s, w[k], broadcast(y[4k..4k+3]))
+ * adds four products for all 16 rows, the activation dword coming from
+ * memory as an embedded broadcast. A sub-block (32 quants: 8 steps, for
+ * Q4_K and Q5_K; 16 quants: 4 steps, for the others) ends in exact int32
+ * sums for all rows, which one convert and one fma scale by d * scale of
+ * each row's sub-block. Per 16 rows, super-block and column that is 64
+ * vpdpbusd and 8 or 16 convert + fma: the legacy kernels' density, where a
+ * lane per sub-block (one row at a time) needs a whole float step per 256
+ * products.
  *
- * Per (row, column, super-block) pair the work is four vpdpbusd (u8 weight
- * x s8 activation, 64 of each) into one int32 vector whose 16 lanes each
- * keep to one sub-block (see "The lane layout" below), then four float
- * operations: convert, scale by d * scale of the lane's sub-block times the
- * column's d, and the mins (Q2_K / Q4_K / Q5_K) through Q8_K's bsums; the
- * -32 of Q6_K and the -4 of Q3_K start the integer sums. Everything else
- * is per row or per column and is spread over the tile: 16 x 8 pairs, the
- * accumulators in memory (one load and one store per pair and super-block
- * is cheap next to the rest). Decode (one column) runs tiles of 8 rows and
- * is bound by the weights' bandwidth from L3 at about the dots' speed.
+ * Per (row, column) and super-block the float sequence is
+ *     t = sum over sub-blocks j, in order, of float(s_j) * (d * sc_j)
+ *     t -= dmin * m_j * bsum_j, j in order   (Q2_K, Q4_K, Q5_K: the mins)
+ *     acc = fma(t, d_y, acc)
+ * with s_j starting from -OFF * bsum_j for Q6_K (OFF 32) and Q3_K (OFF 4),
+ * whose quants are stored q + OFF. Every tile shape, row split and column count runs that one
+ * always-inlined sequence (kr_cols), so (r, c) has the same bits however
+ * it was computed: the contract of jm_gemm_fn.
  *
- * The contract of jm_gemm_fn (same bits for (r, c) whatever the tile): each
- * pair has its own accumulator and sees exactly the same float operations
- * in every tile shape, since every tile is the same always-inlined code
- * (prep per row, act per column, col per pair) with other loop bounds; the
- * integer part is exact, so its grouping does not matter.
- *
- * The VNNI instructions are the 512-bit forms only, which have no VEX
- * (AVX-VNNI) encoding: the intrinsics cannot come out as instructions
- * AVX-512-VNNI-only CPUs lack. The dispatcher calls these only when the CPU
- * reports AVX512F/BW/VL and AVX512_VNNI.
+ * The weights are transposed from the file's rows (no packed copy): once
+ * per 16-row group into a buffer for a batch of columns, or per super-
+ * block in the loop for decode, which streams the rows from memory with
+ * software prefetch ahead (see gemm_legacy_avx512.h for why).
  */
-#include "../avx2/kquant_avx2.h"
-#include <stdlib.h>
-#include "../kernels.h"
+#include "gemm_legacy_avx512.h"
+#include "../../quants/kquant_kernels.h"
 
-#define KQ_INLINE static inline __attribute__((always_inline))
+#define KR_INLINE static inline __attribute__((always_inline))
 
-static inline __m512i kq_load512(const void *p) { return _mm512_loadu_si512(p); }
+enum { KR_STEPS = QK_K / 4 }; /* vpdpbusd steps per super-block */
 
-static inline float kq_hsum512(__m512 v) {
-    return kq_hsum256(_mm256_add_ps(_mm512_castps512_ps256(v), _mm512_extractf32x8_ps(v, 1)));
-}
-
-static inline const block_q8_K *kq_col_ptr(const jm_gemm_args *a, int64_t c) {
-    return (const block_q8_K *)((const char *)a->act + c * a->act_stride);
-}
-
-/* 16 int32 lanes from an expression in the lane index L */
-#define KQ_LANES(f) _mm512_setr_epi32(f(0), f(1), f(2), f(3), f(4), f(5), f(6), f(7), \
-                                      f(8), f(9), f(10), f(11), f(12), f(13), f(14), f(15))
-
-/* -------------------------------------------------------------------------
- * The lane layout. vpdpbusd adds four u8 x s8 products into each int32
- * lane; to scale its result once per super-block, every lane must keep to
- * one sub-block through the four steps. Step k (k = 0..3) holds in lane L
- * the four quants 16L + 4k .. 16L + 4k + 3, so lane L sums the 16 quants
- * 16L .. 16L + 15: sub-block L of a Q2_K, Q3_K or Q6_K block (half of
- * sub-block L/2 of a Q4_K / Q5_K one), and Q8_K's bsums[L] is that lane's
- * activation sum.
- * The weights are unpacked into this order once per row and super-block
- * (a dword permute each step is as cheap as any unpack); the activations
- * are permuted once per column and super-block, and shared by the rows of
- * a tile.
- */
+/* One super-block of a 16-row group, rows across lanes. */
 typedef struct {
-    __m512i q[4];   /* the 256 Q8_K quants, step k in q[k]                  */
-    __m512i bs;     /* Q6_K, Q3_K: bsums times the quants' offset (int32)   */
-    __m512 bsd;     /* Q2_K, Q4_K, Q5_K: bsums times d, for the mins       */
+    __m512i w[KR_STEPS]; /* step k, lane i: row i's quants 4k..4k+3, unsigned */
+    __m512 sc[16];       /* d * scale per sub-block (8 of 32, or 16 of 16)     */
+    __m512 mn[16];       /* dmin * min per sub-block (Q2_K, Q4_K, Q5_K)        */
+} kr_sb;
+
+/* One activation column's super-block, what kr_cols needs beside the
+   quants: the Q8_K d, and the bsums per sub-block. */
+typedef struct {
     float d;
-} kq_act;
+    float bs[16];     /* with mins: the sum of each sub-block's quants       */
+    int32_t off[16];  /* without: -OFF times the sum of each sub-block's ones */
+} kr_col;
 
-/* The 16 x 4 dword transpose: step k takes dword k of every 16 bytes.
- * Two source registers give steps k, k+1 of their 8 lanes; a 128-bit
- * shuffle joins the halves. */
-KQ_INLINE void kq_act_quants(kq_act *a, const int8_t *qs) {
-    const __m512i a0 = kq_load512(qs), a1 = kq_load512(qs + 64), a2 = kq_load512(qs + 128), a3 = kq_load512(qs + 192);
-    /* lanes 0..7: dwords 0,4,..,28 of (a0 | a1); lanes 8..15: dwords 1,5,..,29 */
-    const __m512i lo = _mm512_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28, 1, 5, 9, 13, 17, 21, 25, 29);
-    const __m512i hi = _mm512_add_epi32(lo, _mm512_set1_epi32(2));
-    const __m512i p01 = _mm512_permutex2var_epi32(a0, lo, a1), p23 = _mm512_permutex2var_epi32(a2, lo, a3);
-    const __m512i q01 = _mm512_permutex2var_epi32(a0, hi, a1), q23 = _mm512_permutex2var_epi32(a2, hi, a3);
-    a->q[0] = _mm512_shuffle_i64x2(p01, p23, 0x44);
-    a->q[1] = _mm512_shuffle_i64x2(p01, p23, 0xEE);
-    a->q[2] = _mm512_shuffle_i64x2(q01, q23, 0x44);
-    a->q[3] = _mm512_shuffle_i64x2(q01, q23, 0xEE);
-}
-
-KQ_INLINE void kq_act_k4(kq_act *a, const block_q8_K *x) {
-    kq_act_quants(a, x->qs);
-    a->d = x->d;
-    a->bsd = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi16_epi32(kq_load256(x->bsums))), _mm512_set1_ps(a->d));
-}
-
-/* Q6_K and Q3_K: the offset of the quants (-32, -4) times bsums starts
- * the integer sums */
-KQ_INLINE void kq_act_off(kq_act *a, const block_q8_K *x, int off) {
-    kq_act_quants(a, x->qs);
-    a->d = x->d;
-    a->bs = _mm512_mullo_epi32(_mm512_cvtepi16_epi32(kq_load256(x->bsums)), _mm512_set1_epi32(off));
-}
-
-KQ_INLINE void kq_act_q6(kq_act *a, const block_q8_K *x) { kq_act_off(a, x, -32); }
-KQ_INLINE void kq_act_q3(kq_act *a, const block_q8_K *x) { kq_act_off(a, x, -4); }
-
-/* The four steps of one (row, column) pair: the exact int32 lane sums. */
-KQ_INLINE __m512i kq_lane_sums(const __m512i w[4], const kq_act *a, __m512i start) {
-    __m512i s = _mm512_dpbusd_epi32(start, w[0], a->q[0]);
-    s = _mm512_dpbusd_epi32(s, w[1], a->q[1]);
-    s = _mm512_dpbusd_epi32(s, w[2], a->q[2]);
-    return _mm512_dpbusd_epi32(s, w[3], a->q[3]);
-}
-
-/* =========================================================================
- * Q4_K and Q5_K: 8 sub-blocks of 32 (lanes 2j, 2j+1), six-bit scales and
- * mins. Per lane: d * scale * sum - dmin * min * bsum, times the column's d.
- */
-typedef struct {
-    __m512i q[4];   /* quants (0..15 or 0..31) in the lane layout     */
-    __m512 sc;      /* d * scale of the lane's sub-block               */
-    __m512 mn;      /* dmin * min of the lane's sub-block              */
-} kq_row_k4;
-
-/* d, dmin and the 12 scale bytes are the first 16 bytes of both types:
- * the 8 scales and 8 mins go to float together, times (d x 8, dmin x 8),
- * then each is spread over its sub-block's two lanes */
-KQ_INLINE void kq_prep_scales_k4(kq_row_k4 *w, const uint8_t *blk) {
-    const __m512 sm = _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(kq_scales_mins_k4(blk + 4)));
-    const __m512 dd = _mm512_permutexvar_ps(_mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1),
-                                            _mm512_castps128_ps512(kq_h2f2(blk)));
-    const __m512 f = _mm512_mul_ps(sm, dd);
-    w->sc = _mm512_permutexvar_ps(_mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7), f);
-    w->mn = _mm512_permutexvar_ps(_mm512_setr_epi32(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15), f);
-}
-
-/* Quant 16L + 4k + t sits in qs dword 8(L/4) + 4(L%2) + k, in the high
- * nibble when (L/2) is odd. */
-#define KQ_Q4_IDX(L) (8 * ((L) / 4) + 4 * ((L) % 2))
-KQ_INLINE __m512i kq_nibbles_k4(const uint8_t *qs, int k) {
-    const __m512i v = _mm512_permutex2var_epi32(kq_load512(qs), _mm512_add_epi32(KQ_LANES(KQ_Q4_IDX), _mm512_set1_epi32(k)),
-                                                kq_load512(qs + 64));
-    return _mm512_and_si512(_mm512_mask_srli_epi32(v, 0xCCCC, v, 4), _mm512_set1_epi8(0x0F));
-}
-
-KQ_INLINE void kq_prep_q4_K(kq_row_k4 *w, const block_q4_K *b) {
-    for (int k = 0; k < 4; ++k) w->q[k] = kq_nibbles_k4(b->qs, k);
-    kq_prep_scales_k4(w, (const uint8_t *)b);
-}
-
-/* Q5_K: the fifth bit of quant e is qh[e % 32] bit e / 32: for lane L,
- * qh dword 4(L%2) + k, bit L/2 of every byte */
-#define KQ_Q5_IDX(L) (4 * ((L) % 2))
-#define KQ_Q5_BIT(L) (0x01010101 << ((L) / 2))
-KQ_INLINE void kq_prep_q5_K(kq_row_k4 *w, const block_q5_K *b) {
-    const __m512i qh = _mm512_castsi256_si512(kq_load256(b->qh));
-    const __m512i bit = KQ_LANES(KQ_Q5_BIT), m16 = _mm512_set1_epi8(0x10);
-    for (int k = 0; k < 4; ++k) {
-        const __m512i lo = kq_nibbles_k4(b->qs, k);
-        const __m512i h = _mm512_permutexvar_epi32(_mm512_add_epi32(KQ_LANES(KQ_Q5_IDX), _mm512_set1_epi32(k)), qh);
-        w->q[k] = _mm512_mask_add_epi8(lo, _mm512_test_epi8_mask(h, bit), lo, m16);
+KR_INLINE void kr_prep_col(kr_col *p, const block_q8_K *x, const int NS, const int MINS, const int OFF) {
+    p->d = x->d;
+    for (int j = 0; j < NS; j++) {
+        const int32_t sum = NS == 16 ? x->bsums[j] : x->bsums[2 * j] + x->bsums[2 * j + 1];
+        if (MINS) p->bs[j] = (float)sum;
+        else p->off[j] = -OFF * sum;
     }
-    kq_prep_scales_k4(w, (const uint8_t *)b);
 }
-
-KQ_INLINE void kq_col_k4(const kq_row_k4 *w, const kq_act *x, __m512 *acc) {
-    const __m512i s = kq_lane_sums(w->q, x, _mm512_setzero_si512());
-    *acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s), _mm512_mul_ps(w->sc, _mm512_set1_ps(x->d)), *acc);
-    *acc = _mm512_fnmadd_ps(w->mn, x->bsd, *acc);
-}
-
-/* =========================================================================
- * Q6_K: q = 4 low bits | 2 high bits << 4 in 0..63, value q - 32, int8
- * scale per 16 (one lane). The -32 is the start of the lane sums:
- * -32 * bsums[L].
- */
-typedef struct {
-    __m512i q[4];
-    __m512 sc;      /* d * scale of lane L */
-} kq_row_q6;
-
-/* Quant e = 16L + 4k + t, h = L/8: low bits in ql dword 16h + 4(L%4) + k,
- * high nibble when L%8 >= 4; high bits in qh dword 8h + 4(L%2) + k, at bit
- * 2((L%8)/2) of each byte, rotated to bits 4..5 (what crosses a byte or
- * wraps around is masked) */
-#define KQ_Q6_LIDX(L) (16 * ((L) / 8) + 4 * ((L) % 4))
-#define KQ_Q6_HIDX(L) (8 * ((L) / 8) + 4 * ((L) % 2))
-#define KQ_Q6_ROT(L) ((36 - 2 * (((L) % 8) / 2)) % 32)
-KQ_INLINE void kq_prep_q6_K(kq_row_q6 *w, const block_q6_K *b) {
-    const __m512i l0 = kq_load512(b->ql), l1 = kq_load512(b->ql + 64), qh = kq_load512(b->qh);
-    const __m512i m4 = _mm512_set1_epi8(0x0F), m30 = _mm512_set1_epi8(0x30);
-    const __m512i rot = KQ_LANES(KQ_Q6_ROT);
-    for (int k = 0; k < 4; ++k) {
-        const __m512i kk = _mm512_set1_epi32(k);
-        const __m512i l = _mm512_permutex2var_epi32(l0, _mm512_add_epi32(KQ_LANES(KQ_Q6_LIDX), kk), l1);
-        const __m512i h = _mm512_permutexvar_epi32(_mm512_add_epi32(KQ_LANES(KQ_Q6_HIDX), kk), qh);
-        const __m512i hb = _mm512_and_si512(_mm512_rolv_epi32(h, rot), m30);
-        /* (A & C) | B with A the low bits, B the high ones, C the mask */
-        w->q[k] = _mm512_ternarylogic_epi32(_mm512_mask_srli_epi32(l, 0xF0F0, l, 4), hb, m4, 0xEC);
-    }
-    w->sc = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(kq_load128(b->scales))), _mm512_set1_ps(kq_h2f(&b->d)));
-}
-
-KQ_INLINE void kq_col_q6(const kq_row_q6 *w, const kq_act *x, __m512 *acc) {
-    const __m512i s = kq_lane_sums(w->q, x, x->bs);
-    *acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s), _mm512_mul_ps(w->sc, _mm512_set1_ps(x->d)), *acc);
-}
-
-/* =========================================================================
- * Q2_K and Q3_K: 16 sub-blocks of 16 (one lane each), two-bit quants in
- * qs[32(e/128) + e%32] at bit 2((e%128)/32): for lane L, qs dword
- * 8(L/8) + 4(L%2) + k, shifted right by 2((L%8)/2).
- */
-#define KQ_Q2_IDX(L) (8 * ((L) / 8) + 4 * ((L) % 2))
-#define KQ_Q2_SHIFT(L) (2 * (((L) % 8) / 2))
-KQ_INLINE __m512i kq_two_bits(__m512i qs, int k) {
-    const __m512i v = _mm512_permutexvar_epi32(_mm512_add_epi32(KQ_LANES(KQ_Q2_IDX), _mm512_set1_epi32(k)), qs);
-    return _mm512_and_si512(_mm512_srlv_epi32(v, KQ_LANES(KQ_Q2_SHIFT)), _mm512_set1_epi8(3));
-}
-
-/* Q2_K: scale (low nibble) and min (high nibble) per sub-block; the rest
- * as Q4_K (kq_row_k4, kq_act_k4, kq_col_k4) */
-KQ_INLINE void kq_prep_q2_K(kq_row_k4 *w, const block_q2_K *b) {
-    const __m512i qs = kq_load512(b->qs);
-    for (int k = 0; k < 4; ++k) w->q[k] = kq_two_bits(qs, k);
-    const __m512i sm = _mm512_cvtepu8_epi32(kq_load128(b->scales));
-    const __m128 dd = kq_h2f2(&b->d); /* d, dmin */
-    w->sc = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_and_si512(sm, _mm512_set1_epi32(15))), _mm512_broadcastss_ps(dd));
-    w->mn = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_srli_epi32(sm, 4)), _mm512_broadcastss_ps(_mm_movehdup_ps(dd)));
-}
-
-/* Q3_K: quant (two bits | hmask bit << 2) in 0..7, value minus 4 (which
- * starts the integer sums); the hmask bit of quant e is hmask[e % 32] bit
- * e / 32: for lane L, hmask dword 4(L%2) + k, bit L/2 of every byte (as
- * Q5_K's qh); scales six-bit minus 32 */
-KQ_INLINE void kq_prep_q3_K(kq_row_q6 *w, const block_q3_K *b) {
-    const __m512i qs = kq_load512(b->qs), hm = _mm512_castsi256_si512(kq_load256(b->hmask));
-    const __m512i bit = KQ_LANES(KQ_Q5_BIT), m4 = _mm512_set1_epi8(4);
-    for (int k = 0; k < 4; ++k) {
-        const __m512i lo = kq_two_bits(qs, k);
-        const __m512i h = _mm512_permutexvar_epi32(_mm512_add_epi32(KQ_LANES(KQ_Q5_IDX), _mm512_set1_epi32(k)), hm);
-        w->q[k] = _mm512_mask_add_epi8(lo, _mm512_test_epi8_mask(h, bit), lo, m4);
-    }
-    const __m512i sc = _mm512_cvtepi8_epi32(kq_scales_q3(b->qs + 62)); /* bytes 94..109 */
-    w->sc = _mm512_mul_ps(_mm512_cvtepi32_ps(sc), _mm512_set1_ps(kq_h2f(&b->d)));
-}
-
-/* =========================================================================
- * Tiles and the kernels. KQ_TILE(T) defines kq_tile_T(a, r, c, R, C): rows
- * r..r+R-1 x columns c..c+C-1, called with constant R, C only. Per
- * super-block, each column's activations are permuted once for the R rows
- * and each row's weights unpacked once for the C columns.
- */
-#define KQ_TR 16  /* rows of the main tile    */
-#define KQ_TC 8   /* columns of the main tile */
-#define KQ_TR1 8 /* rows of the one-column tile (decode) */
-
-#define KQ_RMAX (KQ_TR > KQ_TR1 ? KQ_TR : KQ_TR1)
 
 /*
- * Decode streams the weights from memory, R rows side by side, and on some
- * machines (the VMs we measure on) the hardware prefetcher leaves too few
- * lines in flight for that. So a one-column tile prefetches every row
- * KQ_PF_BYTES ahead, running on into the same row of the next tile (R rows
- * on) near the end, where this thread goes next.
+ * C columns of one super-block: x[v] the column's Q8_K block, p[v * ps]
+ * its prepared sums, acc[v] its accumulator. NS sub-blocks of QK_K / NS; MINS
+ * for Q4_K / Q5_K. The sub-block's weights stay in registers for all the
+ * columns.
  */
-#define KQ_PF_BYTES 768
-
-KQ_INLINE void kq_prefetch_rows(const jm_gemm_args *a, const void *const *w, int R, int64_t at, int64_t blk) {
-    int64_t o = at + KQ_PF_BYTES;
-    if (o >= a->w_row_bytes) o += (R - 1) * a->w_row_bytes;
-    for (int u = 0; u < R; ++u)
-        for (int64_t l = 0; l < blk; l += 64) _mm_prefetch((const char *)w[u] + o + l, _MM_HINT_T0);
+KR_INLINE void kr_cols(const kr_sb *w, const block_q8_K *const *x, const kr_col *p, int64_t ps, __m512 *acc,
+                       const int C, const int NS, const int MINS) {
+    enum { KMAX = 8 };
+    const int KS = KR_STEPS / NS;
+    __m512 t[8];
+    for (int j = 0; j < NS; j++) {
+        __m512i wj[KMAX];
+        for (int k = 0; k < KS; k++) wj[k] = w->w[KS * j + k];
+        for (int v = 0; v < C; v++) {
+            const int32_t *q = (const int32_t *)x[v]->qs + KS * j;
+            __m512i s = MINS ? _mm512_setzero_si512() : _mm512_set1_epi32(p[v * ps].off[j]);
+            if (C < 4) { /* two chains when few columns give the out-of-order core little else */
+                __m512i s1 = _mm512_setzero_si512();
+                for (int k = 0; k < KS; k += 2) {
+                    s = _mm512_dpbusd_epi32(s, wj[k], _mm512_set1_epi32(q[k]));
+                    s1 = _mm512_dpbusd_epi32(s1, wj[k + 1], _mm512_set1_epi32(q[k + 1]));
+                }
+                s = _mm512_add_epi32(s, s1);
+            } else {
+                for (int k = 0; k < KS; k++) s = _mm512_dpbusd_epi32(s, wj[k], _mm512_set1_epi32(q[k]));
+            }
+            const __m512 f = _mm512_cvtepi32_ps(s);
+            t[v] = j == 0 ? _mm512_mul_ps(f, w->sc[0]) : _mm512_fmadd_ps(f, w->sc[j], t[v]);
+        }
+    }
+    for (int v = 0; v < C; v++) {
+        if (MINS)
+            for (int j = 0; j < NS; j++) t[v] = _mm512_fnmadd_ps(w->mn[j], _mm512_set1_ps(p[v * ps].bs[j]), t[v]);
+        acc[v] = _mm512_fmadd_ps(t[v], _mm512_set1_ps(p[v * ps].d), acc[v]);
+    }
 }
 
-#define KQ_TILE(T, BLK, ROW, ACT, PREP, COL)                                                   \
-    KQ_INLINE void kq_tile_##T(const jm_gemm_args *a, int64_t r, int64_t c, const int R, const int C) { \
-        const int64_t nb = a->n / QK_K;                                                        \
-        const BLK *w[KQ_RMAX];                                                                  \
-        const block_q8_K *x[KQ_TC];                                                            \
-        __m512 acc[KQ_RMAX][KQ_TC];                                                             \
-        _Pragma("GCC unroll 16") for (int u = 0; u < R; ++u) {                                  \
-            w[u] = (const BLK *)((const char *)a->w + (r + u) * a->w_row_bytes);               \
-            _Pragma("GCC unroll 16") for (int v = 0; v < C; ++v) acc[u][v] = _mm512_setzero_ps(); \
-        }                                                                                      \
-        _Pragma("GCC unroll 16") for (int v = 0; v < C; ++v) x[v] = kq_col_ptr(a, c + v);       \
-        for (int64_t i = 0; i < nb; ++i) {                                                     \
-            if (C == 1) kq_prefetch_rows(a, (const void *const *)w, R, i * (int64_t)sizeof(BLK), sizeof(BLK)); \
-            kq_act xs[KQ_TC];                                                                  \
-            _Pragma("GCC unroll 16") for (int v = 0; v < C; ++v) ACT(&xs[v], x[v] + i);         \
-            _Pragma("GCC unroll 16") for (int u = 0; u < R; ++u) {                              \
-                ROW row;                                                                       \
-                PREP(&row, w[u] + i);                                                          \
-                _Pragma("GCC unroll 16") for (int v = 0; v < C; ++v) COL(&row, &xs[v], &acc[u][v]); \
-            }                                                                                  \
-        }                                                                                      \
-        _Pragma("GCC unroll 16") for (int u = 0; u < R; ++u)                                    \
-            _Pragma("GCC unroll 16") for (int v = 0; v < C; ++v)                                \
-                a->y[(c + v) * a->y_stride + r + u] = kq_hsum512(acc[u][v]);                   \
-    }                                                                                          \
-    /* the main tile from rows unpacked beforehand: rows[u * nb + i] is row r + u, super-block i */ \
-    static void kq_tile_rows_##T(const jm_gemm_args *a, const ROW *rows, int64_t r, int64_t c) {  \
-        const int64_t nb = a->n / QK_K;                                                        \
-        const block_q8_K *x[KQ_TC];                                                            \
-        __m512 acc[KQ_TR][KQ_TC];                                                               \
-        _Pragma("GCC unroll 16") for (int u = 0; u < KQ_TR; ++u)                                \
-            _Pragma("GCC unroll 16") for (int v = 0; v < KQ_TC; ++v) acc[u][v] = _mm512_setzero_ps(); \
-        _Pragma("GCC unroll 16") for (int v = 0; v < KQ_TC; ++v) x[v] = kq_col_ptr(a, c + v);  \
-        for (int64_t i = 0; i < nb; ++i) {                                                     \
-            kq_act xs[KQ_TC];                                                                  \
-            _Pragma("GCC unroll 16") for (int v = 0; v < KQ_TC; ++v) ACT(&xs[v], x[v] + i);    \
-            _Pragma("GCC unroll 16") for (int u = 0; u < KQ_TR; ++u)                            \
-                _Pragma("GCC unroll 16") for (int v = 0; v < KQ_TC; ++v) COL(&rows[u * nb + i], &xs[v], &acc[u][v]); \
-        }                                                                                      \
-        _Pragma("GCC unroll 16") for (int u = 0; u < KQ_TR; ++u)                                \
-            _Pragma("GCC unroll 16") for (int v = 0; v < KQ_TC; ++v)                            \
-                a->y[(c + v) * a->y_stride + r + u] = kq_hsum512(acc[u][v]);                   \
-    }                                                                                          \
-    void jm_gemm_##T##_avx512vnni(const jm_gemm_args *a, int64_t r0, int64_t r1) {             \
-        const int64_t nc = a->n_cols, nb = a->n / QK_K;                                        \
-        int64_t r = r0;                                                                        \
-        /* a batch unpacks each 16-row group once for all its column tiles */                \
-        ROW *rows = nc >= 2 * KQ_TC ? aligned_alloc(64, (size_t)(KQ_TR * nb) * sizeof(ROW)) : NULL; \
-        for (; r + KQ_TR <= r1; r += KQ_TR) {                                                  \
-            if (rows) {                                                                        \
-                for (int u = 0; u < KQ_TR; ++u) {                                              \
-                    const BLK *w = (const BLK *)((const char *)a->w + (r + u) * a->w_row_bytes); \
-                    for (int64_t i = 0; i < nb; ++i) PREP(&rows[u * nb + i], w + i);           \
-                }                                                                              \
-                for (int64_t c = 0; c + KQ_TC <= nc; c += KQ_TC) kq_tile_rows_##T(a, rows, r, c); \
-            } else {                                                                           \
-                for (int64_t c = 0; c + KQ_TC <= nc; c += KQ_TC) kq_tile_##T(a, r, c, KQ_TR, KQ_TC); \
-            }                                                                                  \
-        }                                                                                      \
-        free(rows);                                                                            \
-        for (; r < r1; ++r)                                                                    \
-            for (int64_t c = 0; c + KQ_TC <= nc; c += KQ_TC) kq_tile_##T(a, r, c, 1, KQ_TC);   \
-        /* the columns left over: four, then one at a time */                                  \
-        int64_t c = nc - nc % KQ_TC;                                                           \
-        for (; c + 4 <= nc; c += 4) {                                                          \
-            for (r = r0; r + KQ_TR1 <= r1; r += KQ_TR1) kq_tile_##T(a, r, c, KQ_TR1, 4);       \
-            for (; r < r1; ++r) kq_tile_##T(a, r, c, 1, 4);                                    \
-        }                                                                                      \
-        for (; c < nc; ++c) {                                                                  \
-            for (r = r0; r + KQ_TR1 <= r1; r += KQ_TR1) kq_tile_##T(a, r, c, KQ_TR1, 1);       \
-            for (; r < r1; ++r) kq_tile_##T(a, r, c, 1, 1);                                    \
-        }                                                                                      \
+/* =========================================================================
+ * Building a super-block of 16 rows from the file's layout.
+ */
+
+/* Q4_K / Q5_K: d, dmin at 0, the 12 scale bytes at 4; six-bit scales and
+ * mins as ggml's get_scale_min_k4, lane by lane on bytes 0-3 (S0), 4-7
+ * (S1) and 8-11 (S2) */
+KR_INLINE void kr_scales_k4(kr_sb *o, const jm_gemm_rows *g, int64_t at) {
+    __m512i S[4];
+    jm_gemm_t16x4(S, g, at + 4);
+    const __m512i h = jm_gemm_gather(g, at);
+    const __m512 d = jm_gemm_fp16(h, 0), dmin = jm_gemm_fp16(h, 1);
+    const __m512i m63 = _mm512_set1_epi32(63), m15 = _mm512_set1_epi32(15), m48 = _mm512_set1_epi32(0x30);
+    for (int j = 0; j < 4; j++) {
+        const __m512i sc = _mm512_and_si512(_mm512_srli_epi32(S[0], 8 * j), m63);
+        const __m512i mn = _mm512_and_si512(_mm512_srli_epi32(S[1], 8 * j), m63);
+        const __m512i sc4 = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi32(S[2], 8 * j), m15),
+                                            _mm512_and_si512(_mm512_srli_epi32(S[0], 8 * j + 2), m48));
+        const __m512i mn4 = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi32(S[2], 8 * j + 4), m15),
+                                            _mm512_and_si512(_mm512_srli_epi32(S[1], 8 * j + 2), m48));
+        o->sc[j] = _mm512_mul_ps(_mm512_cvtepi32_ps(sc), d);
+        o->mn[j] = _mm512_mul_ps(_mm512_cvtepi32_ps(mn), dmin);
+        o->sc[4 + j] = _mm512_mul_ps(_mm512_cvtepi32_ps(sc4), d);
+        o->mn[4 + j] = _mm512_mul_ps(_mm512_cvtepi32_ps(mn4), dmin);
+    }
+}
+
+/* Q4_K / Q5_K nibbles: qs byte 32p + l holds quant 64p + l (low nibble,
+ * sub-block 2p) and 64p + 32 + l (high, sub-block 2p + 1) */
+KR_INLINE void kr_nibbles_k4(kr_sb *o, const jm_gemm_rows *g, int64_t qs) {
+    const __m512i m4 = _mm512_set1_epi8(0x0F);
+    for (int p = 0; p < 4; p++) {
+        __m512i t[8];
+        jm_gemm_t16x8(t, g, qs + 32 * p);
+        for (int k = 0; k < 8; k++) {
+            o->w[16 * p + k] = _mm512_and_si512(t[k], m4);
+            o->w[16 * p + 8 + k] = _mm512_and_si512(_mm512_srli_epi16(t[k], 4), m4);
+        }
+    }
+}
+
+KR_INLINE void kr_build_q4_K(kr_sb *o, const jm_gemm_rows *g, int64_t b) {
+    const int64_t at = b * (int64_t)sizeof(block_q4_K);
+    kr_nibbles_k4(o, g, at + offsetof(block_q4_K, qs));
+    kr_scales_k4(o, g, at);
+}
+
+/* |= (b & m) */
+#define KR_OR_MASKED(a, b, m) _mm512_ternarylogic_epi32((a), (b), (m), 0xF8)
+
+/* Q5_K: the fifth bit of quant 32j + l is bit j of qh[l] */
+KR_INLINE void kr_build_q5_K(kr_sb *o, const jm_gemm_rows *g, int64_t b) {
+    const int64_t at = b * (int64_t)sizeof(block_q5_K);
+    kr_nibbles_k4(o, g, at + offsetof(block_q5_K, qs));
+    __m512i h[8];
+    jm_gemm_t16x8(h, g, at + offsetof(block_q5_K, qh));
+    const __m512i m16 = _mm512_set1_epi8(0x10);
+    for (int j = 0; j < 8; j++)
+        for (int k = 0; k < 8; k++) {
+            /* bit j of each byte to bit 4 (the mask drops what crosses bytes) */
+            const __m512i hb = j <= 4 ? _mm512_slli_epi32(h[k], 4 - j) : _mm512_srli_epi32(h[k], j - 4);
+            o->w[8 * j + k] = KR_OR_MASKED(o->w[8 * j + k], hb, m16);
+        }
+    kr_scales_k4(o, g, at);
+}
+
+/* Q6_K: quant 128h + 32g + l has its low four bits in ql[64h + 32(g & 1) + l]
+ * (high nibble when g >= 2) and its top two in qh[32h + l] bits 2g, 2g + 1;
+ * stored q + 32 in 0..63, with int8 scales per 16 quants */
+KR_INLINE void kr_build_q6_K(kr_sb *o, const jm_gemm_rows *g, int64_t b) {
+    const int64_t at = b * (int64_t)sizeof(block_q6_K);
+    const __m512i m4 = _mm512_set1_epi8(0x0F), m48 = _mm512_set1_epi8(0x30);
+    for (int h = 0; h < 2; h++) {
+        __m512i hi[8];
+        jm_gemm_t16x8(hi, g, at + offsetof(block_q6_K, qh) + 32 * h);
+        for (int half = 0; half < 2; half++) { /* ql bytes 64h + 32 half: g = half, half + 2 */
+            __m512i lo[8];
+            jm_gemm_t16x8(lo, g, at + offsetof(block_q6_K, ql) + 64 * h + 32 * half);
+            for (int n = 0; n < 2; n++) {
+                const int gg = half + 2 * n, j = 4 * h + gg;
+                for (int k = 0; k < 8; k++) {
+                    const __m512i l4 = _mm512_and_si512(n ? _mm512_srli_epi16(lo[k], 4) : lo[k], m4);
+                    const __m512i h2 = gg < 2 ? _mm512_slli_epi32(hi[k], 4 - 2 * gg)
+                                              : gg == 2 ? hi[k] : _mm512_srli_epi32(hi[k], 2);
+                    o->w[8 * j + k] = KR_OR_MASKED(l4, h2, m48);
+                }
+            }
+        }
+    }
+    __m512i S[4];
+    jm_gemm_t16x4(S, g, at + offsetof(block_q6_K, scales));
+    /* d is the fp16 at 208, the high half of the dword at 206 (the block
+       ends at 210) */
+    const __m512 d = jm_gemm_fp16(jm_gemm_gather(g, at + offsetof(block_q6_K, d) - 2), 1);
+    for (int s = 0; s < 16; s++) {
+        const __m512i v = _mm512_srai_epi32(_mm512_slli_epi32(S[s / 4], 24 - 8 * (s % 4)), 24);
+        o->sc[s] = _mm512_mul_ps(_mm512_cvtepi32_ps(v), d);
+    }
+}
+
+/* Q2_K / Q3_K two-bit quants: quant 128h + 32g + l is qs[32h + l] bits 2g,
+ * 2g + 1, so step 32h + 8g + k takes them from qs dword 8h + k */
+KR_INLINE void kr_two_bits(kr_sb *o, const jm_gemm_rows *g, int64_t qs) {
+    const __m512i m3 = _mm512_set1_epi8(3);
+    for (int h = 0; h < 2; h++) {
+        __m512i t[8];
+        jm_gemm_t16x8(t, g, qs + 32 * h);
+        for (int gg = 0; gg < 4; gg++)
+            for (int k = 0; k < 8; k++)
+                o->w[32 * h + 8 * gg + k] = _mm512_and_si512(_mm512_srli_epi32(t[k], 2 * gg), m3);
+    }
+}
+
+/* Q2_K: a byte per sub-block of 16, scale in the low nibble and min in the
+ * high one; d, dmin at 80 */
+KR_INLINE void kr_build_q2_K(kr_sb *o, const jm_gemm_rows *g, int64_t b) {
+    const int64_t at = b * (int64_t)sizeof(block_q2_K);
+    kr_two_bits(o, g, at + offsetof(block_q2_K, qs));
+    __m512i S[4];
+    jm_gemm_t16x4(S, g, at + offsetof(block_q2_K, scales));
+    const __m512i h = jm_gemm_gather(g, at + offsetof(block_q2_K, d));
+    const __m512 d = jm_gemm_fp16(h, 0), dmin = jm_gemm_fp16(h, 1);
+    const __m512i m15 = _mm512_set1_epi32(15);
+    for (int j = 0; j < 16; j++) {
+        const __m512i v = _mm512_srli_epi32(S[j / 4], 8 * (j % 4));
+        o->sc[j] = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_and_si512(v, m15)), d);
+        o->mn[j] = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_and_si512(_mm512_srli_epi32(v, 4), m15)), dmin);
+    }
+}
+
+/* Q3_K: quant e is its two bits plus 4 times bit e / 32 of hmask[e % 32],
+ * stored so in 0..7 (q + 4); six-bit scales minus 32, packed as ggml's
+ * kmask1 / kmask2 unpacking reads them, lane by lane */
+KR_INLINE void kr_build_q3_K(kr_sb *o, const jm_gemm_rows *g, int64_t b) {
+    const int64_t at = b * (int64_t)sizeof(block_q3_K);
+    kr_two_bits(o, g, at + offsetof(block_q3_K, qs));
+    __m512i hm[8];
+    jm_gemm_t16x8(hm, g, at + offsetof(block_q3_K, hmask));
+    const __m512i m04 = _mm512_set1_epi8(4);
+    for (int k = 0; k < KR_STEPS; k++) {
+        const int bit = k / 8; /* to bit 2 (the mask drops what crosses bytes) */
+        const __m512i hb = bit <= 2 ? _mm512_slli_epi32(hm[k % 8], 2 - bit) : _mm512_srli_epi32(hm[k % 8], bit - 2);
+        o->w[k] = KR_OR_MASKED(o->w[k], hb, m04);
+    }
+    /* the 12 scale bytes from the 16 at 94 (the block ends at 110): scale
+       dword i is D[i] >> 16 | D[i + 1] << 16 */
+    __m512i D[4], a[4];
+    jm_gemm_t16x4(D, g, at + offsetof(block_q3_K, scales) - 2);
+    for (int i = 0; i < 3; i++) a[i] = _mm512_or_si512(_mm512_srli_epi32(D[i], 16), _mm512_slli_epi32(D[i + 1], 16));
+    const __m512i k1 = _mm512_set1_epi32(0x03030303), k2 = _mm512_set1_epi32(0x0f0f0f0f);
+    const __m512i tmp = a[2];
+    a[2] = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi32(a[0], 4), k2),
+                           _mm512_slli_epi32(_mm512_and_si512(_mm512_srli_epi32(tmp, 4), k1), 4));
+    a[3] = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi32(a[1], 4), k2),
+                           _mm512_slli_epi32(_mm512_and_si512(_mm512_srli_epi32(tmp, 6), k1), 4));
+    a[0] = _mm512_or_si512(_mm512_and_si512(a[0], k2), _mm512_slli_epi32(_mm512_and_si512(tmp, k1), 4));
+    a[1] = _mm512_or_si512(_mm512_and_si512(a[1], k2),
+                           _mm512_slli_epi32(_mm512_and_si512(_mm512_srli_epi32(tmp, 2), k1), 4));
+    const __m512 d = jm_gemm_fp16(jm_gemm_gather(g, at + offsetof(block_q3_K, d) - 2), 1);
+    const __m512i m63 = _mm512_set1_epi32(63), m32 = _mm512_set1_epi32(32);
+    for (int j = 0; j < 16; j++) {
+        const __m512i v = _mm512_and_si512(_mm512_srli_epi32(a[j / 4], 8 * (j % 4)), m63);
+        o->sc[j] = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(v, m32)), d);
+    }
+}
+
+/* Decode streams 16 rows from memory: prefetch each JM_GEMM_PF_BYTES ahead,
+   a line per 64 bytes of the block, on into the next group near the end */
+KR_INLINE void kr_prefetch(const jm_gemm_rows *g, int64_t b, int64_t bx) {
+    int64_t o = b * bx + JM_GEMM_PF_BYTES;
+    if (o >= g->row_bytes) o += (JM_GEMM_LANES - 1) * g->row_bytes;
+    for (int i = 0; i < JM_GEMM_LANES; i++)
+        for (int64_t l = 0; l < bx; l += 64) _mm_prefetch((const char *)g->p[i] + o + l, _MM_HINT_T0);
+}
+
+/* =========================================================================
+ * Tiles and the kernels. KR_KERNEL(T, BLK, NS, MINS, OFF) defines
+ * jm_gemm_T_avx512vnni.
+ */
+enum { KR_CT = 16,     /* columns prepared at a time in batches             */
+       KR_CHUNK = 4,   /* row groups transposed at a time in batches        */
+       KR_BATCH = 4 }; /* from this many columns, weights go to a buffer    */
+
+static void kr_rows(jm_gemm_rows *g, const jm_gemm_args *a, int64_t r, int nrows) {
+    g->row_bytes = a->w_row_bytes;
+    g->packed = NULL;
+    for (int i = 0; i < JM_GEMM_LANES; i++)
+        g->p[i] = (const uint8_t *)a->w + (r + (i < nrows ? i : nrows - 1)) * a->w_row_bytes;
+}
+
+KR_INLINE void kr_store(const jm_gemm_args *a, int64_t r, int nrows, int64_t c, const __m512 *acc, const int C) {
+    const __mmask16 m = (__mmask16)((1u << nrows) - 1);
+    for (int v = 0; v < C; v++) _mm512_mask_storeu_ps(a->y + (c + v) * a->y_stride + r, m, acc[v]);
+}
+
+#define KR_KERNEL(T, BLK, NS, MINS, OFF)                                                                         \
+    /* C columns from c, weights from wb (nb super-blocks), sums from pc (tile column v = pc column v0 + v) */ \
+    KR_INLINE void kr_tile_##T(const jm_gemm_args *a, int64_t r, int nrows, int64_t c, const kr_sb *wb,      \
+                               const kr_col *pc, int64_t v0, const int C) {                                 \
+        const int64_t nb = a->n / QK_K;                                                                     \
+        __m512 acc[8];                                                                                      \
+        for (int v = 0; v < C; v++) acc[v] = _mm512_setzero_ps();                                           \
+        for (int64_t i = 0; i < nb; i++) {                                                                  \
+            const block_q8_K *x[8];                                                                         \
+            for (int v = 0; v < C; v++)                                                                     \
+                x[v] = (const block_q8_K *)((const char *)a->act + (c + v) * a->act_stride) + i;            \
+            kr_cols(wb + i, x, pc + v0 * nb + i, nb, acc, C, NS, MINS);                                     \
+        }                                                                                                   \
+        kr_store(a, r, nrows, c, acc, C);                                                                   \
+    }                                                                                                       \
+    static void kr_tile8_##T(const jm_gemm_args *a, int64_t r, int nrows, int64_t c, const kr_sb *wb,       \
+                             const kr_col *pc, int64_t v0) { kr_tile_##T(a, r, nrows, c, wb, pc, v0, 8); }  \
+    static void kr_tile4_##T(const jm_gemm_args *a, int64_t r, int nrows, int64_t c, const kr_sb *wb,       \
+                             const kr_col *pc, int64_t v0) { kr_tile_##T(a, r, nrows, c, wb, pc, v0, 4); }  \
+    static void kr_tile1_##T(const jm_gemm_args *a, int64_t r, int nrows, int64_t c, const kr_sb *wb,       \
+                             const kr_col *pc, int64_t v0) { kr_tile_##T(a, r, nrows, c, wb, pc, v0, 1); }  \
+    /* decode: each super-block built in the loop for all C (< KR_BATCH) columns */                       \
+    KR_INLINE void kr_stream_##T(const jm_gemm_args *a, const jm_gemm_rows *g, int64_t r, int nrows, const int C) { \
+        const int64_t nb = a->n / QK_K;                                                                     \
+        __m512 acc[KR_BATCH];                                                                               \
+        for (int v = 0; v < C; v++) acc[v] = _mm512_setzero_ps();                                           \
+        for (int64_t i = 0; i < nb; i++) {                                                                  \
+            kr_sb w;                                                                                        \
+            kr_prefetch(g, i, sizeof(BLK));                                                                 \
+            kr_build_##T(&w, g, i);                                                                         \
+            const block_q8_K *x[KR_BATCH];                                                                  \
+            kr_col p[KR_BATCH];                                                                             \
+            for (int v = 0; v < C; v++) {                                                                   \
+                x[v] = (const block_q8_K *)((const char *)a->act + v * a->act_stride) + i;                  \
+                kr_prep_col(&p[v], x[v], NS, MINS, OFF);                                                             \
+            }                                                                                               \
+            kr_cols(&w, x, p, 1, acc, C, NS, MINS);                                                            \
+        }                                                                                                   \
+        kr_store(a, r, nrows, 0, acc, C);                                                                   \
+    }                                                                                                       \
+    static void kr_decode_##T(const jm_gemm_args *a, int64_t r0, int64_t r1) {                              \
+        for (int64_t r = r0; r < r1; r += JM_GEMM_LANES) {                                                  \
+            const int nrows = (int)(r1 - r < JM_GEMM_LANES ? r1 - r : JM_GEMM_LANES);                      \
+            jm_gemm_rows g;                                                                                 \
+            kr_rows(&g, a, r, nrows);                                                                       \
+            switch (a->n_cols) {                                                                            \
+            case 1: kr_stream_##T(a, &g, r, nrows, 1); break;                                               \
+            case 2: kr_stream_##T(a, &g, r, nrows, 2); break;                                               \
+            default: kr_stream_##T(a, &g, r, nrows, 3); break;                                              \
+            }                                                                                               \
+        }                                                                                                   \
+    }                                                                                                       \
+    void jm_gemm_##T##_avx512vnni(const jm_gemm_args *a, int64_t r0, int64_t r1) {                          \
+        _Static_assert(KR_BATCH == 4, "kr_decode handles 1 to 3 columns");                                  \
+        const int64_t nb = a->n / QK_K;                                                                     \
+        if (a->n_cols <= 0 || r1 <= r0) return;                                                             \
+        const int64_t groups = (r1 - r0 + JM_GEMM_LANES - 1) / JM_GEMM_LANES;                              \
+        const int64_t chunk = groups < KR_CHUNK ? groups : KR_CHUNK;                                        \
+        const size_t wbytes = (size_t)(chunk * nb) * sizeof(kr_sb);                                         \
+        kr_sb *wb = a->n_cols >= KR_BATCH ? aligned_alloc(64, wbytes + (size_t)(KR_CT * nb) * sizeof(kr_col)) : NULL; \
+        if (!wb) { /* few columns, or no memory: the same floats, built in the loop */                     \
+            const int64_t nc = a->n_cols;                                                                   \
+            for (int64_t c = 0; c < nc; c += KR_BATCH - 1) {                                                \
+                jm_gemm_args s = *a;                                                                        \
+                s.act = (const char *)a->act + c * a->act_stride;                                           \
+                s.y = a->y + c * a->y_stride;                                                               \
+                s.n_cols = nc - c < KR_BATCH - 1 ? nc - c : KR_BATCH - 1;                                   \
+                kr_decode_##T(&s, r0, r1);                                                                  \
+            }                                                                                               \
+            return;                                                                                         \
+        }                                                                                                   \
+        kr_col *pc = (kr_col *)((char *)wb + wbytes);                                                       \
+        for (int64_t rc = r0; rc < r1; rc += chunk * JM_GEMM_LANES) {                                       \
+            const int64_t rc1 = rc + chunk * JM_GEMM_LANES < r1 ? rc + chunk * JM_GEMM_LANES : r1;          \
+            int nrows[KR_CHUNK];                                                                            \
+            int ng = 0;                                                                                     \
+            for (int64_t r = rc; r < rc1; r += JM_GEMM_LANES, ng++) {                                       \
+                nrows[ng] = (int)(rc1 - r < JM_GEMM_LANES ? rc1 - r : JM_GEMM_LANES);                      \
+                jm_gemm_rows g;                                                                             \
+                kr_rows(&g, a, r, nrows[ng]);                                                               \
+                for (int64_t i = 0; i < nb; i++) kr_build_##T(wb + ng * nb + i, &g, i);                     \
+            }                                                                                               \
+            for (int64_t c0 = 0; c0 < a->n_cols; c0 += KR_CT) {                                             \
+                const int64_t cn = a->n_cols - c0 < KR_CT ? a->n_cols - c0 : KR_CT;                         \
+                for (int64_t v = 0; v < cn; v++)                                                            \
+                    for (int64_t i = 0; i < nb; i++)                                                        \
+                        kr_prep_col(&pc[v * nb + i],                                                        \
+                                    (const block_q8_K *)((const char *)a->act + (c0 + v) * a->act_stride) + i, NS, MINS, OFF); \
+                for (int gi = 0; gi < ng; gi++) {                                                           \
+                    const int64_t r = rc + gi * JM_GEMM_LANES;                                              \
+                    const kr_sb *w = wb + gi * nb;                                                          \
+                    int64_t v = 0;                                                                          \
+                    for (; v + 8 <= cn; v += 8) kr_tile8_##T(a, r, nrows[gi], c0 + v, w, pc, v);           \
+                    for (; v + 4 <= cn; v += 4) kr_tile4_##T(a, r, nrows[gi], c0 + v, w, pc, v);           \
+                    for (; v < cn; v++) kr_tile1_##T(a, r, nrows[gi], c0 + v, w, pc, v);                   \
+                }                                                                                           \
+            }                                                                                               \
+        }                                                                                                   \
+        free(wb);                                                                                           \
     }
 
-KQ_TILE(q2_K, block_q2_K, kq_row_k4, kq_act_k4, kq_prep_q2_K, kq_col_k4)
-KQ_TILE(q3_K, block_q3_K, kq_row_q6, kq_act_q3, kq_prep_q3_K, kq_col_q6)
-KQ_TILE(q4_K, block_q4_K, kq_row_k4, kq_act_k4, kq_prep_q4_K, kq_col_k4)
-KQ_TILE(q5_K, block_q5_K, kq_row_k4, kq_act_k4, kq_prep_q5_K, kq_col_k4)
-KQ_TILE(q6_K, block_q6_K, kq_row_q6, kq_act_q6, kq_prep_q6_K, kq_col_q6)
+KR_KERNEL(q2_K, block_q2_K, 16, 1, 0)
+KR_KERNEL(q3_K, block_q3_K, 16, 0, 4)
+KR_KERNEL(q4_K, block_q4_K, 8, 1, 0)
+KR_KERNEL(q5_K, block_q5_K, 8, 1, 0)
+KR_KERNEL(q6_K, block_q6_K, 16, 0, 32)
