@@ -1,20 +1,24 @@
 /*
- * gemm_pack.c - Q4_0 and Q8_0 weight matrices repacked at load for the
- * AVX-512 gemm kernels (kernels/avx512/gemm_legacy_avx512.h).
+ * gemm_pack.c - weight matrices repacked at load for the AVX-512 gemm
+ * kernels (kernels/avx512/gemm_legacy_avx512.h, gemm_kquant_avx512.c).
  *
  * Those kernels put 16 rows in the 16 lanes of a register, so from the
  * file's layout they gather each block's scales and transpose its quants
  * (lane i = row i's dword k) on every call: more instructions than a decode
  * step's memory traffic leaves time for. The packed copy stores each group
- * of 16 rows block by block, already in that form:
- *     [16 x fp16 d][nq x 64 bytes: dword k of row i at k * 64 + i * 4]
- * (nq = 4 quant dwords for Q4_0, 8 for Q8_0; Q8_0's quants stored xor 0x80,
- * i.e. as w + 128, the unsigned operand of the kernels' decode form),
- * groups one after the other, the last group padded with its last row. The
- * kernels load what they built before and so compute the same bits.
+ * of 16 rows block by block, already in that form, groups one after the
+ * other, the last group padded with its last row:
+ *   Q4_0, Q8_0: [16 x fp16 d][nq x 64 bytes: dword k of row i at k * 64 + i * 4]
+ *     (nq = 4 quant dwords for Q4_0, 8 for Q8_0; Q8_0's quants stored xor
+ *     0x80, i.e. as w + 128, the unsigned operand of the kernels' decode form)
+ *   K-quants: every dword of the block, row i's dword k at k * 64 + i * 4, the
+ *     block padded with zeros to whole dwords (Q3_K 110 -> 112 bytes, Q6_K
+ *     210 -> 212): the kernels' transposes done once, the bytes as they are.
+ * The kernels load what they built before and so compute the same bits.
  */
 #include <string.h>
 #include "kernels.h"
+#include "../quants/blocks_k.h"
 
 enum { LANES = 16 };
 
@@ -22,13 +26,48 @@ static int quant_dwords(int32_t type) {
     return type == JM_TYPE_Q4_0 ? 4 : type == JM_TYPE_Q8_0 ? 8 : 0;
 }
 
+/* the block bytes of a K-quant, 0 for other types */
+static int64_t kquant_block_bytes(int32_t type) {
+    switch (type) {
+    case JM_TYPE_Q2_K: case JM_TYPE_Q3_K: case JM_TYPE_Q4_K: case JM_TYPE_Q5_K: case JM_TYPE_Q6_K:
+        return (int64_t)jm_type_traits_get(type)->type_size;
+    default:
+        return 0;
+    }
+}
+
 size_t jm_gemm_packed_size(int32_t type, int64_t ne0, int64_t ne1) {
+    if (ne0 <= 0 || ne1 <= 0) return 0;
+    const int64_t groups = (ne1 + LANES - 1) / LANES, kbx = kquant_block_bytes(type);
+    if (kbx) return ne0 % QK_K ? 0 : (size_t)(groups * (ne0 / QK_K) * JM_GEMM_KPACKED_BYTES(kbx));
     const int nq = quant_dwords(type);
-    if (!nq || ne0 % 32 || ne0 <= 0 || ne1 <= 0) return 0;
-    return (size_t)((ne1 + LANES - 1) / LANES * (ne0 / 32) * JM_GEMM_PACKED_BYTES(nq));
+    if (!nq || ne0 % 32) return 0;
+    return (size_t)(groups * (ne0 / 32) * JM_GEMM_PACKED_BYTES(nq));
+}
+
+/* K-quants: each block's dwords across the 16 rows of its group */
+static void pack_kquant(int64_t bx, const uint8_t *src, int64_t ne0, int64_t ne1, uint8_t *out) {
+    const int64_t nb = ne0 / QK_K, row_bytes = nb * bx, words = (bx + 3) / 4;
+    for (int64_t r0 = 0; r0 < ne1; r0 += LANES)
+        for (int64_t b = 0; b < nb; b++, out += JM_GEMM_KPACKED_BYTES(bx))
+            for (int i = 0; i < LANES; i++) {
+                const int64_t r = r0 + i < ne1 ? r0 + i : ne1 - 1;
+                const uint8_t *blk = src + r * row_bytes + b * bx;
+                for (int64_t k = 0; k < words; k++) {
+                    uint8_t *d = out + 64 * k + 4 * i;
+                    const int64_t n = bx - 4 * k < 4 ? bx - 4 * k : 4;
+                    memset(d, 0, 4);
+                    memcpy(d, blk + 4 * k, (size_t)n);
+                }
+            }
 }
 
 void jm_gemm_pack(int32_t type, const void *src, int64_t ne0, int64_t ne1, void *dst) {
+    const int64_t kbx = kquant_block_bytes(type);
+    if (kbx) {
+        pack_kquant(kbx, src, ne0, ne1, dst);
+        return;
+    }
     const int nq = quant_dwords(type);
     const int64_t bx = 2 + 4 * nq; /* fp16 d, then the quants */
     const int64_t nb = ne0 / 32, row_bytes = nb * bx;

@@ -79,13 +79,17 @@ typedef void (*jm_gemm_fn)(const jm_gemm_args *a, int64_t r0, int64_t r1);
 void jm_gemm_by_dots(jm_vec_dot_fn dot, const jm_gemm_args *a, int64_t r0, int64_t r1);
 
 /*
- * Weights repacked for the AVX-512 legacy gemm kernels (gemm_pack.c): the
- * size of the packed copy of an ne1 x ne0 matrix of type, 0 when the type
- * has no packed form (only Q4_0 and Q8_0 do); jm_gemm_pack writes it.
- * One block of a 16-row group takes JM_GEMM_PACKED_BYTES(nq) bytes: 16 fp16
- * scales, then nq quant dwords of each of the 16 rows.
+ * Weights repacked for the AVX-512 gemm kernels (gemm_pack.c): the size of
+ * the packed copy of an ne1 x ne0 matrix of type, 0 when the type has no
+ * packed form (Q4_0, Q8_0 and the K-quants have one); jm_gemm_pack writes
+ * it. One block of a 16-row group takes JM_GEMM_PACKED_BYTES(nq) bytes for
+ * Q4_0 / Q8_0 (16 fp16 scales, then nq quant dwords of each of the 16
+ * rows), and JM_GEMM_KPACKED_BYTES(bx) for a K-quant of bx-byte blocks
+ * (each dword of the 16 blocks, lane by lane, the block padded to whole
+ * dwords).
  */
 #define JM_GEMM_PACKED_BYTES(nq) (32 + 64 * (nq))
+#define JM_GEMM_KPACKED_BYTES(bx) (16 * (((bx) + 3) / 4 * 4))
 size_t jm_gemm_packed_size(int32_t type, int64_t ne0, int64_t ne1);
 void   jm_gemm_pack(int32_t type, const void *src, int64_t ne0, int64_t ne1, void *dst);
 

@@ -157,8 +157,8 @@ jm_status jm_model_set_tensor(jm_model *m, int32_t layer, int32_t role, int32_t 
 }
 
 /*
- * Where the CPU runs the AVX-512 VNNI gemm kernels, the big Q4_0 / Q8_0
- * matrices get a copy in those kernels' layout (kernels/gemm_pack.c): a
+ * Where the CPU runs the AVX-512 VNNI gemm kernels, the big Q4_0, Q8_0 and
+ * K-quant matrices get a copy in those kernels' layout (kernels/gemm_pack.c): a
  * decode step then streams each matrix once, in order, with a third of the
  * instructions. When the caller says the weights are a read-only file
  * mapping, the source pages are dropped from the process (MADV_DONTNEED:

@@ -154,6 +154,37 @@ static void check_pieces(const char *level, int t, jm_gemm_fn gemm, const proble
           (long long)p->n, (long long)p->rows, (long long)p->cols, bad);
 }
 
+/* (3) weights repacked at load (jm_gemm_pack) give the same bits: in one
+ * call, in 16-row pieces, in odd pieces (which start off the packed groups)
+ * and one column at a time */
+static void check_packed(const char *level, int t, jm_gemm_fn gemm, const problem *p) {
+    const size_t pbytes = jm_gemm_packed_size(TYPES[t], p->n, p->rows);
+    CHECK(pbytes > 0, "%s has a packed form", NAMES[t]);
+    if (!pbytes) return;
+    void *packed = malloc(pbytes);
+    jm_gemm_pack(TYPES[t], p->w, p->n, p->rows, packed);
+    const int64_t size = p->rows * p->cols * (int64_t)sizeof(float);
+    int bad = 0;
+    for (int k = 0; k < 4; ++k) {
+        memset(p->part, 0xFF, (size_t)size);
+        jm_gemm_args g = args_of(p, p->part, 0, p->cols);
+        g.w_packed = packed;
+        if (k == 0) gemm(&g, 0, p->rows);
+        const int64_t step = k == 1 ? JM_GEMM_ROW_ALIGN : 5;
+        for (int64_t r = 0; (k == 1 || k == 2) && r < p->rows; r += step)
+            gemm(&g, r, r + step < p->rows ? r + step : p->rows);
+        for (int64_t c = 0; k == 3 && c < p->cols; ++c) {
+            g = args_of(p, p->part, c, 1);
+            g.w_packed = packed;
+            gemm(&g, 0, p->rows);
+        }
+        bad += memcmp(p->part, p->full, (size_t)size) != 0;
+    }
+    free(packed);
+    CHECK(!bad, "%s %s n=%lld %lldx%lld: %d packed runs differ from the file layout's product", level, NAMES[t],
+          (long long)p->n, (long long)p->rows, (long long)p->cols, bad);
+}
+
 /* The table per level (tables only: nothing is called, so the CPU need
  * not have these features). */
 static void test_dispatch(void) {
@@ -214,6 +245,8 @@ int main(void) {
                 if (s % 2) randomize_weights(&p, t);
                 check_against_dots(variants[v].name, t, gemm, &p);
                 check_pieces(variants[v].name, t, gemm, &p);
+                if (variants[v].mask & JM_CPU_AVX512VNNI)
+                    check_packed(variants[v].name, t, gemm, &p);
                 free_problem(&p);
             }
         }
