@@ -8,11 +8,27 @@
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <cpuid.h>
+#if defined(__linux__)
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 static uint64_t read_xcr0(void) {
     uint32_t lo, hi;
     __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
     return ((uint64_t)hi << 32) | lo;
+}
+
+/* AMX tile data is off in every process until it asks Linux for it
+   (arch_prctl ARCH_REQ_XCOMP_PERM, feature 18 XTILEDATA); asking is
+   process-wide and idempotent. */
+static int amx_granted(void) {
+#if defined(__linux__) && defined(SYS_arch_prctl)
+    enum { ARCH_REQ_XCOMP_PERM = 0x1023, XFEATURE_XTILEDATA = 18 };
+    return syscall(SYS_arch_prctl, ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA) == 0;
+#else
+    return 0;
+#endif
 }
 
 static uint32_t detect(void) {
@@ -37,6 +53,9 @@ static uint32_t detect(void) {
         if ((b >> 31) & 1) f |= JM_CPU_AVX512VL;
         if ((c >> 11) & 1) f |= JM_CPU_AVX512VNNI;
     }
+    /* AMX-TILE and AMX-INT8, XCR0's XTILECFG and XTILEDATA, and the grant */
+    const int amx = ((d >> 24) & 1) && ((d >> 25) & 1) && (xcr0 & 0x60000) == 0x60000;
+    if (amx && zmm_ok && amx_granted()) f |= JM_CPU_AMX_INT8;
     __cpuid_count(7, 1, a, b, c, d);
     if ((a >> 4) & 1) f |= JM_CPU_AVXVNNI;
     if (zmm_ok && ((a >> 5) & 1)) f |= JM_CPU_AVX512BF16;

@@ -96,6 +96,7 @@ enum jm_cpu_feature {
     JM_CPU_AVXVNNI     = 1 << 8,
     JM_CPU_NEON        = 1 << 9,
     JM_CPU_DOTPROD     = 1 << 10,
+    JM_CPU_AMX_INT8    = 1 << 11, /* AMX tiles with int8, the OS having granted their state */
 };
 
 /* Kernel sets, from the most portable up. */

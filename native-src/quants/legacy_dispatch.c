@@ -70,6 +70,12 @@ void jm_kernels_init_legacy(jm_kernels *k, int32_t level, uint32_t features) {
             k->gemm[JM_TYPE_Q5_0] = jm_gemm_q5_0_avx512vnni;
             k->gemm[JM_TYPE_Q4_1] = jm_gemm_q4_1_avx512vnni;
             k->gemm[JM_TYPE_Q5_1] = jm_gemm_q5_1_avx512vnni;
+#if defined(JM_HAVE_AMX_KERNELS)
+            if (features & JM_CPU_AMX_INT8) { /* batches on packed weights; the rest as VNNI */
+                k->gemm[JM_TYPE_Q4_0] = jm_gemm_q4_0_amx;
+                k->gemm[JM_TYPE_Q8_0] = jm_gemm_q8_0_amx;
+            }
+#endif
         }
         /* without VNNI the integer dots stay on AVX2 */
     }

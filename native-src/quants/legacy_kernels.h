@@ -134,6 +134,12 @@ void jm_gemm_q4_1_avx512vnni(const struct jm_gemm_args *a, int64_t r0, int64_t r
 void jm_gemm_q5_1_avx512vnni(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
 #endif
 
+#if defined(JM_HAVE_AMX_KERNELS)
+/* ---- AMX (kernels/amx/); needs JM_CPU_AMX_INT8 and the VNNI kernels ------ */
+void jm_gemm_q4_0_amx(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+void jm_gemm_q8_0_amx(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+#endif
+
 #if defined(JM_HAVE_NEON_KERNELS)
 /* ---- arm64 NEON (kernels/neon/); _dotprod needs JM_CPU_DOTPROD ----------- */
 void jm_vec_dot_q4_0_q8_0_neon(int64_t n, float *s, const void *x, const void *y);

@@ -253,6 +253,15 @@ int main(void) {
         jm_kernels_init(&k, cpu & (NEED_AVX512 | JM_CPU_AVX512VNNI));
         check_level((cpu & JM_CPU_AVX512VNNI) ? "avx512vnni" : "avx512", &k);
     }
+#if defined(JM_HAVE_AMX_KERNELS)
+    jm_kernels_init(&k, NEED_AVX512 | JM_CPU_AVX512VNNI | JM_CPU_AMX_INT8);
+    CHECK(k.gemm[JM_TYPE_Q4_0] == jm_gemm_q4_0_amx && k.gemm[JM_TYPE_Q8_0] == jm_gemm_q8_0_amx,
+          "AMX picks the AMX gemm kernels for Q4_0 and Q8_0");
+    if ((cpu & (NEED_AVX512 | JM_CPU_AVX512VNNI | JM_CPU_AMX_INT8)) == (NEED_AVX512 | JM_CPU_AVX512VNNI | JM_CPU_AMX_INT8)) {
+        jm_kernels_init(&k, cpu);
+        check_level("amx", &k);
+    }
+#endif
 #endif
     for (int t = 0; t < 5; t++)
         for (int i = 0; i < N_SHAPES; i++) free(g_first[t][i]);

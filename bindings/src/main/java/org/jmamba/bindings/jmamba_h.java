@@ -485,6 +485,13 @@ public class jmamba_h {
 
     /**
      * {@snippet lang=c :
+     * enum jm_cpu_feature.JM_CPU_AMX_INT8 = 2048
+     * }
+     */
+    public static final int JM_CPU_AMX_INT8 = 2048;
+
+    /**
+     * {@snippet lang=c :
      * enum jm_kernel_level.JM_LEVEL_SCALAR = 0
      * }
      */

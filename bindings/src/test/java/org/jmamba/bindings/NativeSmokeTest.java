@@ -32,7 +32,7 @@ class NativeSmokeTest {
         for (int bit : new int[] {jmamba_h.JM_CPU_AVX2, jmamba_h.JM_CPU_FMA, jmamba_h.JM_CPU_F16C,
                 jmamba_h.JM_CPU_AVX512F, jmamba_h.JM_CPU_AVX512BW, jmamba_h.JM_CPU_AVX512VL,
                 jmamba_h.JM_CPU_AVX512VNNI, jmamba_h.JM_CPU_AVX512BF16, jmamba_h.JM_CPU_AVXVNNI,
-                jmamba_h.JM_CPU_NEON, jmamba_h.JM_CPU_DOTPROD}) {
+                jmamba_h.JM_CPU_NEON, jmamba_h.JM_CPU_DOTPROD, jmamba_h.JM_CPU_AMX_INT8}) {
             known |= bit;
         }
         assertEquals(0, f & ~known, "unknown feature bits in " + Integer.toHexString(f));
