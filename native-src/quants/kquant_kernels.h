@@ -61,6 +61,12 @@ void jm_gemm_q5_K_avx512vnni(const struct jm_gemm_args *a, int64_t r0, int64_t r
 void jm_gemm_q6_K_avx512vnni(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
 #endif
 
+#if defined(JM_HAVE_AMX_KERNELS)
+/* AMX (kernels/amx/): needs JM_CPU_AMX_INT8 beside the AVX-512 VNNI set */
+void jm_gemm_q4_K_amx(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+void jm_gemm_q5_K_amx(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+#endif
+
 /* Field reads that assume nothing about the address. Blocks themselves must
  * sit at their natural alignment (2 bytes; 4 for Q8_K), as in any GGUF
  * file; nothing needs more than that. */

@@ -52,6 +52,12 @@ void jm_kernels_init_kquants(jm_kernels *k, int32_t level, uint32_t features) {
         k->gemm[JM_TYPE_Q4_K] = jm_gemm_q4_K_avx512vnni;
         k->gemm[JM_TYPE_Q5_K] = jm_gemm_q5_K_avx512vnni;
         k->gemm[JM_TYPE_Q6_K] = jm_gemm_q6_K_avx512vnni;
+#if defined(JM_HAVE_AMX_KERNELS)
+        if (features & JM_CPU_AMX_INT8) { /* batches on packed weights; the rest as VNNI */
+            k->gemm[JM_TYPE_Q4_K] = jm_gemm_q4_K_amx;
+            k->gemm[JM_TYPE_Q5_K] = jm_gemm_q5_K_amx;
+        }
+#endif
     }
 #else
     /* no NEON K-quant kernels yet: arm64 runs the scalar ones */

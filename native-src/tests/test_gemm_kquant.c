@@ -205,6 +205,12 @@ static void test_dispatch(void) {
     CHECK(k.gemm[JM_TYPE_Q2_K] == jm_gemm_q2_K_avx512vnni && k.gemm[JM_TYPE_Q3_K] == jm_gemm_q3_K_avx512vnni &&
           k.gemm[JM_TYPE_Q4_K] == jm_gemm_q4_K_avx512vnni && k.gemm[JM_TYPE_Q5_K] == jm_gemm_q5_K_avx512vnni &&
           k.gemm[JM_TYPE_Q6_K] == jm_gemm_q6_K_avx512vnni, "AVX-512 VNNI gemm kernels");
+#if defined(JM_HAVE_AMX_KERNELS)
+    jm_kernels_init(&k, avx512 | JM_CPU_AVX512VNNI | JM_CPU_AMX_INT8);
+    CHECK(k.gemm[JM_TYPE_Q2_K] == jm_gemm_q2_K_avx512vnni && k.gemm[JM_TYPE_Q3_K] == jm_gemm_q3_K_avx512vnni &&
+          k.gemm[JM_TYPE_Q4_K] == jm_gemm_q4_K_amx && k.gemm[JM_TYPE_Q5_K] == jm_gemm_q5_K_amx &&
+          k.gemm[JM_TYPE_Q6_K] == jm_gemm_q6_K_avx512vnni, "AMX gemm kernels for Q4_K and Q5_K");
+#endif
 #endif
 }
 
@@ -218,6 +224,7 @@ int main(void) {
         { "avx2", avx2 },
         { "avx512", avx512 },
         { "avx512vnni", avx512 | JM_CPU_AVX512VNNI },
+        { "amx", avx512 | JM_CPU_AVX512VNNI | JM_CPU_AMX_INT8 },
         { "neon", JM_CPU_NEON | JM_CPU_DOTPROD },
     };
     test_dispatch();

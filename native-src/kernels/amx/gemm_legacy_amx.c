@@ -18,44 +18,19 @@
  * and in every tile.
  *
  * Two tiles each of C, A and B alternate between even and odd blocks, and
- * the multiply runs a block ahead of the float adds: the next block's
- * multiply runs while the previous one's dots come back from memory. The tile configuration is loaded on every call (on
+ * the multiplies run two blocks ahead of the float adds, whose loads
+ * would otherwise wait for each tile store to leave the core. The tile configuration is loaded on every call (on
  * whichever pool thread runs it) and released at the end.
  */
-#include <immintrin.h>
 #include <stdlib.h>
-#include <string.h>
+#include "amx_tiles.h"
 #include "../kernels.h"
 #include "../../quants/legacy_kernels.h"
 
-/* tile registers (literals: the intrinsics paste them into the asm) */
-#define T_C0 0
-#define T_C1 1
-#define T_A0 2
-#define T_A1 3
-#define T_B0 4
-#define T_B1 5
-enum { LANES = 16,       /* weight rows of a group: the C tile's columns */
-       TOKENS = 16,      /* activation columns of a tile: its rows       */
-       QBYTES = 32,      /* a block's quants                              */
-       BTILE = 8 * 64 }; /* one block of a group as the B tile            */
-
-/* The tile configuration, palette 1 (Intel SDM, LDTILECFG). */
-typedef struct {
-    uint8_t palette, start_row, reserved[14];
-    uint16_t colsb[16];
-    uint8_t rows[16];
-} amx_config;
-
-static void amx_configure(void) {
-    amx_config c;
-    memset(&c, 0, sizeof c);
-    c.palette = 1;
-    for (int t = T_C0; t <= T_C1; t++) c.rows[t] = TOKENS, c.colsb[t] = LANES * 4;
-    for (int t = T_A0; t <= T_A1; t++) c.rows[t] = TOKENS, c.colsb[t] = QBYTES;
-    for (int t = T_B0; t <= T_B1; t++) c.rows[t] = QBYTES / 4, c.colsb[t] = LANES * 4;
-    _tile_loadconfig(&c);
-}
+enum { LANES = AMX_LANES,  /* weight rows of a group: the C tile's columns */
+       TOKENS = AMX_TOKENS, /* activation columns of a tile: its rows       */
+       QBYTES = 32,         /* a block's quants                              */
+       BTILE = 8 * 64 };    /* one block of a group as the B tile            */
 
 /* A packed group's blocks as signed B tiles: Q4_0 nibbles - 8 (quant dword
    k's low nibbles are quants 4k.., the high ones 16 + 4k..), Q8_0 back
@@ -116,8 +91,8 @@ static void gemm_amx(const jm_gemm_args *a, int64_t r0, int64_t r1, int nq, jm_g
             memcpy(&h, (const uint8_t *)a->act + c * ys + b * (int64_t)sizeof(jm_block_q8_0), 2);
             dys[c * nb + b] = _cvtsh_ss(h);
         }
-    _Alignas(64) int32_t dots[2][TOKENS * LANES];
-    amx_configure();
+    _Alignas(64) int32_t dots[4][TOKENS * LANES];
+    amx_configure(QBYTES);
     for (int64_t r = r0; r < r1; r += LANES) {
         const int nrows = (int)(r1 - r < LANES ? r1 - r : LANES);
         const uint8_t *group = (const uint8_t *)a->w_packed + r / LANES * nb * pb;
@@ -127,15 +102,16 @@ static void gemm_amx(const jm_gemm_args *a, int64_t r0, int64_t r1, int nq, jm_g
             const float *dy = dys + c * nb;
             __m512 acc[TOKENS];
             for (int m = 0; m < TOKENS; m++) acc[m] = _mm512_setzero_ps();
-            /* one block ahead: a tile store reaches memory late, so the
-               floats of block b are read while block b + 1 multiplies */
+            /* two blocks ahead: the dots of a tile store can only be
+               loaded once the store has left the core */
             AMX_DOTS(0, T_C0, T_A0, T_B0, dots[0]);
+            if (nb > 1) AMX_DOTS(1, T_C1, T_A1, T_B1, dots[1]);
             for (int64_t b = 0; b < nb; b += 2) {
-                if (b + 1 < nb) AMX_DOTS(b + 1, T_C1, T_A1, T_B1, dots[1]);
-                add_block(acc, dots[0], group + b * pb, dy + b, nb);
+                if (b + 2 < nb) AMX_DOTS(b + 2, T_C0, T_A0, T_B0, dots[(b + 2) & 3]);
+                add_block(acc, dots[b & 3], group + b * pb, dy + b, nb);
                 if (b + 1 < nb) {
-                    if (b + 2 < nb) AMX_DOTS(b + 2, T_C0, T_A0, T_B0, dots[0]);
-                    add_block(acc, dots[1], group + (b + 1) * pb, dy + b + 1, nb);
+                    if (b + 3 < nb) AMX_DOTS(b + 3, T_C1, T_A1, T_B1, dots[(b + 3) & 3]);
+                    add_block(acc, dots[(b + 1) & 3], group + (b + 1) * pb, dy + b + 1, nb);
                 }
             }
             const __mmask16 mask = (__mmask16)((1u << nrows) - 1);
