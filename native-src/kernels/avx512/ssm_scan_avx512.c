@@ -53,7 +53,7 @@ static void scan_head_128(float *s, const float *B, const float *C, const float 
     const __m512 vda = _mm512_set1_ps(dA);
     for (int64_t p = 0; p < P; p++) {
         float *row = s + p * N;
-        if (p + PREFETCH_ROWS < P) prefetch_row(row + PREFETCH_ROWS * N, N);
+        prefetch_row(row + PREFETCH_ROWS * N, N); /* on into the next head's state, which follows */
         const __m512 vx = _mm512_set1_ps(x[p] * dt);
         __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps();
         for (int v = 0; v < V; v += 2) {
