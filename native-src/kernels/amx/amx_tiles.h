@@ -11,6 +11,7 @@
 #include <immintrin.h>
 #include <stdint.h>
 #include <string.h>
+#include "../kernels.h"
 
 /* tile registers (literals: the intrinsics paste them into the asm) */
 #define T_C0 0
@@ -39,6 +40,23 @@ static inline void amx_configure(int kb) {
     for (int t = T_A0; t <= T_A1; t++) c.rows[t] = AMX_TOKENS, c.colsb[t] = (uint16_t)kb;
     for (int t = T_B0; t <= T_B1; t++) c.rows[t] = (uint8_t)(kb / 4), c.colsb[t] = AMX_LANES * 4;
     _tile_loadconfig(&c);
+}
+
+/* The 16 tokens' accumulators (lane = weight row) to y: columns c.., rows
+   r .. r + nrows - 1. */
+static inline void amx_store(const jm_gemm_args *a, int64_t r, int nrows, int64_t c, const __m512 acc[AMX_TOKENS]) {
+    const __mmask16 mask = (__mmask16)((1u << nrows) - 1);
+    for (int m = 0; m < AMX_TOKENS; m++) _mm512_mask_storeu_ps(a->y + (c + m) * a->y_stride + r, mask, acc[m]);
+}
+
+/* The columns from full on, fewer than a tile, to the VNNI kernel. */
+static inline void amx_rest(const jm_gemm_args *a, int64_t r0, int64_t r1, int64_t full, jm_gemm_fn vnni) {
+    if (full >= a->n_cols) return;
+    jm_gemm_args rest = *a;
+    rest.act = (const uint8_t *)a->act + full * a->act_stride;
+    rest.y = a->y + full * a->y_stride;
+    rest.n_cols = a->n_cols - full;
+    vnni(&rest, r0, r1);
 }
 
 #endif

@@ -96,20 +96,13 @@ static inline __attribute__((always_inline)) void ka_gemm(const jm_gemm_args *a,
                     acc[m] = _mm512_fmadd_ps(t[m], _mm512_set1_ps(p[m * nb].d), acc[m]);
                 }
             }
-            const __mmask16 mask = (__mmask16)((1u << nrows) - 1);
-            for (int m = 0; m < AMX_TOKENS; m++) _mm512_mask_storeu_ps(a->y + (c + m) * a->y_stride + r, mask, acc[m]);
+            amx_store(a, r, nrows, c, acc);
         }
     }
     _tile_release();
     free(pc);
     free(wb);
-    if (full < a->n_cols) { /* the last columns, fewer than a tile */
-        jm_gemm_args rest = *a;
-        rest.act = (const uint8_t *)a->act + full * ys;
-        rest.y = a->y + full * a->y_stride;
-        rest.n_cols = a->n_cols - full;
-        vnni(&rest, r0, r1);
-    }
+    amx_rest(a, r0, r1, full, vnni);
 }
 
 void jm_gemm_q4_K_amx(const jm_gemm_args *a, int64_t r0, int64_t r1) {

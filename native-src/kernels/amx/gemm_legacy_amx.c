@@ -114,20 +114,13 @@ static void gemm_amx(const jm_gemm_args *a, int64_t r0, int64_t r1, int nq, jm_g
                     add_block(acc, dots[(b + 1) & 3], group + (b + 1) * pb, dy + b + 1, nb);
                 }
             }
-            const __mmask16 mask = (__mmask16)((1u << nrows) - 1);
-            for (int m = 0; m < TOKENS; m++) _mm512_mask_storeu_ps(a->y + (c + m) * a->y_stride + r, mask, acc[m]);
+            amx_store(a, r, nrows, c, acc);
         }
     }
     _tile_release();
     free(dys);
     free(wb);
-    if (full < a->n_cols) { /* the last columns, fewer than a tile */
-        jm_gemm_args rest = *a;
-        rest.act = (const uint8_t *)a->act + full * ys;
-        rest.y = a->y + full * a->y_stride;
-        rest.n_cols = a->n_cols - full;
-        vnni(&rest, r0, r1);
-    }
+    amx_rest(a, r0, r1, full, vnni);
 }
 
 void jm_gemm_q4_0_amx(const jm_gemm_args *a, int64_t r0, int64_t r1) {

@@ -115,19 +115,26 @@ KR_INLINE void kr_build_q4_K(kr_sb *o, const jm_gemm_rows *g, int64_t b) {
 /* |= (b & m) */
 #define KR_OR_MASKED(a, b, m) _mm512_ternarylogic_epi32((a), (b), (m), 0xF8)
 
+/* w[k] |= bit k / 8 of each byte of h[k % 8], moved to bit pos: the top
+ * bit of Q5_K (pos 4) and Q3_K (pos 2) quants, which sits in bit j of a
+ * byte for sub-block j of 32 (the mask drops what the shift moves across
+ * bytes) */
+KR_INLINE void kr_or_high_bit(kr_sb *o, const __m512i h[8], const int pos) {
+    const __m512i m = _mm512_set1_epi8((char)(1 << pos));
+    for (int k = 0; k < KR_STEPS; k++) {
+        const int bit = k / 8;
+        const __m512i hb = bit <= pos ? _mm512_slli_epi32(h[k % 8], pos - bit) : _mm512_srli_epi32(h[k % 8], bit - pos);
+        o->w[k] = KR_OR_MASKED(o->w[k], hb, m);
+    }
+}
+
 /* Q5_K: the fifth bit of quant 32j + l is bit j of qh[l] */
 KR_INLINE void kr_build_q5_K(kr_sb *o, const jm_gemm_rows *g, int64_t b) {
     const int64_t bx = sizeof(block_q5_K);
     kr_nibbles_k4(o, g, b, bx, offsetof(block_q5_K, qs));
     __m512i h[8];
     kr_dwords(h, g, b, bx, offsetof(block_q5_K, qh), 8);
-    const __m512i m16 = _mm512_set1_epi8(0x10);
-    for (int j = 0; j < 8; j++)
-        for (int k = 0; k < 8; k++) {
-            /* bit j of each byte to bit 4 (the mask drops what crosses bytes) */
-            const __m512i hb = j <= 4 ? _mm512_slli_epi32(h[k], 4 - j) : _mm512_srli_epi32(h[k], j - 4);
-            o->w[8 * j + k] = KR_OR_MASKED(o->w[8 * j + k], hb, m16);
-        }
+    kr_or_high_bit(o, h, 4);
     kr_scales_k4(o, g, b, bx);
 }
 
@@ -201,12 +208,7 @@ KR_INLINE void kr_build_q3_K(kr_sb *o, const jm_gemm_rows *g, int64_t b) {
     kr_two_bits(o, g, b, bx, offsetof(block_q3_K, qs));
     __m512i hm[8];
     kr_dwords(hm, g, b, bx, offsetof(block_q3_K, hmask), 8);
-    const __m512i m04 = _mm512_set1_epi8(4);
-    for (int k = 0; k < KR_STEPS; k++) {
-        const int bit = k / 8; /* to bit 2 (the mask drops what crosses bytes) */
-        const __m512i hb = bit <= 2 ? _mm512_slli_epi32(hm[k % 8], 2 - bit) : _mm512_srli_epi32(hm[k % 8], bit - 2);
-        o->w[k] = KR_OR_MASKED(o->w[k], hb, m04);
-    }
+    kr_or_high_bit(o, hm, 2);
     /* the 12 scale bytes at 96; from the file's rows, from the 16 at 94
        (the block ends at 110): scale dword i is D[i] >> 16 | D[i + 1] << 16 */
     __m512i D[4], a[4];
