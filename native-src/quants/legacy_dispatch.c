@@ -40,6 +40,15 @@ void jm_kernels_init_legacy(jm_kernels *k, int32_t level, uint32_t features) {
         k->gemm[JM_TYPE_Q5_0] = jm_gemm_q5_0_avx2;
         k->gemm[JM_TYPE_Q4_1] = jm_gemm_q4_1_avx2;
         k->gemm[JM_TYPE_Q5_1] = jm_gemm_q5_1_avx2;
+#if defined(JM_HAVE_AVXVNNI_KERNELS)
+        if (features & JM_CPU_AVXVNNI) { /* vpdpbusd without AVX-512 */
+            k->gemm[JM_TYPE_Q4_0] = jm_gemm_q4_0_avxvnni;
+            k->gemm[JM_TYPE_Q8_0] = jm_gemm_q8_0_avxvnni;
+            k->gemm[JM_TYPE_Q5_0] = jm_gemm_q5_0_avxvnni;
+            k->gemm[JM_TYPE_Q4_1] = jm_gemm_q4_1_avxvnni;
+            k->gemm[JM_TYPE_Q5_1] = jm_gemm_q5_1_avxvnni;
+        }
+#endif
 
         k->from_float[JM_TYPE_Q8_0] = jm_quantize_row_q8_0_avx2;
         k->from_float[JM_TYPE_Q8_1] = jm_quantize_row_q8_1_avx2;

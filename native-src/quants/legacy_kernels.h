@@ -115,6 +115,14 @@ void jm_gemm_q8_0_avx2(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
 void jm_gemm_q5_0_avx2(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
 void jm_gemm_q4_1_avx2(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
 void jm_gemm_q5_1_avx2(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+#if defined(JM_HAVE_AVXVNNI_KERNELS)
+/* the same kernels built with AVX-VNNI (kernels/avxvnni/); need JM_CPU_AVXVNNI */
+void jm_gemm_q4_0_avxvnni(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+void jm_gemm_q8_0_avxvnni(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+void jm_gemm_q5_0_avxvnni(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+void jm_gemm_q4_1_avxvnni(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+void jm_gemm_q5_1_avxvnni(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+#endif
 
 /* ---- AVX-512 F+BW+VL (kernels/avx512/) --------------------------------------
  * _vnni needs JM_CPU_AVX512VNNI, _bf16 needs JM_CPU_AVX512BF16. */

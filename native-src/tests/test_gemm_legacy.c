@@ -249,6 +249,17 @@ int main(void) {
         jm_kernels_init(&k, cpu & NEED_AVX2);
         check_level("avx2", &k);
     }
+#if defined(JM_HAVE_AVXVNNI_KERNELS)
+    jm_kernels_init(&k, NEED_AVX2 | JM_CPU_AVXVNNI);
+    CHECK(k.gemm[JM_TYPE_Q4_0] == jm_gemm_q4_0_avxvnni && k.gemm[JM_TYPE_Q8_0] == jm_gemm_q8_0_avxvnni &&
+              k.gemm[JM_TYPE_Q5_0] == jm_gemm_q5_0_avxvnni && k.gemm[JM_TYPE_Q4_1] == jm_gemm_q4_1_avxvnni &&
+              k.gemm[JM_TYPE_Q5_1] == jm_gemm_q5_1_avxvnni,
+          "AVX2 with AVX-VNNI picks the AVX-VNNI gemm kernels");
+    if ((cpu & (NEED_AVX2 | JM_CPU_AVXVNNI)) == (NEED_AVX2 | JM_CPU_AVXVNNI)) {
+        jm_kernels_init(&k, cpu & (NEED_AVX2 | JM_CPU_AVXVNNI));
+        check_level("avxvnni", &k);
+    }
+#endif
     if ((cpu & NEED_AVX512) == NEED_AVX512) {
         jm_kernels_init(&k, cpu & (NEED_AVX512 | JM_CPU_AVX512VNNI));
         check_level((cpu & JM_CPU_AVX512VNNI) ? "avx512vnni" : "avx512", &k);

@@ -33,6 +33,14 @@
 
 #define JM_ALWAYS_INLINE2 static inline __attribute__((always_inline))
 
+/* The kernels' names in this build of a file: _avxvnni where it is compiled
+   with AVX-VNNI (kernels/avxvnni/ includes the files again), _avx2 else. */
+#if defined(__AVXVNNI__)
+#define JM_AVX2_KERNEL(name) name##_avxvnni
+#else
+#define JM_AVX2_KERNEL(name) name##_avx2
+#endif
+
 enum { JM_GEMM2_LANES = 8 };
 
 /* An 8-row group: row pointers, the last row repeated past the end. */
@@ -106,8 +114,19 @@ JM_ALWAYS_INLINE2 void jm_gemm2_add_qh(__m256i w[8], __m256i qh) {
     }
 }
 
+#if defined(__AVXVNNI__)
 /* The 8 rows' integer dots with the 32 activation quants at yq, for
-   weights 0..15: the 8 pmaddubsw steps sum in int16 (8 * 2 * 15 * 128 < 32768). */
+   unsigned weights: one vpdpbusd per 4 quants, whatever their range. */
+JM_ALWAYS_INLINE2 __m256i jm_gemm2_dot_vnni(const __m256i w[8], const uint8_t *yq) {
+    __m256i s = _mm256_setzero_si256();
+    for (int k = 0; k < 8; k++) s = _mm256_dpbusd_avx_epi32(s, w[k], _mm256_set1_epi32((int)jm_rd32(yq + 4 * k)));
+    return s;
+}
+JM_ALWAYS_INLINE2 __m256i jm_gemm2_dot_u4(const __m256i w[8], const uint8_t *yq) { return jm_gemm2_dot_vnni(w, yq); }
+JM_ALWAYS_INLINE2 __m256i jm_gemm2_dot_u5(const __m256i w[8], const uint8_t *yq) { return jm_gemm2_dot_vnni(w, yq); }
+#else
+/* The same with pmaddubsw, for weights 0..15: the 8 steps sum in int16
+   (8 * 2 * 15 * 128 < 32768). */
 JM_ALWAYS_INLINE2 __m256i jm_gemm2_dot_u4(const __m256i w[8], const uint8_t *yq) {
     __m256i s = _mm256_maddubs_epi16(w[0], _mm256_set1_epi32((int)jm_rd32(yq)));
     for (int k = 1; k < 8; k++)
@@ -125,6 +144,7 @@ JM_ALWAYS_INLINE2 __m256i jm_gemm2_dot_u5(const __m256i w[8], const uint8_t *yq)
     }
     return _mm256_add_epi32(_mm256_madd_epi16(s[0], _mm256_set1_epi16(1)), _mm256_madd_epi16(s[1], _mm256_set1_epi16(1)));
 }
+#endif
 
 /* Sum of the 32 int8 at p. */
 static inline int32_t jm_gemm2_sum32(const uint8_t *p) {

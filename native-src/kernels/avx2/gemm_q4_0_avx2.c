@@ -16,7 +16,7 @@ static inline void q4_0_build(const jm_gemm2_rows *g, int64_t b, __m256i w[8]) {
 }
 
 #define GEMM_BX BX
-#define GEMM_NAME jm_gemm_q4_0_avx2
+#define GEMM_NAME JM_AVX2_KERNEL(jm_gemm_q4_0)
 #define GEMM_Q81 0
 #define GEMM_OFF 8
 #define GEMM_NW 8

@@ -14,7 +14,7 @@ static inline void q4_1_build(const jm_gemm2_rows *g, int64_t b, __m256i w[8]) {
 }
 
 #define GEMM_BX BX
-#define GEMM_NAME jm_gemm_q4_1_avx2
+#define GEMM_NAME JM_AVX2_KERNEL(jm_gemm_q4_1)
 #define GEMM_Q81 1
 #define GEMM_OFF 0
 #define GEMM_NW 8

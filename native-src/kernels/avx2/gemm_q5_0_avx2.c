@@ -17,7 +17,7 @@ static inline void q5_0_build(const jm_gemm2_rows *g, int64_t b, __m256i w[8]) {
 }
 
 #define GEMM_BX BX
-#define GEMM_NAME jm_gemm_q5_0_avx2
+#define GEMM_NAME JM_AVX2_KERNEL(jm_gemm_q5_0)
 #define GEMM_Q81 0
 #define GEMM_OFF 16
 #define GEMM_NW 8

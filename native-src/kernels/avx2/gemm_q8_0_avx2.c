@@ -17,17 +17,20 @@ static inline void q8_0_build(const jm_gemm2_rows *g, int64_t b, __m256i w[16]) 
 }
 
 static inline __m256i q8_0_dot(const __m256i w[16], const uint8_t *yq) {
-    const __m256i one = _mm256_set1_epi16(1);
     __m256i s = _mm256_setzero_si256();
     for (int k = 0; k < 8; k++) {
         const __m256i y = _mm256_sign_epi8(_mm256_set1_epi32((int)jm_rd32(yq + 4 * k)), w[8 + k]);
-        s = _mm256_add_epi32(s, _mm256_madd_epi16(_mm256_maddubs_epi16(w[k], y), one));
+#if defined(__AVXVNNI__)
+        s = _mm256_dpbusd_avx_epi32(s, w[k], y); /* AVX-VNNI: one step, no int16 pairs */
+#else
+        s = _mm256_add_epi32(s, _mm256_madd_epi16(_mm256_maddubs_epi16(w[k], y), _mm256_set1_epi16(1)));
+#endif
     }
     return s;
 }
 
 #define GEMM_BX BX
-#define GEMM_NAME jm_gemm_q8_0_avx2
+#define GEMM_NAME JM_AVX2_KERNEL(jm_gemm_q8_0)
 #define GEMM_Q81 0
 #define GEMM_OFF 0
 #define GEMM_NW 16
