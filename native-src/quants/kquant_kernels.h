@@ -69,6 +69,7 @@ void jm_gemm_q5_K_amx(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
 
 #if defined(JM_HAVE_NEON_KERNELS)
 /* arm64 NEON (kernels/neon/): the scalar twins' integers and floats, same bits */
+void jm_vec_dot_q2_K_q8_K_neon(int64_t n, float *s, const void *x, const void *y);
 void jm_vec_dot_q3_K_q8_K_neon(int64_t n, float *s, const void *x, const void *y);
 void jm_vec_dot_q4_K_q8_K_neon(int64_t n, float *s, const void *x, const void *y);
 void jm_vec_dot_q5_K_q8_K_neon(int64_t n, float *s, const void *x, const void *y);

@@ -60,8 +60,9 @@ void jm_kernels_init_kquants(jm_kernels *k, int32_t level, uint32_t features) {
 #endif
     }
 #elif defined(JM_HAVE_NEON_KERNELS)
-    /* the dots; the products run them through jm_gemm_by_dots (Q2_K stays scalar) */
+    /* the dots; the products run them through jm_gemm_by_dots */
     if (level == JM_LEVEL_NEON && (features & JM_CPU_NEON)) {
+        k->vec_dot[JM_TYPE_Q2_K] = jm_vec_dot_q2_K_q8_K_neon;
         k->vec_dot[JM_TYPE_Q3_K] = jm_vec_dot_q3_K_q8_K_neon;
         k->vec_dot[JM_TYPE_Q4_K] = jm_vec_dot_q4_K_q8_K_neon;
         k->vec_dot[JM_TYPE_Q5_K] = jm_vec_dot_q5_K_q8_K_neon;

@@ -1,13 +1,13 @@
 /*
- * dot_kquant_neon.c - Q3_K, Q4_K, Q5_K and Q6_K x Q8_K dot products, base
- * arm64 NEON.
+ * dot_kquant_neon.c - K-quant x Q8_K dot products, base arm64 NEON.
  *
  * They compute the scalar twins' (kernels/scalar/dot_kquant_scalar.c)
  * integers and floats in the same order, so they give the same bits: per
  * 16 quants, the int16 products of quants l and l + 8 go to lane l of 8
  * int32 lanes times the sub-block's scale (vmull_s8, then vmlal), and per
  * super-block sums[l] += d * lanes[l] in two float32x4 (not fused: this
- * file is compiled without contraction, as the scalar one is).
+ * file is compiled without contraction, as the scalar one is). Q2_K, as
+ * ggml's generic code, sums one integer per super-block instead.
  */
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -166,4 +166,37 @@ void jm_vec_dot_q3_K_q8_K_neon(int64_t n, float *s, const void *vx, const void *
         nq_add(sums, &ln, kq_half(&x[i].d) * kq_f32(&y[i].d));
     }
     *s = nq_total(0.0f, sums);
+}
+
+/* Q2_K: quant 128h + 32p + l is qs[32h + l] >> 2p (two bits), a byte per 16
+   quants with the scale in its low nibble and the min in its high one */
+void jm_vec_dot_q2_K_q8_K_neon(int64_t n, float *s, const void *vx, const void *vy) {
+    const block_q2_K *x = vx;
+    const block_q8_K *y = vy;
+    const uint8x16_t m3 = vdupq_n_u8(3);
+    float sumf = 0;
+    for (int64_t i = 0; i < n / QK_K; ++i) {
+        const uint8_t *sc = x[i].scales;
+        int summs = 0;
+        for (int j = 0; j < 16; ++j) {
+            int16_t b;
+            memcpy(&b, &y[i].bsums[j], 2);
+            summs += b * (sc[j] >> 4);
+        }
+        const float yd = kq_f32(&y[i].d);
+        const float dall = yd * kq_half(&x[i].d);
+        const float dmin = yd * kq_half(&x[i].dmin);
+        int isum = 0;
+        for (int h = 0; h < 2; ++h)
+            for (int p = 0; p < 4; ++p)
+                for (int c = 0; c < 2; ++c) {
+                    const uint8x16_t q = vld1q_u8(x[i].qs + 32 * h + 16 * c);
+                    const int8x16_t a = vreinterpretq_s8_u8(vandq_u8(vshlq_u8(q, vdupq_n_s8((int8_t)(-2 * p))), m3));
+                    const int8x16_t q8 = vld1q_s8(y[i].qs + 128 * h + 32 * p + 16 * c);
+                    const int16x8_t prod = vaddq_s16(vmull_s8(vget_low_s8(q8), vget_low_s8(a)), vmull_high_s8(q8, a));
+                    isum += (sc[8 * h + 2 * p + c] & 0x0F) * vaddlvq_s16(prod);
+                }
+        sumf += dall * isum - dmin * summs;
+    }
+    *s = sumf;
 }
