@@ -47,6 +47,12 @@ struct jm_gemm_args;
 void jm_gemm_q4_K_avx2(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
 void jm_gemm_q5_K_avx2(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
 void jm_gemm_q6_K_avx2(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+#if defined(JM_HAVE_AVXVNNI_KERNELS)
+/* the same built with AVX-VNNI (kernels/avxvnni/); need JM_CPU_AVXVNNI */
+void jm_gemm_q4_K_avxvnni(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+void jm_gemm_q5_K_avxvnni(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+void jm_gemm_q6_K_avxvnni(const struct jm_gemm_args *a, int64_t r0, int64_t r1);
+#endif
 
 /* AVX-512 F/BW/VL + VNNI (kernels/avx512/) */
 void jm_vec_dot_q2_K_q8_K_avx512vnni(int64_t n, float *s, const void *x, const void *y);

@@ -40,6 +40,13 @@ void jm_kernels_init_kquants(jm_kernels *k, int32_t level, uint32_t features) {
         k->gemm[JM_TYPE_Q4_K] = jm_gemm_q4_K_avx2;
         k->gemm[JM_TYPE_Q5_K] = jm_gemm_q5_K_avx2;
         k->gemm[JM_TYPE_Q6_K] = jm_gemm_q6_K_avx2;
+#if defined(JM_HAVE_AVXVNNI_KERNELS)
+        if (features & JM_CPU_AVXVNNI) { /* vpdpbusd without AVX-512 */
+            k->gemm[JM_TYPE_Q4_K] = jm_gemm_q4_K_avxvnni;
+            k->gemm[JM_TYPE_Q5_K] = jm_gemm_q5_K_avxvnni;
+            k->gemm[JM_TYPE_Q6_K] = jm_gemm_q6_K_avxvnni;
+        }
+#endif
     }
     if (level == JM_LEVEL_AVX512 && (features & JM_CPU_AVX512VNNI)) {
         k->vec_dot[JM_TYPE_Q2_K] = jm_vec_dot_q2_K_q8_K_avx512vnni;

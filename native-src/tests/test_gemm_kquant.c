@@ -201,6 +201,11 @@ static void test_dispatch(void) {
               k.gemm[JM_TYPE_Q5_K] == jm_gemm_q5_K_avx2 && k.gemm[JM_TYPE_Q6_K] == jm_gemm_q6_K_avx2,
               "AVX2 gemm kernels without VNNI (features %#x)", no_vnni[i]);
     }
+#if defined(JM_HAVE_AVXVNNI_KERNELS)
+    jm_kernels_init(&k, avx2 | JM_CPU_AVXVNNI);
+    CHECK(k.gemm[JM_TYPE_Q4_K] == jm_gemm_q4_K_avxvnni && k.gemm[JM_TYPE_Q5_K] == jm_gemm_q5_K_avxvnni &&
+          k.gemm[JM_TYPE_Q6_K] == jm_gemm_q6_K_avxvnni, "AVX2 with AVX-VNNI gemm kernels");
+#endif
     jm_kernels_init(&k, avx512 | JM_CPU_AVX512VNNI);
     CHECK(k.gemm[JM_TYPE_Q2_K] == jm_gemm_q2_K_avx512vnni && k.gemm[JM_TYPE_Q3_K] == jm_gemm_q3_K_avx512vnni &&
           k.gemm[JM_TYPE_Q4_K] == jm_gemm_q4_K_avx512vnni && k.gemm[JM_TYPE_Q5_K] == jm_gemm_q5_K_avx512vnni &&
@@ -222,6 +227,7 @@ int main(void) {
     const uint32_t avx512 = avx2 | JM_CPU_AVX512F | JM_CPU_AVX512BW | JM_CPU_AVX512VL;
     const variant variants[] = {
         { "avx2", avx2 },
+        { "avxvnni", avx2 | JM_CPU_AVXVNNI },
         { "avx512", avx512 },
         { "avx512vnni", avx512 | JM_CPU_AVX512VNNI },
         { "amx", avx512 | JM_CPU_AVX512VNNI | JM_CPU_AMX_INT8 },

@@ -1,244 +1,320 @@
 /*
- * gemm_kquant_avx2.c - tiled K-quant x Q8_K products (jm_gemm_fn) for
- * AVX2 + FMA: Q4_K, Q5_K and Q6_K.
+ * gemm_kquant_avx2.c - tiled Q4_K, Q5_K and Q6_K x Q8_K products
+ * (jm_gemm_fn) with rows across lanes, AVX2 + FMA (and AVX-VNNI, where
+ * kernels/avxvnni/ builds this file again).
  *
- * The arithmetic of the single dots (kquant_dot_body_k.h): 32 quants per
- * step, vpmaddubsw (u8 weight x s8 activation -> int16 pairs), vpmaddwd
- * with the sub-block scales as int16, the exact int32 sum of a super-block
- * scaled once by d * d_act; offsets through Q8_K's bsums. What changes is
- * the order: a tile of rows x columns unpacks each weight super-block (the
- * nibbles, the high bits, the scale and min shuffles) once, into a buffer
- * that stays in L1, and runs it against every column of the tile, whose
- * quants are read straight from memory.
- *
- * The contract of jm_gemm_fn (same bits for (r, c) whatever the tile): each
- * pair has its own accumulators and sees exactly the same float operations
- * in every tile shape, since every tile is the same always-inlined code
- * with other loop bounds; the integer part is exact.
+ * The scheme of the AVX-512 kernels (gemm_kquant_avx512.c) on 8 lanes: 8
+ * weight rows sit in the 8 int32 lanes of a ymm; step k of a super-block
+ * holds, in lane i, row i's quants 4k..4k+3 as unsigned bytes. A sub-block
+ * (32 quants for Q4_K and Q5_K, 16 for Q6_K) ends in the exact int32 sums
+ * of all 8 rows against one column's activations, broadcast 4 at a time:
+ * vpmaddubsw into int16 pairs, summed in int16 as far as they cannot
+ * overflow (8 steps of quants up to 15, 4 up to 31, 2 up to 63; |y| <= 128)
+ * and widened by vpmaddwd, or one vpdpbusd per step with AVX-VNNI. Per
+ * (row, column) and super-block the float sequence is then
+ *     t = sum over sub-blocks j, in order, of float(s_j) * (d * sc_j)
+ *     t -= dmin * m_j * bsum_j, j in order   (Q4_K, Q5_K: the mins)
+ *     acc = fma(t, d_y, acc)
+ * with s_j starting from -32 * bsum_j for Q6_K (its quants are stored
+ * q + 32), in every tile shape, row split and column count: the contract
+ * of jm_gemm_fn. A batch transposes each 8-row group once into a buffer;
+ * decode does it per super-block in the loop, with software prefetch
+ * ahead of every row.
  */
-#include "kquant_avx2.h"
-#include "../kernels.h"
+#include <stddef.h>
+#include "gemm_legacy_avx2.h"
+#include "../../quants/kquant_kernels.h"
 
-#define KQ_INLINE static inline __attribute__((always_inline))
+#define K2_INLINE static inline __attribute__((always_inline))
 
-static inline const block_q8_K *kq_col_ptr(const jm_gemm_args *a, int64_t c) {
-    return (const block_q8_K *)((const char *)a->act + c * a->act_stride);
-}
+enum { K2_STEPS = QK_K / 4, K2_LANES = JM_GEMM2_LANES };
 
-/* The scaled int32 sum of one super-block of a (row, column) pair: step s
- * covers quants 32s .. 32s + 31, whose scales are in sc[s]. Two chains. */
-KQ_INLINE __m256i kq_isum8(const __m256i q[8], const __m256i sc[8], const int8_t *x, __m256i start) {
-    __m256i s0 = _mm256_add_epi32(start, _mm256_madd_epi16(_mm256_maddubs_epi16(q[0], kq_load256(x)), sc[0]));
-    __m256i s1 = _mm256_madd_epi16(_mm256_maddubs_epi16(q[1], kq_load256(x + 32)), sc[1]);
-    for (int s = 2; s < 8; s += 2) {
-        s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(_mm256_maddubs_epi16(q[s], kq_load256(x + 32 * s)), sc[s]));
-        s1 = _mm256_add_epi32(s1, _mm256_madd_epi16(_mm256_maddubs_epi16(q[s + 1], kq_load256(x + 32 * s + 32)), sc[s + 1]));
-    }
-    return _mm256_add_epi32(s0, s1);
-}
-
-/* =========================================================================
- * Q4_K and Q5_K: step s is sub-block s; d * scale * sum - dmin * min * bsum.
- */
+/* One super-block of an 8-row group, rows across lanes. */
 typedef struct {
-    __m256i q[8];   /* quants of sub-block s (0..15 or 0..31)          */
-    __m256i sc[8];  /* its scale in every int16 lane                   */
-    __m256i mn;     /* mins as int16 pairs m0 m0 m1 m1 .. m7 m7        */
-    float d, dmin;
-} kq_row_k4;
+    __m256i w[K2_STEPS]; /* step k, lane i: row i's quants 4k..4k+3, unsigned */
+    __m256 sc[16];       /* d * scale per sub-block (8 of 32, or 16 of 16)     */
+    __m256 mn[8];        /* dmin * min per sub-block (Q4_K, Q5_K)              */
+} k2_sb;
 
-/* d, dmin and the 12 scale bytes are the first 16 bytes of both types */
-KQ_INLINE void kq_prep_scales_k4(kq_row_k4 *w, const uint8_t *blk) {
-    const __m256i sm = _mm256_cvtepu8_epi16(kq_scales_mins_k4(blk + 4)); /* 8 scales | 8 mins */
-    const __m256i sc = _mm256_permute2x128_si256(sm, sm, 0x00);
-    for (int s = 0; s < 8; ++s) w->sc[s] = _mm256_shuffle_epi8(sc, kq_pick16(s, s));
-    w->mn = _mm256_shuffle_epi8(_mm256_permute2x128_si256(sm, sm, 0x11),
-                                _mm256_setr_epi8(0, 1, 0, 1, 2, 3, 2, 3, 4, 5, 4, 5, 6, 7, 6, 7,
-                                                 8, 9, 8, 9, 10, 11, 10, 11, 12, 13, 12, 13, 14, 15, 14, 15));
-    w->d = kq_h2f(blk);
-    w->dmin = kq_h2f(blk + 2);
-}
-
-/* qs[32j + i]: low nibble quant 64j + i, high nibble 64j + 32 + i */
-KQ_INLINE void kq_prep_q4_K(kq_row_k4 *w, const block_q4_K *b) {
-    const __m256i m4 = _mm256_set1_epi8(0x0F);
-    for (int j = 0; j < 4; ++j) {
-        const __m256i v = kq_load256(b->qs + 32 * j);
-        w->q[2 * j] = _mm256_and_si256(v, m4);
-        w->q[2 * j + 1] = _mm256_and_si256(_mm256_srli_epi16(v, 4), m4);
-    }
-    kq_prep_scales_k4(w, (const uint8_t *)b);
-}
-
-/* Q5_K: plus 16 where qh[i] bit s is set (bit s moved to bit 4) */
-KQ_INLINE void kq_prep_q5_K(kq_row_k4 *w, const block_q5_K *b) {
-    const __m256i m4 = _mm256_set1_epi8(0x0F), m16 = _mm256_set1_epi8(0x10);
-    const __m256i hb = kq_load256(b->qh);
-    for (int j = 0; j < 4; ++j) {
-        const __m256i v = kq_load256(b->qs + 32 * j);
-        w->q[2 * j] = _mm256_or_si256(_mm256_and_si256(v, m4), _mm256_and_si256(kq_shift16(hb, 2 * j - 4), m16));
-        w->q[2 * j + 1] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(v, 4), m4),
-                                          _mm256_and_si256(kq_shift16(hb, 2 * j - 3), m16));
-    }
-    kq_prep_scales_k4(w, (const uint8_t *)b);
-}
-
-typedef struct { __m256 f; } kq_acc;
-
-KQ_INLINE void kq_col_k4(const kq_row_k4 *w, const block_q8_K *x, kq_acc *acc) {
-    const float dx = x->d;
-    const __m256i s = kq_isum8(w->q, w->sc, x->qs, _mm256_setzero_si256());
-    const __m256i m = _mm256_madd_epi16(w->mn, kq_load256(x->bsums));
-    acc->f = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_set1_ps(w->d * dx), acc->f);
-    acc->f = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(m), _mm256_set1_ps(w->dmin * dx), acc->f);
-}
-
-/* One pair at a time (the one-column tiles of decode): the same integer
- * lane sums and the same float operations as prep + col, one step after
- * the other, so that nothing is kept (and spilled) for other columns. */
-KQ_INLINE void kq_pair_k4(const uint8_t *blk, const uint8_t *qs, const uint8_t *qh, const block_q8_K *x, kq_acc *acc) {
-    const __m256i m4 = _mm256_set1_epi8(0x0F), m16 = _mm256_set1_epi8(0x10);
-    const __m256i sm = _mm256_cvtepu8_epi16(kq_scales_mins_k4(blk + 4));
-    const __m256i sc = _mm256_permute2x128_si256(sm, sm, 0x00);
-    const __m256i mn = _mm256_shuffle_epi8(_mm256_permute2x128_si256(sm, sm, 0x11),
-                                           _mm256_setr_epi8(0, 1, 0, 1, 2, 3, 2, 3, 4, 5, 4, 5, 6, 7, 6, 7,
-                                                            8, 9, 8, 9, 10, 11, 10, 11, 12, 13, 12, 13, 14, 15, 14, 15));
-    const __m256i hb = qh ? kq_load256(qh) : _mm256_setzero_si256();
-    __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
-    for (int j = 0; j < 4; ++j) {
-        const __m256i v = kq_load256(qs + 32 * j);
-        __m256i v0 = _mm256_and_si256(v, m4), v1 = _mm256_and_si256(_mm256_srli_epi16(v, 4), m4);
-        if (qh) {
-            v0 = _mm256_or_si256(v0, _mm256_and_si256(kq_shift16(hb, 2 * j - 4), m16));
-            v1 = _mm256_or_si256(v1, _mm256_and_si256(kq_shift16(hb, 2 * j - 3), m16));
-        }
-        s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(_mm256_maddubs_epi16(v0, kq_load256(x->qs + 64 * j)), _mm256_shuffle_epi8(sc, kq_pick16(2 * j, 2 * j))));
-        s1 = _mm256_add_epi32(s1, _mm256_madd_epi16(_mm256_maddubs_epi16(v1, kq_load256(x->qs + 64 * j + 32)),
-                                                    _mm256_shuffle_epi8(sc, kq_pick16(2 * j + 1, 2 * j + 1))));
-    }
-    const float dx = x->d;
-    const __m256i m = _mm256_madd_epi16(mn, kq_load256(x->bsums));
-    acc->f = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_add_epi32(s0, s1)), _mm256_set1_ps(kq_h2f(blk) * dx), acc->f);
-    acc->f = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(m), _mm256_set1_ps(kq_h2f(blk + 2) * dx), acc->f);
-}
-
-KQ_INLINE void kq_pair_q4_K(const block_q4_K *b, const block_q8_K *x, kq_acc *acc) {
-    kq_pair_k4((const uint8_t *)b, b->qs, NULL, x, acc);
-}
-
-KQ_INLINE void kq_pair_q5_K(const block_q5_K *b, const block_q8_K *x, kq_acc *acc) {
-    kq_pair_k4((const uint8_t *)b, b->qs, b->qh, x, acc);
-}
-
-/* =========================================================================
- * Q6_K: q = 4 low bits | 2 high bits << 4 in 0..63, value q - 32, int8
- * scale per 16: step s covers sub-blocks 2s (low half) and 2s + 1. The -32
- * starts the sum: -32 * sum_j scale_j * bsums_j.
- */
+/* One activation column's super-block beside its quants: the Q8_K d, and
+   the bsums per sub-block. */
 typedef struct {
-    __m256i q[8];
-    __m256i sc[8];
-    __m256i nsc;    /* -32 * scales, int16 */
     float d;
-} kq_row_q6;
+    float bs[8];     /* Q4_K, Q5_K: the sum of each sub-block's 32 quants */
+    int32_t off[16]; /* Q6_K: -32 times the sum of each sub-block's 16    */
+} k2_col;
 
-KQ_INLINE void kq_prep_q6_K(kq_row_q6 *w, const block_q6_K *b) {
-    const __m256i m4 = _mm256_set1_epi8(0x0F), m30 = _mm256_set1_epi8(0x30);
-    const __m256i sc16 = _mm256_cvtepi8_epi16(kq_load128(b->scales));
-    for (int h = 0; h < 2; ++h) {
-        const __m256i l0 = kq_load256(b->ql + 64 * h), l1 = kq_load256(b->ql + 64 * h + 32), qh = kq_load256(b->qh + 32 * h);
-        w->q[4 * h] = _mm256_or_si256(_mm256_and_si256(l0, m4), _mm256_and_si256(_mm256_slli_epi16(qh, 4), m30));
-        w->q[4 * h + 1] = _mm256_or_si256(_mm256_and_si256(l1, m4), _mm256_and_si256(_mm256_slli_epi16(qh, 2), m30));
-        w->q[4 * h + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4), _mm256_and_si256(qh, m30));
-        w->q[4 * h + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4),
-                                          _mm256_and_si256(_mm256_srli_epi16(qh, 2), m30));
-        const __m256i sc = _mm256_permute2x128_si256(sc16, sc16, h ? 0x11 : 0x00);
-        for (int i = 0; i < 4; ++i) w->sc[4 * h + i] = _mm256_shuffle_epi8(sc, kq_pick16(2 * i, 2 * i + 1));
-    }
-    w->nsc = _mm256_sub_epi16(_mm256_setzero_si256(), _mm256_slli_epi16(sc16, 5));
-    w->d = kq_h2f(&b->d);
+K2_INLINE void k2_prep_col(k2_col *p, const block_q8_K *x, const int MINS) {
+    p->d = x->d;
+    if (MINS)
+        for (int j = 0; j < 8; j++) p->bs[j] = (float)(x->bsums[2 * j] + x->bsums[2 * j + 1]);
+    else
+        for (int j = 0; j < 16; j++) p->off[j] = -32 * x->bsums[j];
 }
 
-KQ_INLINE void kq_col_q6(const kq_row_q6 *w, const block_q8_K *x, kq_acc *acc) {
-    const __m256i s = kq_isum8(w->q, w->sc, x->qs, _mm256_madd_epi16(w->nsc, kq_load256(x->bsums)));
-    acc->f = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_set1_ps(w->d * x->d), acc->f);
+/* The 8 rows' exact int32 sums of KS steps w[0..KS) against the quants at
+   y; G16 steps at most are summed in int16 (see the top). */
+K2_INLINE __m256i k2_dot(const __m256i *w, const int8_t *y, const int KS, const int G16) {
+    __m256i s = _mm256_setzero_si256();
+#if defined(__AVXVNNI__)
+    (void)G16;
+    for (int k = 0; k < KS; k++) s = _mm256_dpbusd_avx_epi32(s, w[k], _mm256_set1_epi32((int)jm_rd32(y + 4 * k)));
+#else
+    for (int k0 = 0; k0 < KS; k0 += G16) {
+        __m256i p = _mm256_maddubs_epi16(w[k0], _mm256_set1_epi32((int)jm_rd32(y + 4 * k0)));
+        for (int k = k0 + 1; k < k0 + G16; k++)
+            p = _mm256_add_epi16(p, _mm256_maddubs_epi16(w[k], _mm256_set1_epi32((int)jm_rd32(y + 4 * k))));
+        s = _mm256_add_epi32(s, _mm256_madd_epi16(p, _mm256_set1_epi16(1)));
+    }
+#endif
+    return s;
 }
 
-KQ_INLINE void kq_pair_q6_K(const block_q6_K *b, const block_q8_K *x, kq_acc *acc) {
-    const __m256i m4 = _mm256_set1_epi8(0x0F), m30 = _mm256_set1_epi8(0x30);
-    const __m256i sc16 = _mm256_cvtepi8_epi16(kq_load128(b->scales));
-    const __m256i nsc = _mm256_sub_epi16(_mm256_setzero_si256(), _mm256_slli_epi16(sc16, 5));
-    __m256i s0 = _mm256_madd_epi16(nsc, kq_load256(x->bsums)), s1 = _mm256_setzero_si256();
-    for (int h = 0; h < 2; ++h) {
-        const __m256i sc = _mm256_permute2x128_si256(sc16, sc16, h ? 0x11 : 0x00);
-        const __m256i l0 = kq_load256(b->ql + 64 * h), l1 = kq_load256(b->ql + 64 * h + 32), qh = kq_load256(b->qh + 32 * h);
-        const int8_t *q8 = x->qs + 128 * h;
-        const __m256i v0 = _mm256_or_si256(_mm256_and_si256(l0, m4), _mm256_and_si256(_mm256_slli_epi16(qh, 4), m30));
-        const __m256i v1 = _mm256_or_si256(_mm256_and_si256(l1, m4), _mm256_and_si256(_mm256_slli_epi16(qh, 2), m30));
-        const __m256i v2 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4), _mm256_and_si256(qh, m30));
-        const __m256i v3 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4), _mm256_and_si256(_mm256_srli_epi16(qh, 2), m30));
-        s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(_mm256_maddubs_epi16(v0, kq_load256(q8)), _mm256_shuffle_epi8(sc, kq_pick16(0, 1))));
-        s1 = _mm256_add_epi32(s1, _mm256_madd_epi16(_mm256_maddubs_epi16(v1, kq_load256(q8 + 32)), _mm256_shuffle_epi8(sc, kq_pick16(2, 3))));
-        s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(_mm256_maddubs_epi16(v2, kq_load256(q8 + 64)), _mm256_shuffle_epi8(sc, kq_pick16(4, 5))));
-        s1 = _mm256_add_epi32(s1, _mm256_madd_epi16(_mm256_maddubs_epi16(v3, kq_load256(q8 + 96)), _mm256_shuffle_epi8(sc, kq_pick16(6, 7))));
+/* C columns of one super-block: x[v] the column's Q8_K block, p[v * ps]
+   its sums, acc[v] its accumulator; NS sub-blocks, G16 as in k2_dot. */
+K2_INLINE void k2_cols(const k2_sb *w, const block_q8_K *const *x, const k2_col *p, int64_t ps, __m256 *acc,
+                       const int C, const int NS, const int G16, const int MINS) {
+    const int KS = K2_STEPS / NS;
+    __m256 t[4];
+    for (int j = 0; j < NS; j++)
+        for (int v = 0; v < C; v++) {
+            __m256i s = k2_dot(w->w + KS * j, x[v]->qs + 4 * KS * j, KS, G16);
+            if (!MINS) s = _mm256_add_epi32(s, _mm256_set1_epi32(p[v * ps].off[j]));
+            const __m256 f = _mm256_cvtepi32_ps(s);
+            t[v] = j == 0 ? _mm256_mul_ps(f, w->sc[0]) : _mm256_fmadd_ps(f, w->sc[j], t[v]);
+        }
+    for (int v = 0; v < C; v++) {
+        if (MINS)
+            for (int j = 0; j < 8; j++) t[v] = _mm256_fnmadd_ps(w->mn[j], _mm256_set1_ps(p[v * ps].bs[j]), t[v]);
+        acc[v] = _mm256_fmadd_ps(t[v], _mm256_set1_ps(p[v * ps].d), acc[v]);
     }
-    acc->f = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_add_epi32(s0, s1)), _mm256_set1_ps(kq_h2f(&b->d) * x->d), acc->f);
 }
 
 /* =========================================================================
- * Tiles and the kernels. KQ_TILE(T) defines kq_tile_T(a, r, c, R, C): rows
- * r..r+R-1 x columns c..c+C-1, called with constant R, C only; each weight
- * super-block is unpacked once per tile and used C times.
+ * Building a super-block of 8 rows from the file's rows.
  */
-#define KQ_TR 4   /* rows of the main tile                */
-#define KQ_TC 8   /* columns of the main tile             */
-#define KQ_TR1 1  /* rows of the narrow tiles (decode: one row at a time, as the dots) */
 
-#define KQ_TILE(T, BLK, ROW, PREP, COL, PAIR)                                                        \
-    KQ_INLINE void kq_tile_##T(const jm_gemm_args *a, int64_t r, int64_t c, const int R, const int C) { \
-        const int64_t nb = a->n / QK_K;                                                        \
-        const BLK *w[KQ_TR];                                                                   \
-        const block_q8_K *x[KQ_TC];                                                            \
-        kq_acc acc[KQ_TR][KQ_TC];                                                              \
-        _Pragma("GCC unroll 8") for (int u = 0; u < R; ++u) {                                  \
-            w[u] = (const BLK *)((const char *)a->w + (r + u) * a->w_row_bytes);               \
-            _Pragma("GCC unroll 8") for (int v = 0; v < C; ++v) acc[u][v].f = _mm256_setzero_ps(); \
-        }                                                                                      \
-        _Pragma("GCC unroll 8") for (int v = 0; v < C; ++v) x[v] = kq_col_ptr(a, c + v);       \
-        for (int64_t i = 0; i < nb; ++i) {                                                     \
-            _Pragma("GCC unroll 8") for (int u = 0; u < R; ++u) {                              \
-                if (C == 1) {                                                                  \
-                    PAIR(w[u] + i, x[0] + i, &acc[u][0]);                                      \
-                    continue;                                                                  \
-                }                                                                              \
-                ROW row;                                                                       \
-                PREP(&row, w[u] + i);                                                          \
-                _Pragma("GCC unroll 8") for (int v = 0; v < C; ++v) COL(&row, x[v] + i, &acc[u][v]); \
-            }                                                                                  \
-        }                                                                                      \
-        _Pragma("GCC unroll 8") for (int u = 0; u < R; ++u)                                    \
-            _Pragma("GCC unroll 8") for (int v = 0; v < C; ++v)                                \
-                a->y[(c + v) * a->y_stride + r + u] = kq_hsum256(acc[u][v].f);                 \
-    }                                                                                          \
-    void jm_gemm_##T##_avx2(const jm_gemm_args *a, int64_t r0, int64_t r1) {                   \
-        const int64_t nc = a->n_cols;                                                          \
-        int64_t r = r0;                                                                        \
-        for (; r + KQ_TR <= r1; r += KQ_TR)                                                    \
-            for (int64_t c = 0; c + KQ_TC <= nc; c += KQ_TC) kq_tile_##T(a, r, c, KQ_TR, KQ_TC); \
-        for (; r < r1; ++r)                                                                    \
-            for (int64_t c = 0; c + KQ_TC <= nc; c += KQ_TC) kq_tile_##T(a, r, c, 1, KQ_TC);   \
-        /* the columns left over: four, then one at a time */                                  \
-        int64_t c = nc - nc % KQ_TC;                                                           \
-        for (; c + 4 <= nc; c += 4) {                                                          \
-            for (r = r0; r + KQ_TR1 <= r1; r += KQ_TR1) kq_tile_##T(a, r, c, KQ_TR1, 4);       \
-            for (; r < r1; ++r) kq_tile_##T(a, r, c, 1, 4);                                    \
-        }                                                                                      \
-        for (; c < nc; ++c) {                                                                  \
-            for (r = r0; r + KQ_TR1 <= r1; r += KQ_TR1) kq_tile_##T(a, r, c, KQ_TR1, 1);       \
-            for (; r < r1; ++r) kq_tile_##T(a, r, c, 1, 1);                                    \
-        }                                                                                      \
+/* t[k] lane i = dword k of the 32 bytes at row i + o */
+K2_INLINE void k2_t8x8(__m256i t[8], const jm_gemm2_rows *g, int64_t o) {
+    jm_gemm2_t8x4(t, g, o);
+    jm_gemm2_t8x4(t + 4, g, o + 16);
+}
+
+/* Q4_K / Q5_K: d, dmin at 0, the 12 scale bytes at 4; six-bit scales and
+   mins as ggml's get_scale_min_k4, lane by lane */
+K2_INLINE void k2_scales_k4(k2_sb *o, const jm_gemm2_rows *g, int64_t at) {
+    __m256i S[4];
+    jm_gemm2_t8x4(S, g, at + 4);
+    const __m256i h = jm_gemm2_gather(g, at);
+    const __m256 d = jm_gemm2_fp16(h, 0), dmin = jm_gemm2_fp16(h, 1);
+    const __m256i m63 = _mm256_set1_epi32(63), m15 = _mm256_set1_epi32(15), m48 = _mm256_set1_epi32(0x30);
+    for (int j = 0; j < 4; j++) {
+        const __m256i sc = _mm256_and_si256(_mm256_srli_epi32(S[0], 8 * j), m63);
+        const __m256i mn = _mm256_and_si256(_mm256_srli_epi32(S[1], 8 * j), m63);
+        const __m256i sc4 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi32(S[2], 8 * j), m15),
+                                            _mm256_and_si256(_mm256_srli_epi32(S[0], 8 * j + 2), m48));
+        const __m256i mn4 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi32(S[2], 8 * j + 4), m15),
+                                            _mm256_and_si256(_mm256_srli_epi32(S[1], 8 * j + 2), m48));
+        o->sc[j] = _mm256_mul_ps(_mm256_cvtepi32_ps(sc), d);
+        o->mn[j] = _mm256_mul_ps(_mm256_cvtepi32_ps(mn), dmin);
+        o->sc[4 + j] = _mm256_mul_ps(_mm256_cvtepi32_ps(sc4), d);
+        o->mn[4 + j] = _mm256_mul_ps(_mm256_cvtepi32_ps(mn4), dmin);
+    }
+}
+
+/* qs byte 32p + l holds quant 64p + l (low nibble) and 64p + 32 + l (high) */
+K2_INLINE void k2_nibbles_k4(k2_sb *o, const jm_gemm2_rows *g, int64_t qs) {
+    const __m256i m4 = _mm256_set1_epi8(0x0F);
+    for (int p = 0; p < 4; p++) {
+        __m256i t[8];
+        k2_t8x8(t, g, qs + 32 * p);
+        for (int k = 0; k < 8; k++) {
+            o->w[16 * p + k] = _mm256_and_si256(t[k], m4);
+            o->w[16 * p + 8 + k] = _mm256_and_si256(_mm256_srli_epi16(t[k], 4), m4);
+        }
+    }
+}
+
+K2_INLINE void k2_build_q4_K(k2_sb *o, const jm_gemm2_rows *g, int64_t b) {
+    const int64_t at = b * (int64_t)sizeof(block_q4_K);
+    k2_nibbles_k4(o, g, at + offsetof(block_q4_K, qs));
+    k2_scales_k4(o, g, at);
+}
+
+/* Q5_K: the fifth bit of quant 32j + l is bit j of qh[l] */
+K2_INLINE void k2_build_q5_K(k2_sb *o, const jm_gemm2_rows *g, int64_t b) {
+    const int64_t at = b * (int64_t)sizeof(block_q5_K);
+    k2_nibbles_k4(o, g, at + offsetof(block_q5_K, qs));
+    __m256i h[8];
+    k2_t8x8(h, g, at + offsetof(block_q5_K, qh));
+    const __m256i m16 = _mm256_set1_epi8(0x10);
+    for (int k = 0; k < K2_STEPS; k++) {
+        const int j = k / 8; /* bit j of each byte to bit 4 (the mask drops what crosses bytes) */
+        const __m256i hb = j <= 4 ? _mm256_slli_epi32(h[k % 8], 4 - j) : _mm256_srli_epi32(h[k % 8], j - 4);
+        o->w[k] = _mm256_or_si256(o->w[k], _mm256_and_si256(hb, m16));
+    }
+    k2_scales_k4(o, g, at);
+}
+
+/* Q6_K: quant 128h + 32g + l has its low four bits in ql[64h + 32(g % 2) + l]
+   (high nibble for g >= 2) and its top two in qh[32h + l] bits 2g, 2g + 1;
+   stored q + 32 in 0..63, int8 scales per 16 quants */
+K2_INLINE void k2_build_q6_K(k2_sb *o, const jm_gemm2_rows *g, int64_t b) {
+    const int64_t at = b * (int64_t)sizeof(block_q6_K);
+    const __m256i m4 = _mm256_set1_epi8(0x0F), m48 = _mm256_set1_epi8(0x30);
+    for (int h = 0; h < 2; h++) {
+        __m256i hi[8];
+        k2_t8x8(hi, g, at + offsetof(block_q6_K, qh) + 32 * h);
+        for (int half = 0; half < 2; half++) {
+            __m256i lo[8];
+            k2_t8x8(lo, g, at + offsetof(block_q6_K, ql) + 64 * h + 32 * half);
+            for (int n = 0; n < 2; n++) {
+                const int gg = half + 2 * n, j = 4 * h + gg;
+                for (int k = 0; k < 8; k++) {
+                    const __m256i l4 = _mm256_and_si256(n ? _mm256_srli_epi16(lo[k], 4) : lo[k], m4);
+                    const __m256i h2 = gg < 2 ? _mm256_slli_epi32(hi[k], 4 - 2 * gg)
+                                              : gg == 2 ? hi[k] : _mm256_srli_epi32(hi[k], 2);
+                    o->w[8 * j + k] = _mm256_or_si256(l4, _mm256_and_si256(h2, m48));
+                }
+            }
+        }
+    }
+    __m256i S[4];
+    jm_gemm2_t8x4(S, g, at + offsetof(block_q6_K, scales));
+    /* d is the fp16 at 208, the high half of the dword at 206 (the block ends at 210) */
+    const __m256 d = jm_gemm2_fp16(jm_gemm2_gather(g, at + offsetof(block_q6_K, d) - 2), 1);
+    for (int s = 0; s < 16; s++) {
+        const __m256i v = _mm256_srai_epi32(_mm256_slli_epi32(S[s / 4], 24 - 8 * (s % 4)), 24);
+        o->sc[s] = _mm256_mul_ps(_mm256_cvtepi32_ps(v), d);
+    }
+}
+
+/* Decode streams 8 rows: each prefetched JM_GEMM2_PF_BYTES ahead, a line per
+   64 bytes of the block, on into the next group near the end */
+K2_INLINE void k2_prefetch(const jm_gemm2_rows *g, int64_t b, int64_t bx) {
+    int64_t o = b * bx + JM_GEMM2_PF_BYTES;
+    if (o >= g->row_bytes) o += (K2_LANES - 1) * g->row_bytes;
+    for (int i = 0; i < K2_LANES; i++)
+        for (int64_t l = 0; l < bx; l += 64) _mm_prefetch((const char *)g->p[i] + o + l, _MM_HINT_T0);
+}
+
+/* =========================================================================
+ * Tiles and the kernels.
+ */
+enum { K2_CT = 16,     /* columns prepared at a time in batches       */
+       K2_CHUNK = 4,   /* row groups transposed at a time in batches  */
+       K2_BATCH = 4 }; /* from this many columns, weights to a buffer */
+
+static void k2_rows(jm_gemm2_rows *g, const jm_gemm_args *a, int64_t r, int nrows) {
+    g->row_bytes = a->w_row_bytes;
+    for (int i = 0; i < K2_LANES; i++) g->p[i] = (const uint8_t *)a->w + (r + (i < nrows ? i : nrows - 1)) * a->w_row_bytes;
+}
+
+K2_INLINE void k2_store(const jm_gemm_args *a, int64_t r, int nrows, int64_t c, const __m256 *acc, const int C) {
+    for (int v = 0; v < C; v++) {
+        float *y = a->y + (c + v) * a->y_stride + r;
+        if (nrows == K2_LANES) {
+            _mm256_storeu_ps(y, acc[v]);
+        } else {
+            float tmp[K2_LANES];
+            _mm256_storeu_ps(tmp, acc[v]);
+            for (int i = 0; i < nrows; i++) y[i] = tmp[i];
+        }
+    }
+}
+
+#define K2_KERNEL(T, BLK, NS, G16, MINS)                                                                    \
+    /* C columns from c, weights from wb, sums from pc (tile column v = pc column v0 + v) */               \
+    K2_INLINE void k2_tile_##T(const jm_gemm_args *a, int64_t r, int nrows, int64_t c, const k2_sb *wb,     \
+                               const k2_col *pc, int64_t v0, const int C) {                                \
+        const int64_t nb = a->n / QK_K;                                                                    \
+        __m256 acc[4];                                                                                     \
+        for (int v = 0; v < C; v++) acc[v] = _mm256_setzero_ps();                                          \
+        for (int64_t i = 0; i < nb; i++) {                                                                 \
+            const block_q8_K *x[4];                                                                        \
+            for (int v = 0; v < C; v++) x[v] = (const block_q8_K *)((const char *)a->act + (c + v) * a->act_stride) + i; \
+            k2_cols(wb + i, x, pc + v0 * nb + i, nb, acc, C, NS, G16, MINS);                               \
+        }                                                                                                  \
+        k2_store(a, r, nrows, c, acc, C);                                                                  \
+    }                                                                                                      \
+    /* decode: each super-block built in the loop for all C (< K2_BATCH) columns */                       \
+    K2_INLINE void k2_stream_##T(const jm_gemm_args *a, const jm_gemm2_rows *g, int64_t r, int nrows, const int C) { \
+        const int64_t nb = a->n / QK_K;                                                                    \
+        __m256 acc[K2_BATCH];                                                                              \
+        for (int v = 0; v < C; v++) acc[v] = _mm256_setzero_ps();                                          \
+        for (int64_t i = 0; i < nb; i++) {                                                                 \
+            k2_sb w;                                                                                       \
+            k2_prefetch(g, i, sizeof(BLK));                                                                \
+            k2_build_##T(&w, g, i);                                                                        \
+            const block_q8_K *x[K2_BATCH];                                                                 \
+            k2_col p[K2_BATCH];                                                                            \
+            for (int v = 0; v < C; v++) {                                                                  \
+                x[v] = (const block_q8_K *)((const char *)a->act + v * a->act_stride) + i;                 \
+                k2_prep_col(&p[v], x[v], MINS);                                                            \
+            }                                                                                              \
+            k2_cols(&w, x, p, 1, acc, C, NS, G16, MINS);                                                   \
+        }                                                                                                  \
+        k2_store(a, r, nrows, 0, acc, C);                                                                  \
+    }                                                                                                      \
+    static void k2_decode_##T(const jm_gemm_args *a, int64_t r0, int64_t r1) {                             \
+        for (int64_t r = r0; r < r1; r += K2_LANES) {                                                      \
+            const int nrows = (int)(r1 - r < K2_LANES ? r1 - r : K2_LANES);                                \
+            jm_gemm2_rows g;                                                                               \
+            k2_rows(&g, a, r, nrows);                                                                      \
+            switch (a->n_cols) {                                                                           \
+            case 1: k2_stream_##T(a, &g, r, nrows, 1); break;                                              \
+            case 2: k2_stream_##T(a, &g, r, nrows, 2); break;                                              \
+            default: k2_stream_##T(a, &g, r, nrows, 3); break;                                             \
+            }                                                                                              \
+        }                                                                                                  \
+    }                                                                                                      \
+    void JM_AVX2_KERNEL(jm_gemm_##T)(const jm_gemm_args *a, int64_t r0, int64_t r1) {                      \
+        _Static_assert(K2_BATCH == 4, "k2_decode handles 1 to 3 columns");                                 \
+        const int64_t nb = a->n / QK_K;                                                                    \
+        if (a->n_cols <= 0 || r1 <= r0) return;                                                            \
+        const int64_t groups = (r1 - r0 + K2_LANES - 1) / K2_LANES;                                        \
+        const int64_t chunk = groups < K2_CHUNK ? groups : K2_CHUNK;                                       \
+        const size_t wbytes = (size_t)(chunk * nb) * sizeof(k2_sb);                                        \
+        k2_sb *wb = a->n_cols >= K2_BATCH ? aligned_alloc(32, wbytes + (size_t)(K2_CT * nb) * sizeof(k2_col)) : NULL; \
+        if (!wb) { /* few columns, or no memory: the same floats, built in the loop */                    \
+            for (int64_t c = 0; c < a->n_cols; c += K2_BATCH - 1) {                                        \
+                jm_gemm_args s = *a;                                                                       \
+                s.act = (const char *)a->act + c * a->act_stride;                                          \
+                s.y = a->y + c * a->y_stride;                                                              \
+                s.n_cols = a->n_cols - c < K2_BATCH - 1 ? a->n_cols - c : K2_BATCH - 1;                    \
+                k2_decode_##T(&s, r0, r1);                                                                 \
+            }                                                                                              \
+            return;                                                                                        \
+        }                                                                                                  \
+        k2_col *pc = (k2_col *)((char *)wb + wbytes);                                                      \
+        for (int64_t rc = r0; rc < r1; rc += chunk * K2_LANES) {                                           \
+            const int64_t rc1 = rc + chunk * K2_LANES < r1 ? rc + chunk * K2_LANES : r1;                   \
+            int nrows[K2_CHUNK];                                                                           \
+            int ng = 0;                                                                                    \
+            for (int64_t r = rc; r < rc1; r += K2_LANES, ng++) {                                           \
+                nrows[ng] = (int)(rc1 - r < K2_LANES ? rc1 - r : K2_LANES);                                \
+                jm_gemm2_rows g;                                                                           \
+                k2_rows(&g, a, r, nrows[ng]);                                                              \
+                for (int64_t i = 0; i < nb; i++) k2_build_##T(wb + ng * nb + i, &g, i);                    \
+            }                                                                                              \
+            for (int64_t c0 = 0; c0 < a->n_cols; c0 += K2_CT) {                                            \
+                const int64_t cn = a->n_cols - c0 < K2_CT ? a->n_cols - c0 : K2_CT;                        \
+                for (int64_t v = 0; v < cn; v++)                                                           \
+                    for (int64_t i = 0; i < nb; i++)                                                       \
+                        k2_prep_col(&pc[v * nb + i],                                                       \
+                                    (const block_q8_K *)((const char *)a->act + (c0 + v) * a->act_stride) + i, MINS); \
+                for (int gi = 0; gi < ng; gi++) {                                                          \
+                    const int64_t r = rc + gi * K2_LANES;                                                  \
+                    const k2_sb *w = wb + gi * nb;                                                         \
+                    int64_t v = 0;                                                                         \
+                    for (; v + 4 <= cn; v += 4) k2_tile_##T(a, r, nrows[gi], c0 + v, w, pc, v, 4);         \
+                    for (; v < cn; v++) k2_tile_##T(a, r, nrows[gi], c0 + v, w, pc, v, 1);                 \
+                }                                                                                          \
+            }                                                                                              \
+        }                                                                                                  \
+        free(wb);                                                                                          \
     }
 
-KQ_TILE(q4_K, block_q4_K, kq_row_k4, kq_prep_q4_K, kq_col_k4, kq_pair_q4_K)
-KQ_TILE(q5_K, block_q5_K, kq_row_k4, kq_prep_q5_K, kq_col_k4, kq_pair_q5_K)
-KQ_TILE(q6_K, block_q6_K, kq_row_q6, kq_prep_q6_K, kq_col_q6, kq_pair_q6_K)
+K2_KERNEL(q4_K, block_q4_K, 8, 8, 1)
+K2_KERNEL(q5_K, block_q5_K, 8, 4, 1)
+K2_KERNEL(q6_K, block_q6_K, 16, 2, 0)
