@@ -48,6 +48,11 @@ public final class Model implements AutoCloseable {
             return new Options(n, cpuFeatureMask);
         }
 
+        /** Kernels that use only these features (and what the CPU has of them). */
+        public Options withCpuFeatures(java.util.Set<CpuFeature> allowed) {
+            return new Options(threads, CpuFeature.mask(allowed));
+        }
+
         /** Scalar kernels only: the reference path SIMD kernels are compared with. */
         public Options scalarOnly() {
             return new Options(threads, 0);

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import org.jmamba.CpuFeature;
 import org.jmamba.Kernels;
 import org.jmamba.Model;
 import org.jmamba.Session;
@@ -41,6 +42,35 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     Threads threads;
 
+    @Option(names = "--cpu-features", split = ",", paramLabel = "LIST",
+            description = "let the kernels use only these CPU features, e.g. avx2,fma,f16c to time the AVX2 kernels"
+                    + " on an AVX-512 machine, or none for the scalar ones (default: all the CPU has; known: ${COMPLETION-CANDIDATES})",
+            converter = CpuFeatureConverter.class, completionCandidates = CpuFeatureNames.class)
+    List<CpuFeature> cpuFeatures;
+
+    /** "none" allows nothing (the scalar kernels); anything else names a {@link CpuFeature}. */
+    static final class CpuFeatureConverter implements picocli.CommandLine.ITypeConverter<CpuFeature> {
+        @Override
+        public CpuFeature convert(String s) {
+            return s.strip().equalsIgnoreCase("none") ? null : CpuFeature.of(s);
+        }
+    }
+
+    static final class CpuFeatureNames extends ArrayList<String> {
+        CpuFeatureNames() {
+            for (CpuFeature f : CpuFeature.values()) add(f.id());
+            add("none");
+        }
+    }
+
+    private Model.Options options() {
+        Model.Options o = threads.options();
+        if (cpuFeatures == null) return o;
+        java.util.Set<CpuFeature> allowed = java.util.EnumSet.noneOf(CpuFeature.class);
+        for (CpuFeature f : cpuFeatures) if (f != null) allowed.add(f);
+        return o.withCpuFeatures(allowed);
+    }
+
     record Result(String test, int nPrompt, int nGen, double avg, double std, double[] samples) {}
 
     @Override
@@ -48,7 +78,7 @@ final class BenchCommand implements Callable<Integer> {
         if (nPrompt < 0 || nGen < 0) throw new IllegalArgumentException("-p and -n must be >= 0");
         if (reps < 1) throw new IllegalArgumentException("-r must be >= 1");
         List<Result> results = new ArrayList<>();
-        try (Model m = Model.load(model, threads.options()); Session s = m.newSession()) {
+        try (Model m = Model.load(model, options()); Session s = m.newSession()) {
             int vocab = m.params().nVocab();
             int nThreads = threads.threads > 0 ? threads.threads : Runtime.getRuntime().availableProcessors();
             SplittableRandom rnd = new SplittableRandom(1);

@@ -136,6 +136,21 @@ class CliTest {
     }
 
     @Test
+    void benchRunsWithTheKernelSetsItIsGivenAndPrintsJson() throws Exception {
+        for (String features : new String[] {"none", "avx2,fma,f16c", "neon,dotprod"}) {
+            Run r = run("bench", "-m", model.toString(), "-p", "8", "-n", "4", "-r", "1", "-t", "1", "--json",
+                    "--cpu-features", features);
+            assertEquals(0, r.code(), features + ": " + r.err());
+            List<String> tests = new java.util.ArrayList<>();
+            for (String line : r.out().strip().split("\n")) tests.add(new ObjectMapper().readTree(line).get("test").asText());
+            assertEquals(List.of("pp8", "tg4"), tests, r.out());
+        }
+        Run bad = run("bench", "-m", model.toString(), "--cpu-features", "avx2,sse9");
+        assertNotEquals(0, bad.code());
+        assertTrue(bad.err().contains("sse9") && bad.err().contains("amx-int8"), bad.err());
+    }
+
+    @Test
     void infoOnAHostileFileFailsWithTheFormatError() throws Exception {
         Path bad = dir.resolve("bad.gguf");
         Files.write(bad, new byte[] {'G', 'G', 'U', 'F', 3, 0, 0, 0, -1, -1, -1, -1, -1, -1, -1, 63});
