@@ -145,6 +145,10 @@ typedef struct jm_model_params {
        pages of matrices the model repacks at finalize may be dropped from
        the process (the page cache keeps them); 0 (default): never touched */
     int32_t weights_file_mapped;
+    /* the features of the contexts that will run the model (ANDed with
+       jm_cpu_features()): the matrices are repacked at finalize only where
+       they allow the kernels that read the packed layout; default all */
+    uint32_t cpu_features_mask;
 } jm_model_params;
 
 /* What a tensor is in the model; per-layer roles take a layer index. */

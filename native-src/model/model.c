@@ -36,6 +36,7 @@ jm_model_params jm_model_default_params(void) {
     jm_model_params p = {
         .n_vocab = 0, .d_model = 0, .n_layer = 0, .d_inner = 0, .d_state = 128,
         .n_head = 0, .n_group = 1, .d_conv = 4, .norm_eps = 1e-5f, .weights_file_mapped = 0,
+        .cpu_features_mask = 0xFFFFFFFFu,
     };
     return p;
 }
@@ -157,10 +158,10 @@ jm_status jm_model_set_tensor(jm_model *m, int32_t layer, int32_t role, int32_t 
 }
 
 /*
- * Where the CPU runs the AVX-512 VNNI gemm kernels, the big Q4_0, Q8_0 and
- * K-quant matrices get a copy in those kernels' layout (kernels/gemm_pack.c): a
- * decode step then streams each matrix once, in order, with a third of the
- * instructions. When the caller says the weights are a read-only file
+ * Where the CPU and the model's cpu_features_mask allow the AVX-512 VNNI
+ * gemm kernels, the big Q4_0, Q8_0 and K-quant matrices get a copy in those
+ * kernels' layout (kernels/gemm_pack.c): a decode step then streams each
+ * matrix once, in order, with a third of the instructions. When the caller says the weights are a read-only file
  * mapping, the source pages are dropped from the process (MADV_DONTNEED:
  * the page cache keeps them, a later read faults them back in), so the
  * model stays at about the file's size in memory. Without memory for a
@@ -204,7 +205,7 @@ static void pack_matrix(const jm_model *m, jm_tensor *t) {
 
 static void pack_matrices(jm_model *m) {
     const uint32_t avx512vnni = JM_CPU_AVX512F | JM_CPU_AVX512BW | JM_CPU_AVX512VL | JM_CPU_AVX512VNNI;
-    if ((jm_cpu_features() & avx512vnni) != avx512vnni) return;
+    if ((jm_cpu_features() & m->p.cpu_features_mask & avx512vnni) != avx512vnni) return;
     for (int32_t il = 0; il < m->p.n_layer; il++) {
         pack_matrix(m, &m->layers[il].t[JM_TENSOR_SSM_IN]);
         pack_matrix(m, &m->layers[il].t[JM_TENSOR_SSM_OUT]);

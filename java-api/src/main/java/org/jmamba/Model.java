@@ -87,6 +87,7 @@ public final class Model implements AutoCloseable {
         jm_model_params.d_conv(p, params.dConv());
         jm_model_params.norm_eps(p, params.normEps());
         jm_model_params.weights_file_mapped(p, 1); // the tensors are slices of GgufFile's read-only mapping
+        jm_model_params.cpu_features_mask(p, options.cpuFeatureMask()); // packed only for kernels that read it
         MemorySegment out = arena.allocate(jmamba_h.C_POINTER);
         NativeCalls.check(jmamba_h.jm_model_create(p, out, err), err, file.path() + ": cannot create the model");
         handle = out.get(jmamba_h.C_POINTER, 0);

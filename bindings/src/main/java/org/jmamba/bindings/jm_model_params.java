@@ -36,6 +36,7 @@ import static java.lang.foreign.MemoryLayout.PathElement.sequenceElement;
  *     int32_t d_conv;
  *     float norm_eps;
  *     int32_t weights_file_mapped;
+ *     uint32_t cpu_features_mask;
  * }
  * }
  */
@@ -56,7 +57,8 @@ public class jm_model_params {
         jmamba_h.C_INT.withName("n_group"),
         jmamba_h.C_INT.withName("d_conv"),
         jmamba_h.C_FLOAT.withName("norm_eps"),
-        jmamba_h.C_INT.withName("weights_file_mapped")
+        jmamba_h.C_INT.withName("weights_file_mapped"),
+        jmamba_h.C_INT.withName("cpu_features_mask")
     ).withName("jm_model_params");
 
     /**
@@ -504,6 +506,50 @@ public class jm_model_params {
      */
     public static void weights_file_mapped(MemorySegment struct, int fieldValue) {
         struct.set(weights_file_mapped$LAYOUT, weights_file_mapped$OFFSET, fieldValue);
+    }
+
+    private static final OfInt cpu_features_mask$LAYOUT = (OfInt) $LAYOUT.select(groupElement("cpu_features_mask"));
+
+    /**
+     * Layout for field:
+     * {@snippet lang=c :
+     * uint32_t cpu_features_mask
+     * }
+     */
+    public static final OfInt cpu_features_mask$layout() {
+        return cpu_features_mask$LAYOUT;
+    }
+
+    private static final long cpu_features_mask$OFFSET = 40;
+
+    /**
+     * Offset for field:
+     * {@snippet lang=c :
+     * uint32_t cpu_features_mask
+     * }
+     */
+    public static final long cpu_features_mask$offset() {
+        return cpu_features_mask$OFFSET;
+    }
+
+    /**
+     * Getter for field:
+     * {@snippet lang=c :
+     * uint32_t cpu_features_mask
+     * }
+     */
+    public static int cpu_features_mask(MemorySegment struct) {
+        return struct.get(cpu_features_mask$LAYOUT, cpu_features_mask$OFFSET);
+    }
+
+    /**
+     * Setter for field:
+     * {@snippet lang=c :
+     * uint32_t cpu_features_mask
+     * }
+     */
+    public static void cpu_features_mask(MemorySegment struct, int fieldValue) {
+        struct.set(cpu_features_mask$LAYOUT, cpu_features_mask$OFFSET, fieldValue);
     }
 
     /**
