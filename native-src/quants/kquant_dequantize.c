@@ -37,15 +37,8 @@ void jm_dequantize_row_q3_K(const void *vx, float *y, int64_t n) {
     const int64_t nb = n / QK_K;
     for (int64_t i = 0; i < nb; ++i) {
         const float d_all = kq_half(&x[i].d);
-        /* unpack the sixteen 6-bit scales: low nibbles, then the top bits */
-        uint32_t w[3], s32[4];
-        memcpy(w, x[i].scales, 12);
-        s32[0] = (w[0] & 0x0F0F0F0Fu) | (((w[2] >> 0) & 0x03030303u) << 4);
-        s32[1] = (w[1] & 0x0F0F0F0Fu) | (((w[2] >> 2) & 0x03030303u) << 4);
-        s32[2] = ((w[0] >> 4) & 0x0F0F0F0Fu) | (((w[2] >> 4) & 0x03030303u) << 4);
-        s32[3] = ((w[1] >> 4) & 0x0F0F0F0Fu) | (((w[2] >> 6) & 0x03030303u) << 4);
         int8_t scales[16];
-        memcpy(scales, s32, 16);
+        kq_unpack_q3(x[i].scales, scales);
 
         const uint8_t *hm = x[i].hmask;
         int is = 0;

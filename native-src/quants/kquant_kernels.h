@@ -89,4 +89,49 @@ void jm_vec_dot_q6_K_q8_K_neon(int64_t n, float *s, const void *x, const void *y
 static inline float kq_half(const void *p) { jm_fp16 h; memcpy(&h, p, 2); return jm_fp16_to_f32(h); }
 static inline float kq_f32(const void *p) { float f; memcpy(&f, p, 4); return f; }
 
+/* Q4_K / Q5_K: the 12 scale bytes -> 8 six-bit scales (out[0..7]) and mins (out[8..15]). */
+static inline void kq_unpack_k4(const uint8_t *s, uint8_t out[16]) {
+    uint32_t w[3], u[4];
+    memcpy(w, s, 12);
+    u[0] = w[0] & 0x3F3F3F3Fu;                                              /* scales 0..3 */
+    u[1] = (w[2] & 0x0F0F0F0Fu) | (((w[0] >> 6) & 0x03030303u) << 4);       /* scales 4..7 */
+    u[2] = w[1] & 0x3F3F3F3Fu;                                              /* mins 0..3   */
+    u[3] = ((w[2] >> 4) & 0x0F0F0F0Fu) | (((w[1] >> 6) & 0x03030303u) << 4); /* mins 4..7 */
+    memcpy(out, u, 16);
+}
+
+/* Q3_K: the 12 scale bytes -> the sixteen six-bit scales, still offset by 32
+   (low nibbles, then the top bits, as ggml's kmask1 / kmask2 read them). */
+static inline void kq_unpack_q3(const uint8_t *s, int8_t out[16]) {
+    uint32_t w[3], u[4];
+    memcpy(w, s, 12);
+    u[0] = (w[0] & 0x0F0F0F0Fu) | (((w[2] >> 0) & 0x03030303u) << 4);
+    u[1] = (w[1] & 0x0F0F0F0Fu) | (((w[2] >> 2) & 0x03030303u) << 4);
+    u[2] = ((w[0] >> 4) & 0x0F0F0F0Fu) | (((w[2] >> 4) & 0x03030303u) << 4);
+    u[3] = ((w[1] >> 4) & 0x0F0F0F0Fu) | (((w[2] >> 6) & 0x03030303u) << 4);
+    memcpy(out, u, 16);
+}
+
+/* Q4_K / Q5_K: the activations' sums times the mins (sm from kq_unpack_k4). */
+static inline int kq_k4_summ(const uint8_t sm[16], const block_q8_K *y) {
+    int summ = 0;
+    for (int j = 0; j < 16; ++j) {
+        int16_t b;
+        memcpy(&b, &y->bsums[j], 2);
+        summ += b * sm[8 + j / 2];
+    }
+    return summ;
+}
+
+/* Q2_K: the activations' sums times the mins (high nibbles of the scales). */
+static inline int kq_q2_summs(const uint8_t *scales, const block_q8_K *y) {
+    int summs = 0;
+    for (int j = 0; j < 16; ++j) {
+        int16_t b;
+        memcpy(&b, &y->bsums[j], 2);
+        summs += b * (scales[j] >> 4);
+    }
+    return summs;
+}
+
 #endif

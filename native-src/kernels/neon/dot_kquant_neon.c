@@ -49,17 +49,6 @@ static inline float nq_total(float sumf, const float32x4_t sums[2]) {
     return sumf;
 }
 
-/* Q4_K / Q5_K: the 8 six-bit scales (out[0..7]) and mins (out[8..15]) */
-static inline void nq_unpack_k4(const uint8_t *s, uint8_t out[16]) {
-    uint32_t w[3], u[4];
-    memcpy(w, s, 12);
-    u[0] = w[0] & 0x3F3F3F3Fu;
-    u[1] = (w[2] & 0x0F0F0F0Fu) | (((w[0] >> 6) & 0x03030303u) << 4);
-    u[2] = w[1] & 0x3F3F3F3Fu;
-    u[3] = ((w[2] >> 4) & 0x0F0F0F0Fu) | (((w[1] >> 6) & 0x03030303u) << 4);
-    memcpy(out, u, 16);
-}
-
 /* Q4_K and Q5_K: quant 64p + 32h + l is the low (h = 0) or high nibble of
    qs[32p + l], plus 16 where bit 2p + h of qh[l] is set (Q5_K) */
 static void nq_dot_k4(int64_t n, float *s, const uint8_t *xb, size_t bsize, size_t off_qs, size_t off_qh,
@@ -71,13 +60,8 @@ static void nq_dot_k4(int64_t n, float *s, const uint8_t *xb, size_t bsize, size
     for (int64_t i = 0; i < nb; ++i, xb += bsize) {
         const uint8_t *qs = xb + off_qs, *qh = xb + off_qh;
         uint8_t sm[16];
-        nq_unpack_k4(xb + 4, sm);
-        int summ = 0;
-        for (int j = 0; j < 16; ++j) {
-            int16_t b;
-            memcpy(&b, &y[i].bsums[j], 2);
-            summ += b * sm[8 + j / 2];
-        }
+        kq_unpack_k4(xb + 4, sm);
+        const int summ = kq_k4_summ(sm, &y[i]);
         const uint8x16_t h0 = has_qh ? vld1q_u8(qh) : m4, h1 = has_qh ? vld1q_u8(qh + 16) : m4;
         nq_lanes ln = { vdupq_n_s32(0), vdupq_n_s32(0) };
         for (int j = 0; j < 8; ++j) {
@@ -143,14 +127,8 @@ void jm_vec_dot_q3_K_q8_K_neon(int64_t n, float *s, const void *vx, const void *
     const uint8x16_t m3 = vdupq_n_u8(3), four = vdupq_n_u8(4);
     float32x4_t sums[2] = { vdupq_n_f32(0.0f), vdupq_n_f32(0.0f) };
     for (int64_t i = 0; i < n / QK_K; ++i) {
-        uint32_t w[3], u[4];
-        memcpy(w, x[i].scales, 12);
-        u[0] = (w[0] & 0x0F0F0F0Fu) | (((w[2] >> 0) & 0x03030303u) << 4);
-        u[1] = (w[1] & 0x0F0F0F0Fu) | (((w[2] >> 2) & 0x03030303u) << 4);
-        u[2] = ((w[0] >> 4) & 0x0F0F0F0Fu) | (((w[2] >> 4) & 0x03030303u) << 4);
-        u[3] = ((w[1] >> 4) & 0x0F0F0F0Fu) | (((w[2] >> 6) & 0x03030303u) << 4);
         int8_t scales[16];
-        memcpy(scales, u, 16);
+        kq_unpack_q3(x[i].scales, scales);
         nq_lanes ln = { vdupq_n_s32(0), vdupq_n_s32(0) };
         for (int h = 0; h < 2; ++h)
             for (int g = 0; g < 4; ++g)
@@ -177,12 +155,7 @@ void jm_vec_dot_q2_K_q8_K_neon(int64_t n, float *s, const void *vx, const void *
     float sumf = 0;
     for (int64_t i = 0; i < n / QK_K; ++i) {
         const uint8_t *sc = x[i].scales;
-        int summs = 0;
-        for (int j = 0; j < 16; ++j) {
-            int16_t b;
-            memcpy(&b, &y[i].bsums[j], 2);
-            summs += b * (sc[j] >> 4);
-        }
+        const int summs = kq_q2_summs(sc, &y[i]);
         const float yd = kq_f32(&y[i].d);
         const float dall = yd * kq_half(&x[i].d);
         const float dmin = yd * kq_half(&x[i].dmin);

@@ -17,17 +17,6 @@
 #include <string.h>
 #include "../../quants/kquant_kernels.h"
 
-/* Q4_K/Q5_K: the 8 six-bit scales (out[0..7]) and mins (out[8..15]). */
-static inline void kq_unpack_k4(const uint8_t *s, uint8_t out[16]) {
-    uint32_t w[3], u[4];
-    memcpy(w, s, 12);
-    u[0] = w[0] & 0x3F3F3F3Fu;                                              /* scales 0..3 */
-    u[1] = (w[2] & 0x0F0F0F0Fu) | (((w[0] >> 6) & 0x03030303u) << 4);       /* scales 4..7 */
-    u[2] = w[1] & 0x3F3F3F3Fu;                                              /* mins 0..3   */
-    u[3] = ((w[2] >> 4) & 0x0F0F0F0Fu) | (((w[1] >> 6) & 0x03030303u) << 4); /* mins 4..7 */
-    memcpy(out, u, 16);
-}
-
 /* 16 values against 16 activations, split into the 8 lanes ggml uses: lane l
  * gets values l and l+8. */
 static inline void kq_lanes16(int32_t lanes[8], const int8_t *a, const int8_t *q8, int scale) {
@@ -43,12 +32,7 @@ void jm_vec_dot_q2_K_q8_K_scalar(int64_t n, float *s, const void *vx, const void
     for (int64_t i = 0; i < nb; ++i) {
         const uint8_t *sc = x[i].scales;
         const int8_t *q8 = y[i].qs;
-        int summs = 0;
-        for (int j = 0; j < 16; ++j) {
-            int16_t b;
-            memcpy(&b, &y[i].bsums[j], 2);
-            summs += b * (sc[j] >> 4);
-        }
+        const int summs = kq_q2_summs(sc, &y[i]);
         const float yd = kq_f32(&y[i].d);
         const float dall = yd * kq_half(&x[i].d);
         const float dmin = yd * kq_half(&x[i].dmin);
@@ -84,14 +68,8 @@ void jm_vec_dot_q3_K_q8_K_scalar(int64_t n, float *s, const void *vx, const void
             const int low = (q >> (2 * ((e % 128) / 32))) & 3;
             a[e] = (int8_t)(low - ((hm[e % 32] >> (e / 32)) & 1 ? 0 : 4));
         }
-        uint32_t w[3], u[4];
-        memcpy(w, x[i].scales, 12);
-        u[0] = (w[0] & 0x0F0F0F0Fu) | (((w[2] >> 0) & 0x03030303u) << 4);
-        u[1] = (w[1] & 0x0F0F0F0Fu) | (((w[2] >> 2) & 0x03030303u) << 4);
-        u[2] = ((w[0] >> 4) & 0x0F0F0F0Fu) | (((w[2] >> 4) & 0x03030303u) << 4);
-        u[3] = ((w[1] >> 4) & 0x0F0F0F0Fu) | (((w[2] >> 6) & 0x03030303u) << 4);
         int8_t scales[16];
-        memcpy(scales, u, 16);
+        kq_unpack_q3(x[i].scales, scales);
 
         int32_t lanes[8] = {0};
         for (int j = 0; j < 16; ++j) kq_lanes16(lanes, a + 16 * j, y[i].qs + 16 * j, scales[j] - 32);
@@ -120,13 +98,7 @@ static void kq_dot_k4(int64_t n, float *s, const uint8_t *xb, size_t bsize, size
         }
         uint8_t sm[16];
         kq_unpack_k4(xb + 4, sm);
-
-        int summ = 0;
-        for (int j = 0; j < 16; ++j) {
-            int16_t b;
-            memcpy(&b, &y[i].bsums[j], 2);
-            summ += b * sm[8 + j / 2];
-        }
+        const int summ = kq_k4_summ(sm, &y[i]);
         int32_t lanes[8] = {0};
         for (int j = 0; j < 8; ++j) {
             kq_lanes16(lanes, a + 32 * j, y[i].qs + 32 * j, sm[j]);
