@@ -15,6 +15,9 @@ static int32_t pick_level(uint32_t f) {
 }
 
 void jm_kernels_init(jm_kernels *k, uint32_t features) {
+    /* AMX tile data faults until Linux grants it, which feature detection
+       asks for: make sure it ran before any AMX kernel can be picked */
+    if (features & JM_CPU_AMX_INT8) (void)jm_cpu_features();
     memset(k, 0, sizeof *k);
     k->level = pick_level(features);
     k->features = features;
