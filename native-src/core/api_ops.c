@@ -1,4 +1,6 @@
 /* api_ops.c - single ops behind the public API: quantize, dequantize, matmul. */
+#include <stdint.h>
+#include <stdlib.h>
 #include "core/context.h"
 #include "core/error.h"
 #include "ops/ops.h"
@@ -55,6 +57,58 @@ jm_status jm_matmul(jm_context *ctx, int32_t type, const void *w, int64_t n_per_
     if (!jm_scratch(ctx, JM_SCRATCH_MATMUL, need > 0 ? need : 64))
         return jm_fail(err, JM_ERR_OUT_OF_MEMORY, "jm_matmul: out of memory for %zu bytes of activations", need);
     jm_op_matmul(ctx, &t, x, n_per_row, n_cols, y, n_rows);
+    return jm_ok(err);
+}
+
+/* A matrix and, where packing pays, its packed copy (owned). */
+struct jm_weights {
+    jm_tensor t;
+    int64_t   packed_bytes;
+};
+
+jm_status jm_weights_create(int32_t type, const void *w, int64_t n_per_row, int64_t n_rows,
+                            uint32_t cpu_features_mask, jm_weights **out, jm_error *err) {
+    if (!w || !out) return jm_fail(err, JM_ERR_INVALID_ARG, "jm_weights_create: NULL argument");
+    *out = NULL;
+    if (!jm_type_can_compute(type)) return jm_fail(err, JM_ERR_UNSUPPORTED, "jm_weights_create: cannot compute type %d", type);
+    const int64_t row = jm_row_size(type, n_per_row);
+    if (row <= 0 || n_rows <= 0 || n_rows > INT64_MAX / row)
+        return jm_fail(err, JM_ERR_INVALID_ARG, "jm_weights_create: bad shape [%lld, %lld]", (long long)n_per_row,
+                       (long long)n_rows);
+    jm_weights *h = calloc(1, sizeof *h);
+    if (!h) return jm_fail(err, JM_ERR_OUT_OF_MEMORY, "jm_weights_create: out of memory");
+    h->t = (jm_tensor){ .type = type, .ne0 = n_per_row, .ne1 = n_rows, .data = w, .nbytes = row * n_rows };
+    const size_t bytes = jm_gemm_pack_pays(jm_cpu_features() & cpu_features_mask) ? jm_gemm_packed_size(type, n_per_row, n_rows) : 0;
+    if (bytes) {
+        h->t.packed = jm_gemm_packed_alloc(bytes);
+        if (!h->t.packed) {
+            free(h);
+            return jm_fail(err, JM_ERR_OUT_OF_MEMORY, "jm_weights_create: out of memory for %zu bytes of packed weights", bytes);
+        }
+        jm_gemm_pack(type, w, n_per_row, n_rows, h->t.packed);
+        h->packed_bytes = (int64_t)bytes;
+    }
+    *out = h;
+    return jm_ok(err);
+}
+
+void jm_weights_free(jm_weights *weights) {
+    if (!weights) return;
+    free(weights->t.packed);
+    free(weights);
+}
+
+int64_t jm_weights_packed_bytes(const jm_weights *weights) { return weights ? weights->packed_bytes : 0; }
+
+jm_status jm_matmul_weights(jm_context *ctx, const jm_weights *weights, const float *x, int64_t n_cols, float *y,
+                            jm_error *err) {
+    if (!ctx || !weights || !x || !y) return jm_fail(err, JM_ERR_INVALID_ARG, "jm_matmul_weights: NULL argument");
+    if (n_cols <= 0) return jm_fail(err, JM_ERR_INVALID_ARG, "jm_matmul_weights: %lld columns", (long long)n_cols);
+    const jm_tensor *t = &weights->t;
+    size_t need = jm_matmul_scratch_size(&ctx->kernels, t, n_cols);
+    if (!jm_scratch(ctx, JM_SCRATCH_MATMUL, need > 0 ? need : 64))
+        return jm_fail(err, JM_ERR_OUT_OF_MEMORY, "jm_matmul_weights: out of memory for %zu bytes of activations", need);
+    jm_op_matmul(ctx, t, x, t->ne0, n_cols, y, t->ne1);
     return jm_ok(err);
 }
 

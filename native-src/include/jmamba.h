@@ -221,6 +221,22 @@ JM_API jm_status jm_matmul(jm_context *ctx, int32_t type, const void *w, int64_t
                            const float *x, int64_t n_cols, float *y, jm_error *err);
 
 /*
+ * A weight matrix for jm_matmul_weights, repacked the way a model repacks
+ * its matrices at load where the CPU and cpu_features_mask run the kernels
+ * that read the packed layout (elsewhere, and for types without one, it
+ * reads the rows). jm_matmul_weights gives the bits jm_matmul gives. The
+ * handle owns its copy; the rows must outlive it.
+ */
+typedef struct jm_weights jm_weights;
+JM_API jm_status jm_weights_create(int32_t type, const void *w, int64_t n_per_row, int64_t n_rows,
+                                   uint32_t cpu_features_mask, jm_weights **out, jm_error *err);
+JM_API void      jm_weights_free(jm_weights *weights);
+/* Bytes of the packed copy, 0 where there is none. */
+JM_API int64_t   jm_weights_packed_bytes(const jm_weights *weights);
+JM_API jm_status jm_matmul_weights(jm_context *ctx, const jm_weights *weights, const float *x, int64_t n_cols,
+                                   float *y, jm_error *err);
+
+/*
  * The causal depthwise conv of a Mamba-2 layer plus SiLU, over n_tokens
  * rows of x (row stride x_stride floats, channels values used per row):
  * y[t][c] = silu(bias[c] + sum_k w[c][k] * seq[t + k][c]) where seq is the

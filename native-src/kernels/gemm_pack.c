@@ -16,7 +16,11 @@
  *     210 -> 212): the kernels' transposes done once, the bytes as they are.
  * The kernels load what they built before and so compute the same bits.
  */
+#include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 #include "kernels.h"
 #include "../quants/blocks_k.h"
 
@@ -60,6 +64,23 @@ static void pack_kquant(int64_t bx, const uint8_t *src, int64_t ne0, int64_t ne1
                     memcpy(d, blk + 4 * k, (size_t)n);
                 }
             }
+}
+
+int jm_gemm_pack_pays(uint32_t features) {
+    const uint32_t avx512vnni = JM_CPU_AVX512F | JM_CPU_AVX512BW | JM_CPU_AVX512VL | JM_CPU_AVX512VNNI;
+    return (features & avx512vnni) == avx512vnni;
+}
+
+/* A decode step streams gigabytes of packed weights through the TLB; in
+   2 MiB pages the copy also faults in with a 500th of the page faults. */
+void *jm_gemm_packed_alloc(size_t bytes) {
+    enum { HUGE = 2 << 20 };
+    const size_t align = bytes >= HUGE ? HUGE : 64;
+    void *p = aligned_alloc(align, (bytes + align - 1) / align * align);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (p && align == HUGE) (void)madvise(p, (bytes + align - 1) / align * align, MADV_HUGEPAGE);
+#endif
+    return p;
 }
 
 void jm_gemm_pack(int32_t type, const void *src, int64_t ne0, int64_t ne1, void *dst) {

@@ -92,6 +92,11 @@ void jm_gemm_by_dots(jm_vec_dot_fn dot, const jm_gemm_args *a, int64_t r0, int64
 #define JM_GEMM_KPACKED_BYTES(bx) (16 * (((bx) + 3) / 4 * 4))
 size_t jm_gemm_packed_size(int32_t type, int64_t ne0, int64_t ne1);
 void   jm_gemm_pack(int32_t type, const void *src, int64_t ne0, int64_t ne1, void *dst);
+/* 1 where these features (the CPU's, ANDed with a context's mask) run the
+   kernels that read the packed layout, so packing pays */
+int    jm_gemm_pack_pays(uint32_t features);
+/* Memory for a packed copy, 2 MiB pages where the kernel gives them; free() it. */
+void  *jm_gemm_packed_alloc(size_t bytes);
 
 /* y[i] *= silu(z[i]) for i < n: the gate of a Mamba-2 mixer. */
 typedef void (*jm_silu_mul_fn)(float *y, const float *z, int64_t n);

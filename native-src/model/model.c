@@ -181,31 +181,17 @@ static void release_pages(const jm_model *m, const void *data, int64_t nbytes) {
 #endif
 }
 
-/* Memory for a packed copy: in 2 MiB pages where the kernel gives them (a
-   decode step streams gigabytes through the TLB; the copy faults in with a
-   500th of the page faults). */
-static void *alloc_packed(size_t bytes) {
-    enum { HUGE = 2 << 20 };
-    const size_t align = bytes >= HUGE ? HUGE : 64;
-    void *p = aligned_alloc(align, (bytes + align - 1) / align * align);
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    if (p && align == HUGE) (void)madvise(p, (bytes + align - 1) / align * align, MADV_HUGEPAGE);
-#endif
-    return p;
-}
-
 static void pack_matrix(const jm_model *m, jm_tensor *t) {
     const size_t bytes = jm_gemm_packed_size(t->type, t->ne0, t->ne1);
     if (!bytes) return;
-    t->packed = alloc_packed(bytes);
+    t->packed = jm_gemm_packed_alloc(bytes);
     if (!t->packed) return;
     jm_gemm_pack(t->type, t->data, t->ne0, t->ne1, t->packed);
     release_pages(m, t->data, t->nbytes);
 }
 
 static void pack_matrices(jm_model *m) {
-    const uint32_t avx512vnni = JM_CPU_AVX512F | JM_CPU_AVX512BW | JM_CPU_AVX512VL | JM_CPU_AVX512VNNI;
-    if ((jm_cpu_features() & m->p.cpu_features_mask & avx512vnni) != avx512vnni) return;
+    if (!jm_gemm_pack_pays(jm_cpu_features() & m->p.cpu_features_mask)) return;
     for (int32_t il = 0; il < m->p.n_layer; il++) {
         pack_matrix(m, &m->layers[il].t[JM_TENSOR_SSM_IN]);
         pack_matrix(m, &m->layers[il].t[JM_TENSOR_SSM_OUT]);

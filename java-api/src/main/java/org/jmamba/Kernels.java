@@ -97,6 +97,79 @@ public final class Kernels implements AutoCloseable {
                 "matmul " + type);
     }
 
+    /**
+     * A weight matrix repacked the way a model repacks its matrices at load, where this context's
+     * kernels read a packed layout (elsewhere it reads {@code w} as it is). {@code w} must stay
+     * alive and unchanged until the result is closed; the packed copy is native memory the result
+     * owns.
+     */
+    public Weights weights(GgmlType type, MemorySegment w, long nPerRow, long nRows) {
+        if (!canCompute(type)) throw new UnsupportedModelException("cannot compute type " + type);
+        long wb = bytes(type, nRows, nPerRow);
+        if (w.byteSize() < wb) throw new IllegalArgumentException("w holds " + w.byteSize() + " bytes, needs " + wb);
+        try (Arena tmp = Arena.ofConfined()) {
+            MemorySegment out = tmp.allocate(jmamba_h.C_POINTER);
+            NativeCalls.check(jmamba_h.jm_weights_create(type.id(), w, nPerRow, nRows, ctx.cpuFeatureMask(), out, error),
+                    error, "weights " + type);
+            return new Weights(type, w, nPerRow, nRows, out.get(jmamba_h.C_POINTER, 0));
+        }
+    }
+
+    /** {@link #matmul(GgmlType, MemorySegment, long, long, MemorySegment, long, MemorySegment)} on {@link Weights}: the same bits. */
+    public void matmul(Weights w, MemorySegment x, long nCols, MemorySegment y) {
+        MemorySegment h = w.handle();
+        if (nCols <= 0) throw new IllegalArgumentException("nCols = " + nCols + " must be > 0");
+        if (x.byteSize() < nCols * w.nPerRow() * Float.BYTES) throw new IllegalArgumentException("x is too small");
+        if (y.byteSize() < nCols * w.nRows() * Float.BYTES) throw new IllegalArgumentException("y is too small");
+        NativeCalls.check(jmamba_h.jm_matmul_weights(ctx.handle(), h, x, nCols, y, error), error, "matmul " + w.type());
+    }
+
+    /** A matrix made by {@link #weights}; close it before the memory its rows lie in. */
+    public static final class Weights implements AutoCloseable {
+        private final GgmlType type;
+        private final MemorySegment rows;
+        private final long nPerRow, nRows;
+        private MemorySegment handle;
+
+        private Weights(GgmlType type, MemorySegment rows, long nPerRow, long nRows, MemorySegment handle) {
+            this.type = type;
+            this.rows = rows;
+            this.nPerRow = nPerRow;
+            this.nRows = nRows;
+            this.handle = handle;
+        }
+
+        public GgmlType type() {
+            return type;
+        }
+
+        public long nPerRow() {
+            return nPerRow;
+        }
+
+        public long nRows() {
+            return nRows;
+        }
+
+        /** Bytes of the packed copy; 0 where the kernels read the rows as they are. */
+        public long packedBytes() {
+            return jmamba_h.jm_weights_packed_bytes(handle());
+        }
+
+        MemorySegment handle() {
+            if (handle == null) throw new IllegalStateException("weights are closed");
+            if (!rows.scope().isAlive()) throw new IllegalStateException("the memory of the weights' rows is closed");
+            return handle;
+        }
+
+        @Override
+        public void close() {
+            if (handle == null) return;
+            jmamba_h.jm_weights_free(handle);
+            handle = null;
+        }
+    }
+
     /** Best streaming read bandwidth of this machine in GB/s (1e9 bytes/s), read with this context's threads. */
     public double readBandwidth(long bytes, int reps) {
         try (Arena tmp = Arena.ofConfined()) {

@@ -12,9 +12,11 @@ import org.jmamba.bindings.jmamba_h;
 final class NativeContext implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment handle;
+    private final int cpuFeatureMask;
     final MemorySegment error;
 
     NativeContext(int threads, int cpuFeatureMask) {
+        this.cpuFeatureMask = cpuFeatureMask;
         try (Arena tmp = Arena.ofConfined()) {
             MemorySegment params = jmamba_h.jm_context_default_params(tmp);
             jm_context_params.n_threads(params, threads);
@@ -34,6 +36,11 @@ final class NativeContext implements AutoCloseable {
 
     int threads() {
         return jmamba_h.jm_context_n_threads(handle);
+    }
+
+    /** The features this context's kernels were allowed (before ANDing with the CPU's). */
+    int cpuFeatureMask() {
+        return cpuFeatureMask;
     }
 
     int kernelLevel() {

@@ -1737,6 +1737,244 @@ public class jmamba_h {
         }
     }
 
+    private static class jm_weights_create {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            jmamba_h.C_INT,
+            jmamba_h.C_INT,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_LONG_LONG,
+            jmamba_h.C_LONG_LONG,
+            jmamba_h.C_INT,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = jmamba_h.findOrThrow("jm_weights_create");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jm_status jm_weights_create(int32_t type, const void *w, int64_t n_per_row, int64_t n_rows, uint32_t cpu_features_mask, jm_weights **out, jm_error *err)
+     * }
+     */
+    public static FunctionDescriptor jm_weights_create$descriptor() {
+        return jm_weights_create.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jm_status jm_weights_create(int32_t type, const void *w, int64_t n_per_row, int64_t n_rows, uint32_t cpu_features_mask, jm_weights **out, jm_error *err)
+     * }
+     */
+    public static MethodHandle jm_weights_create$handle() {
+        return jm_weights_create.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jm_status jm_weights_create(int32_t type, const void *w, int64_t n_per_row, int64_t n_rows, uint32_t cpu_features_mask, jm_weights **out, jm_error *err)
+     * }
+     */
+    public static MemorySegment jm_weights_create$address() {
+        return jm_weights_create.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jm_status jm_weights_create(int32_t type, const void *w, int64_t n_per_row, int64_t n_rows, uint32_t cpu_features_mask, jm_weights **out, jm_error *err)
+     * }
+     */
+    public static int jm_weights_create(int type, MemorySegment w, long n_per_row, long n_rows, int cpu_features_mask, MemorySegment out, MemorySegment err) {
+        var mh$ = jm_weights_create.HANDLE;
+        try {
+            return (int) mh$.invokeExact(type, w, n_per_row, n_rows, cpu_features_mask, out, err);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jm_weights_free {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(
+            jmamba_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = jmamba_h.findOrThrow("jm_weights_free");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * void jm_weights_free(jm_weights *weights)
+     * }
+     */
+    public static FunctionDescriptor jm_weights_free$descriptor() {
+        return jm_weights_free.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * void jm_weights_free(jm_weights *weights)
+     * }
+     */
+    public static MethodHandle jm_weights_free$handle() {
+        return jm_weights_free.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * void jm_weights_free(jm_weights *weights)
+     * }
+     */
+    public static MemorySegment jm_weights_free$address() {
+        return jm_weights_free.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * void jm_weights_free(jm_weights *weights)
+     * }
+     */
+    public static void jm_weights_free(MemorySegment weights) {
+        var mh$ = jm_weights_free.HANDLE;
+        try {
+            mh$.invokeExact(weights);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jm_weights_packed_bytes {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            jmamba_h.C_LONG_LONG,
+            jmamba_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = jmamba_h.findOrThrow("jm_weights_packed_bytes");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int64_t jm_weights_packed_bytes(const jm_weights *weights)
+     * }
+     */
+    public static FunctionDescriptor jm_weights_packed_bytes$descriptor() {
+        return jm_weights_packed_bytes.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int64_t jm_weights_packed_bytes(const jm_weights *weights)
+     * }
+     */
+    public static MethodHandle jm_weights_packed_bytes$handle() {
+        return jm_weights_packed_bytes.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int64_t jm_weights_packed_bytes(const jm_weights *weights)
+     * }
+     */
+    public static MemorySegment jm_weights_packed_bytes$address() {
+        return jm_weights_packed_bytes.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int64_t jm_weights_packed_bytes(const jm_weights *weights)
+     * }
+     */
+    public static long jm_weights_packed_bytes(MemorySegment weights) {
+        var mh$ = jm_weights_packed_bytes.HANDLE;
+        try {
+            return (long) mh$.invokeExact(weights);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jm_matmul_weights {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            jmamba_h.C_INT,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_LONG_LONG,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = jmamba_h.findOrThrow("jm_matmul_weights");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jm_status jm_matmul_weights(jm_context *ctx, const jm_weights *weights, const float *x, int64_t n_cols, float *y, jm_error *err)
+     * }
+     */
+    public static FunctionDescriptor jm_matmul_weights$descriptor() {
+        return jm_matmul_weights.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jm_status jm_matmul_weights(jm_context *ctx, const jm_weights *weights, const float *x, int64_t n_cols, float *y, jm_error *err)
+     * }
+     */
+    public static MethodHandle jm_matmul_weights$handle() {
+        return jm_matmul_weights.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jm_status jm_matmul_weights(jm_context *ctx, const jm_weights *weights, const float *x, int64_t n_cols, float *y, jm_error *err)
+     * }
+     */
+    public static MemorySegment jm_matmul_weights$address() {
+        return jm_matmul_weights.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jm_status jm_matmul_weights(jm_context *ctx, const jm_weights *weights, const float *x, int64_t n_cols, float *y, jm_error *err)
+     * }
+     */
+    public static int jm_matmul_weights(MemorySegment ctx, MemorySegment weights, MemorySegment x, long n_cols, MemorySegment y, MemorySegment err) {
+        var mh$ = jm_matmul_weights.HANDLE;
+        try {
+            return (int) mh$.invokeExact(ctx, weights, x, n_cols, y, err);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class jm_conv1d_silu {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             jmamba_h.C_INT,

@@ -51,8 +51,16 @@ public class MatMatBench {
     @Param({"1", "2"})
     public int threads;
 
+    /**
+     * true: the weights repacked as a model repacks them at load (Kernels.weights), which is what
+     * runs the AVX-512 and AMX kernels that read a packed layout; false: the rows as a file holds them.
+     */
+    @Param({"false", "true"})
+    public boolean packed;
+
     private Arena arena;
     private Kernels kernels;
+    private Kernels.Weights weights;
     private GgmlType t;
     private MemorySegment w, x, y;
     private double gflopPerOp;
@@ -78,17 +86,20 @@ public class MatMatBench {
         x = OffHeap.floats(arena, (long) nCols * nPerRow, 1.0, 2);
         y = arena.allocate((long) nCols * nRows * Float.BYTES, 64);
         gflopPerOp = 2.0 * nRows * nPerRow * nCols / 1e9;
+        if (packed) weights = kernels.weights(t, w, nPerRow, nRows);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        if (weights != null) weights.close();
         kernels.close();
         arena.close();
     }
 
     @Benchmark
     public MemorySegment matmat(Flops flops) {
-        kernels.matmul(t, w, nPerRow, nRows, x, nCols, y);
+        if (weights != null) kernels.matmul(weights, x, nCols, y);
+        else kernels.matmul(t, w, nPerRow, nRows, x, nCols, y);
         flops.gflop += gflopPerOp;
         return y;
     }

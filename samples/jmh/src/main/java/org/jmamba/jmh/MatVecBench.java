@@ -49,8 +49,16 @@ public class MatVecBench {
     @Param({"1", "2"})
     public int threads;
 
+    /**
+     * true: the weights repacked as a model repacks them at load (Kernels.weights), which is what
+     * runs the AVX-512 and AMX kernels that read a packed layout; false: the rows as a file holds them.
+     */
+    @Param({"false", "true"})
+    public boolean packed;
+
     private Arena arena;
     private Kernels kernels;
+    private Kernels.Weights weights;
     private GgmlType t;
     private long nRows;
     private MemorySegment w, x, y;
@@ -78,17 +86,20 @@ public class MatVecBench {
         x = OffHeap.floats(arena, nPerRow, 1.0, 2);
         y = arena.allocate(nRows * Float.BYTES, 64);
         gbPerOp = Kernels.bytes(t, nRows, nPerRow) / 1e9;
+        if (packed) weights = kernels.weights(t, w, nPerRow, nRows);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        if (weights != null) weights.close();
         kernels.close();
         arena.close();
     }
 
     @Benchmark
     public MemorySegment matvec(Bytes bytes) {
-        kernels.matmul(t, w, nPerRow, nRows, x, 1, y);
+        if (weights != null) kernels.matmul(weights, x, 1, y);
+        else kernels.matmul(t, w, nPerRow, nRows, x, 1, y);
         bytes.weightGB += gbPerOp;
         return y;
     }
