@@ -76,10 +76,11 @@ int main(int argc, char **argv) {
     }
     void *wp = NULL;
     if (packed) {
-        const size_t pbytes = jm_gemm_packed_size(type, n, rows);
-        if (!pbytes) { fprintf(stderr, "%s has no packed form\n", tr->name); return 2; }
+        const int lanes = jm_gemm_pack_lanes(mask & jm_cpu_features());
+        const size_t pbytes = lanes ? jm_gemm_packed_size(type, n, rows, lanes) : 0;
+        if (!pbytes) { fprintf(stderr, "%s has no packed form for these kernels\n", tr->name); return 2; }
         if (!(wp = alloc_pages(pbytes))) { fprintf(stderr, "out of memory\n"); return 1; }
-        jm_gemm_pack(type, w, n, rows, wp);
+        jm_gemm_pack(type, w, n, rows, lanes, wp);
     }
     jm_kernels k;
     jm_kernels_init(&k, mask);

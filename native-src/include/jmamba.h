@@ -222,9 +222,9 @@ JM_API jm_status jm_matmul(jm_context *ctx, int32_t type, const void *w, int64_t
 
 /*
  * A weight matrix for jm_matmul_weights, repacked the way a model repacks
- * its matrices at load where the CPU and cpu_features_mask run the kernels
- * that read the packed layout (elsewhere, and for types without one, it
- * reads the rows). jm_matmul_weights gives the bits jm_matmul gives. The
+ * its matrices at load where the CPU and cpu_features_mask run kernels that
+ * read a packed layout (AVX2, AVX-512; elsewhere, for types without one and
+ * for contexts whose kernels read another, it reads the rows). jm_matmul_weights gives the bits jm_matmul gives. The
  * handle owns its copy; the rows must outlive it.
  */
 typedef struct jm_weights jm_weights;

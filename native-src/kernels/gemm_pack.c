@@ -1,17 +1,18 @@
 /*
- * gemm_pack.c - weight matrices repacked at load for the AVX-512 gemm
- * kernels (kernels/avx512/gemm_legacy_avx512.h, gemm_kquant_avx512.c).
+ * gemm_pack.c - weight matrices repacked at load for the gemm kernels that
+ * put L rows in the L lanes of a register: L = 16 for AVX-512
+ * (kernels/avx512/gemm_legacy_avx512.h, gemm_kquant_avx512.c, kernels/amx/),
+ * L = 8 for AVX2 (kernels/avx2/gemm_legacy_avx2.h, gemm_kquant_avx2.c).
  *
- * Those kernels put 16 rows in the 16 lanes of a register, so from the
- * file's layout they gather each block's scales and transpose its quants
- * (lane i = row i's dword k) on every call: more instructions than a decode
- * step's memory traffic leaves time for. The packed copy stores each group
- * of 16 rows block by block, already in that form, groups one after the
- * other, the last group padded with its last row:
- *   Q4_0, Q8_0: [16 x fp16 d][nq x 64 bytes: dword k of row i at k * 64 + i * 4]
+ * From the file's layout those kernels gather each block's scales and
+ * transpose its quants (lane i = row i's dword k) on every call: more
+ * instructions than a decode step's memory traffic leaves time for. The
+ * packed copy stores each group of L rows block by block, already in that
+ * form, groups one after the other, the last group padded with its last row:
+ *   Q4_0, Q8_0: [L x fp16 d][nq x 4L bytes: dword k of row i at 2L + 4Lk + 4i]
  *     (nq = 4 quant dwords for Q4_0, 8 for Q8_0; Q8_0's quants stored xor
- *     0x80, i.e. as w + 128, the unsigned operand of the kernels' decode form)
- *   K-quants: every dword of the block, row i's dword k at k * 64 + i * 4, the
+ *     0x80, i.e. as w + 128, the unsigned operand of the AVX-512 decode form)
+ *   K-quants: every dword of the block, row i's dword k at 4Lk + 4i, the
  *     block padded with zeros to whole dwords (Q3_K 110 -> 112 bytes, Q6_K
  *     210 -> 212): the kernels' transposes done once, the bytes as they are.
  * The kernels load what they built before and so compute the same bits.
@@ -23,8 +24,6 @@
 #endif
 #include "kernels.h"
 #include "../quants/blocks_k.h"
-
-enum { LANES = 16 };
 
 static int quant_dwords(int32_t type) {
     return type == JM_TYPE_Q4_0 ? 4 : type == JM_TYPE_Q8_0 ? 8 : 0;
@@ -40,25 +39,25 @@ static int64_t kquant_block_bytes(int32_t type) {
     }
 }
 
-size_t jm_gemm_packed_size(int32_t type, int64_t ne0, int64_t ne1) {
-    if (ne0 <= 0 || ne1 <= 0) return 0;
-    const int64_t groups = (ne1 + LANES - 1) / LANES, kbx = kquant_block_bytes(type);
-    if (kbx) return ne0 % QK_K ? 0 : (size_t)(groups * (ne0 / QK_K) * JM_GEMM_KPACKED_BYTES(kbx));
+size_t jm_gemm_packed_size(int32_t type, int64_t ne0, int64_t ne1, int lanes) {
+    if (ne0 <= 0 || ne1 <= 0 || (lanes != 8 && lanes != 16)) return 0;
+    const int64_t groups = (ne1 + lanes - 1) / lanes, kbx = kquant_block_bytes(type);
+    if (kbx) return ne0 % QK_K ? 0 : (size_t)(groups * (ne0 / QK_K) * JM_GEMM_KPACKED_BYTES_L(kbx, lanes));
     const int nq = quant_dwords(type);
     if (!nq || ne0 % 32) return 0;
-    return (size_t)(groups * (ne0 / 32) * JM_GEMM_PACKED_BYTES(nq));
+    return (size_t)(groups * (ne0 / 32) * JM_GEMM_PACKED_BYTES_L(nq, lanes));
 }
 
-/* K-quants: each block's dwords across the 16 rows of its group */
-static void pack_kquant(int64_t bx, const uint8_t *src, int64_t ne0, int64_t ne1, uint8_t *out) {
+/* K-quants: each block's dwords across the rows of its group */
+static void pack_kquant(int64_t bx, const uint8_t *src, int64_t ne0, int64_t ne1, int lanes, uint8_t *out) {
     const int64_t nb = ne0 / QK_K, row_bytes = nb * bx, words = (bx + 3) / 4;
-    for (int64_t r0 = 0; r0 < ne1; r0 += LANES)
-        for (int64_t b = 0; b < nb; b++, out += JM_GEMM_KPACKED_BYTES(bx))
-            for (int i = 0; i < LANES; i++) {
+    for (int64_t r0 = 0; r0 < ne1; r0 += lanes)
+        for (int64_t b = 0; b < nb; b++, out += JM_GEMM_KPACKED_BYTES_L(bx, lanes))
+            for (int i = 0; i < lanes; i++) {
                 const int64_t r = r0 + i < ne1 ? r0 + i : ne1 - 1;
                 const uint8_t *blk = src + r * row_bytes + b * bx;
                 for (int64_t k = 0; k < words; k++) {
-                    uint8_t *d = out + 64 * k + 4 * i;
+                    uint8_t *d = out + 4 * lanes * k + 4 * i;
                     const int64_t n = bx - 4 * k < 4 ? bx - 4 * k : 4;
                     memset(d, 0, 4);
                     memcpy(d, blk + 4 * k, (size_t)n);
@@ -66,9 +65,15 @@ static void pack_kquant(int64_t bx, const uint8_t *src, int64_t ne0, int64_t ne1
             }
 }
 
-int jm_gemm_pack_pays(uint32_t features) {
-    const uint32_t avx512vnni = JM_CPU_AVX512F | JM_CPU_AVX512BW | JM_CPU_AVX512VL | JM_CPU_AVX512VNNI;
-    return (features & avx512vnni) == avx512vnni;
+int jm_gemm_pack_lanes(uint32_t features) {
+    const uint32_t avx2 = JM_CPU_AVX2 | JM_CPU_FMA | JM_CPU_F16C;
+    const uint32_t avx512vnni = avx2 | JM_CPU_AVX512F | JM_CPU_AVX512BW | JM_CPU_AVX512VL | JM_CPU_AVX512VNNI;
+#if defined(JM_HAVE_X86_KERNELS)
+    if ((features & avx512vnni) == avx512vnni) return 16;
+    if ((features & avx2) == avx2) return 8;
+#endif
+    (void)avx512vnni;
+    return 0;
 }
 
 /* A decode step streams gigabytes of packed weights through the TLB; in
@@ -83,10 +88,10 @@ void *jm_gemm_packed_alloc(size_t bytes) {
     return p;
 }
 
-void jm_gemm_pack(int32_t type, const void *src, int64_t ne0, int64_t ne1, void *dst) {
+void jm_gemm_pack(int32_t type, const void *src, int64_t ne0, int64_t ne1, int lanes, void *dst) {
     const int64_t kbx = kquant_block_bytes(type);
     if (kbx) {
-        pack_kquant(kbx, src, ne0, ne1, dst);
+        pack_kquant(kbx, src, ne0, ne1, lanes, dst);
         return;
     }
     const int nq = quant_dwords(type);
@@ -94,14 +99,14 @@ void jm_gemm_pack(int32_t type, const void *src, int64_t ne0, int64_t ne1, void 
     const int64_t nb = ne0 / 32, row_bytes = nb * bx;
     const uint8_t flip = type == JM_TYPE_Q8_0 ? 0x80 : 0x00;
     uint8_t *out = dst;
-    for (int64_t r0 = 0; r0 < ne1; r0 += LANES) {
-        for (int64_t b = 0; b < nb; b++, out += JM_GEMM_PACKED_BYTES(nq)) {
-            for (int i = 0; i < LANES; i++) {
+    for (int64_t r0 = 0; r0 < ne1; r0 += lanes) {
+        for (int64_t b = 0; b < nb; b++, out += JM_GEMM_PACKED_BYTES_L(nq, lanes)) {
+            for (int i = 0; i < lanes; i++) {
                 const int64_t r = r0 + i < ne1 ? r0 + i : ne1 - 1;
                 const uint8_t *blk = (const uint8_t *)src + r * row_bytes + b * bx;
                 memcpy(out + 2 * i, blk, 2);
                 for (int k = 0; k < nq; k++)
-                    for (int j = 0; j < 4; j++) out[32 + 64 * k + 4 * i + j] = blk[2 + 4 * k + j] ^ flip;
+                    for (int j = 0; j < 4; j++) out[2 * lanes + 4 * lanes * k + 4 * i + j] = blk[2 + 4 * k + j] ^ flip;
             }
         }
     }

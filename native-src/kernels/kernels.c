@@ -21,6 +21,7 @@ void jm_kernels_init(jm_kernels *k, uint32_t features) {
     memset(k, 0, sizeof *k);
     k->level = pick_level(features);
     k->features = features;
+    k->pack_lanes = jm_gemm_pack_lanes(features);
     k->scan_row = jm_scan_row_scalar;
     k->scan_head = jm_scan_head_scalar;
     k->conv_silu = jm_conv_silu_scalar;

@@ -56,7 +56,8 @@ typedef struct jm_gemm_args {
     int64_t     n;           /* values per row (a multiple of the block size) */
     const void *w;           /* weight rows, w_row_bytes apart                */
     int64_t     w_row_bytes;
-    const void *w_packed;    /* NULL, or w repacked by jm_gemm_pack (kernels
+    const void *w_packed;    /* NULL, or w repacked by jm_gemm_pack in groups
+                                of the kernel table's pack_lanes rows (kernels
                                 that know the layout read it instead)         */
     const void *act;         /* activation columns, act_stride bytes apart    */
     int64_t     act_stride;
@@ -79,22 +80,27 @@ typedef void (*jm_gemm_fn)(const jm_gemm_args *a, int64_t r0, int64_t r1);
 void jm_gemm_by_dots(jm_vec_dot_fn dot, const jm_gemm_args *a, int64_t r0, int64_t r1);
 
 /*
- * Weights repacked for the AVX-512 gemm kernels (gemm_pack.c): the size of
- * the packed copy of an ne1 x ne0 matrix of type, 0 when the type has no
- * packed form (Q4_0, Q8_0 and the K-quants have one); jm_gemm_pack writes
- * it. One block of a 16-row group takes JM_GEMM_PACKED_BYTES(nq) bytes for
- * Q4_0 / Q8_0 (16 fp16 scales, then nq quant dwords of each of the 16
- * rows), and JM_GEMM_KPACKED_BYTES(bx) for a K-quant of bx-byte blocks
- * (each dword of the 16 blocks, lane by lane, the block padded to whole
- * dwords).
+ * Weights repacked for the gemm kernels (gemm_pack.c), in groups of `lanes`
+ * rows: 16 for the AVX-512 kernels, 8 for the AVX2 ones. The size of the
+ * packed copy of an ne1 x ne0 matrix of type, 0 when the type has no packed
+ * form (Q4_0, Q8_0 and the K-quants have one); jm_gemm_pack writes it. One
+ * block of a group takes JM_GEMM_PACKED_BYTES_L(nq, lanes) bytes for Q4_0 /
+ * Q8_0 (the fp16 scales of the rows, then nq quant dwords of each row), and
+ * JM_GEMM_KPACKED_BYTES_L(bx, lanes) for a K-quant of bx-byte blocks (each
+ * dword of the rows' blocks, lane by lane, the block padded to whole
+ * dwords). The forms without _L are the 16-row ones.
  */
-#define JM_GEMM_PACKED_BYTES(nq) (32 + 64 * (nq))
-#define JM_GEMM_KPACKED_BYTES(bx) (16 * (((bx) + 3) / 4 * 4))
-size_t jm_gemm_packed_size(int32_t type, int64_t ne0, int64_t ne1);
-void   jm_gemm_pack(int32_t type, const void *src, int64_t ne0, int64_t ne1, void *dst);
-/* 1 where these features (the CPU's, ANDed with a context's mask) run the
-   kernels that read the packed layout, so packing pays */
-int    jm_gemm_pack_pays(uint32_t features);
+#define JM_GEMM_PACKED_BYTES_L(nq, lanes) ((lanes) * (2 + 4 * (nq)))
+#define JM_GEMM_KPACKED_BYTES_L(bx, lanes) ((lanes) * (((bx) + 3) / 4 * 4))
+#define JM_GEMM_PACKED_BYTES(nq) JM_GEMM_PACKED_BYTES_L(nq, 16)
+#define JM_GEMM_KPACKED_BYTES(bx) JM_GEMM_KPACKED_BYTES_L(bx, 16)
+size_t jm_gemm_packed_size(int32_t type, int64_t ne0, int64_t ne1, int lanes);
+void   jm_gemm_pack(int32_t type, const void *src, int64_t ne0, int64_t ne1, int lanes, void *dst);
+/* The group rows of the packed layout that the gemm kernels picked for
+   these features (the CPU's, ANDed with a context's mask) read: 16
+   (AVX-512 VNNI), 8 (AVX2), or 0 where none reads one, so packing does not
+   pay. jm_kernels.pack_lanes holds it for a kernel table. */
+int    jm_gemm_pack_lanes(uint32_t features);
 /* Memory for a packed copy, 2 MiB pages where the kernel gives them; free() it. */
 void  *jm_gemm_packed_alloc(size_t bytes);
 
@@ -103,6 +109,7 @@ typedef void (*jm_silu_mul_fn)(float *y, const float *z, int64_t n);
 
 typedef struct jm_kernels {
     int32_t          level;                    /* jm_kernel_level            */
+    int32_t          pack_lanes;               /* rows per packed group the gemm kernels read (jm_gemm_pack_lanes) */
     uint32_t         features;                 /* CPU features in use        */
     jm_vec_dot_fn    vec_dot[JM_TYPE_COUNT];   /* by weight type             */
     jm_gemm_fn       gemm[JM_TYPE_COUNT];      /* tiled products by weight type;

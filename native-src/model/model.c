@@ -158,10 +158,11 @@ jm_status jm_model_set_tensor(jm_model *m, int32_t layer, int32_t role, int32_t 
 }
 
 /*
- * Where the CPU and the model's cpu_features_mask allow the AVX-512 VNNI
- * gemm kernels, the big Q4_0, Q8_0 and K-quant matrices get a copy in those
- * kernels' layout (kernels/gemm_pack.c): a decode step then streams each
- * matrix once, in order, with a third of the instructions. When the caller says the weights are a read-only file
+ * Where the CPU and the model's cpu_features_mask pick gemm kernels that
+ * read a packed layout (AVX-512 VNNI: 16-row groups, AVX2: 8-row ones), the
+ * big Q4_0, Q8_0 and K-quant matrices get a copy in it (kernels/gemm_pack.c):
+ * a decode step then streams each matrix once, in order, with a third of
+ * the instructions. When the caller says the weights are a read-only file
  * mapping, the source pages are dropped from the process (MADV_DONTNEED:
  * the page cache keeps them, a later read faults them back in), so the
  * model stays at about the file's size in memory. Without memory for a
@@ -181,23 +182,25 @@ static void release_pages(const jm_model *m, const void *data, int64_t nbytes) {
 #endif
 }
 
-static void pack_matrix(const jm_model *m, jm_tensor *t) {
-    const size_t bytes = jm_gemm_packed_size(t->type, t->ne0, t->ne1);
+static void pack_matrix(const jm_model *m, jm_tensor *t, int lanes) {
+    const size_t bytes = jm_gemm_packed_size(t->type, t->ne0, t->ne1, lanes);
     if (!bytes) return;
     t->packed = jm_gemm_packed_alloc(bytes);
     if (!t->packed) return;
-    jm_gemm_pack(t->type, t->data, t->ne0, t->ne1, t->packed);
+    jm_gemm_pack(t->type, t->data, t->ne0, t->ne1, lanes, t->packed);
+    t->packed_lanes = lanes;
     release_pages(m, t->data, t->nbytes);
 }
 
 static void pack_matrices(jm_model *m) {
-    if (!jm_gemm_pack_pays(jm_cpu_features() & m->p.cpu_features_mask)) return;
+    const int lanes = jm_gemm_pack_lanes(jm_cpu_features() & m->p.cpu_features_mask);
+    if (!lanes) return;
     for (int32_t il = 0; il < m->p.n_layer; il++) {
-        pack_matrix(m, &m->layers[il].t[JM_TENSOR_SSM_IN]);
-        pack_matrix(m, &m->layers[il].t[JM_TENSOR_SSM_OUT]);
+        pack_matrix(m, &m->layers[il].t[JM_TENSOR_SSM_IN], lanes);
+        pack_matrix(m, &m->layers[il].t[JM_TENSOR_SSM_OUT], lanes);
     }
     /* a tied output is the embedding, whose rows are also read as they are */
-    if (m->global[JM_TENSOR_OUTPUT].data) pack_matrix(m, &m->global[JM_TENSOR_OUTPUT]);
+    if (m->global[JM_TENSOR_OUTPUT].data) pack_matrix(m, &m->global[JM_TENSOR_OUTPUT], lanes);
 }
 
 static void free_packed(jm_model *m) {

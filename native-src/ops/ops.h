@@ -17,6 +17,7 @@ typedef struct jm_tensor {
     const void *data;
     int64_t     nbytes;
     void       *packed;   /* NULL, or data repacked for the gemm kernels (owned by the model) */
+    int32_t     packed_lanes; /* rows per group of the packed copy (jm_gemm_pack) */
 } jm_tensor;
 
 /* ---- matmul.c ---- */

@@ -157,12 +157,12 @@ static void check_pieces(const char *level, int t, jm_gemm_fn gemm, const proble
 /* (3) weights repacked at load (jm_gemm_pack) give the same bits: in one
  * call, in 16-row pieces, in odd pieces (which start off the packed groups)
  * and one column at a time */
-static void check_packed(const char *level, int t, jm_gemm_fn gemm, const problem *p) {
-    const size_t pbytes = jm_gemm_packed_size(TYPES[t], p->n, p->rows);
+static void check_packed(const char *level, int t, jm_gemm_fn gemm, const problem *p, int lanes) {
+    const size_t pbytes = jm_gemm_packed_size(TYPES[t], p->n, p->rows, lanes);
     CHECK(pbytes > 0, "%s has a packed form", NAMES[t]);
     if (!pbytes) return;
     void *packed = malloc(pbytes);
-    jm_gemm_pack(TYPES[t], p->w, p->n, p->rows, packed);
+    jm_gemm_pack(TYPES[t], p->w, p->n, p->rows, lanes, packed);
     const int64_t size = p->rows * p->cols * (int64_t)sizeof(float);
     int bad = 0;
     for (int k = 0; k < 4; ++k) {
@@ -258,8 +258,7 @@ int main(void) {
                 if (s % 2) randomize_weights(&p, t);
                 check_against_dots(variants[v].name, t, gemm, &p);
                 check_pieces(variants[v].name, t, gemm, &p);
-                if (variants[v].mask & JM_CPU_AVX512VNNI)
-                    check_packed(variants[v].name, t, gemm, &p);
+                if (k.pack_lanes) check_packed(variants[v].name, t, gemm, &p, k.pack_lanes);
                 free_problem(&p);
             }
         }

@@ -62,7 +62,7 @@ typedef struct {
 static float *g_first[5][N_SHAPES];
 
 /* One type, one shape, one kernel: the oracle, then the contract. */
-static void check_shape(const char *lvl, int32_t type, jm_gemm_fn gemm, shape s, int raw, float **first) {
+static void check_shape(const char *lvl, int32_t type, jm_gemm_fn gemm, shape s, int raw, float **first, int lanes) {
     const jm_type_traits *t = jm_legacy_traits(type);
     const jm_type_traits *vt = jm_legacy_traits(t->vec_dot_type);
     const int64_t wrb = s.n / 32 * t->type_size, arb = s.n / 32 * vt->type_size + 8; /* odd act stride */
@@ -165,10 +165,10 @@ static void check_shape(const char *lvl, int32_t type, jm_gemm_fn gemm, shape s,
     }
     /* 3. weights repacked at load (Q4_0, Q8_0) give the same bits: in one call, in
        16-row pieces, in odd pieces (which start off the packed groups) and by single columns */
-    const size_t pbytes = jm_gemm_packed_size(type, s.n, s.rows);
+    const size_t pbytes = lanes ? jm_gemm_packed_size(type, s.n, s.rows, lanes) : 0;
     if (pbytes) {
         void *packed = malloc(pbytes);
-        jm_gemm_pack(type, w, s.n, s.rows, packed);
+        jm_gemm_pack(type, w, s.n, s.rows, lanes, packed);
         for (int k = 0; k < 4; k++) {
             memset(y_part, 0x7F, ybytes);
             jm_gemm_args gp = g;
@@ -217,7 +217,7 @@ static void check_level(const char *lvl, const jm_kernels *k) {
         printf("  %s: gemm %s\n", lvl, jm_legacy_traits(k_types[ti])->name);
         for (size_t si = 0; si < N_SHAPES; si++) {
             g_rng = 1000 * ti + si; /* the same inputs at every level */
-            check_shape(lvl, k_types[ti], gemm, shapes[si], (int)(si % 4), &g_first[ti][si]);
+            check_shape(lvl, k_types[ti], gemm, shapes[si], (int)(si % 4), &g_first[ti][si], k->pack_lanes);
         }
     }
 }

@@ -19,7 +19,8 @@
  * q + 32), in every tile shape, row split and column count: the contract
  * of jm_gemm_fn. A batch transposes each 8-row group once into a buffer;
  * decode does it per super-block in the loop, with software prefetch
- * ahead of every row.
+ * ahead of every row, or loads it from a copy packed at load (8-row
+ * groups, gemm_pack.c), which already is that transpose.
  */
 #include <stddef.h>
 #include "gemm_legacy_avx2.h"
@@ -91,21 +92,41 @@ K2_INLINE void k2_cols(const k2_sb *w, const block_q8_K *const *x, const k2_col 
 }
 
 /* =========================================================================
- * Building a super-block of 8 rows from the file's rows.
+ * Building a super-block of 8 rows, from a packed group (gemm_pack.c, 8
+ * rows) or the file's rows: the same integers either way.
  */
 
-/* t[k] lane i = dword k of the 32 bytes at row i + o */
-K2_INLINE void k2_t8x8(__m256i t[8], const jm_gemm2_rows *g, int64_t o) {
-    jm_gemm2_t8x4(t, g, o);
-    jm_gemm2_t8x4(t + 4, g, o + 16);
+/* t[k], k < n (4 or 8): dword k from byte off of each row's block b (off a
+   multiple of 4 where the group is packed) */
+K2_INLINE void k2_dwords(__m256i *t, const jm_gemm2_rows *g, int64_t b, int64_t bx, int64_t off, const int n) {
+    if (g->packed) {
+        const uint8_t *p = g->packed + b * JM_GEMM_KPACKED_BYTES_L(bx, K2_LANES) + off * K2_LANES;
+        for (int k = 0; k < n; k++) t[k] = _mm256_loadu_si256((const __m256i *)(p + 32 * k));
+    } else {
+        jm_gemm2_t8x4(t, g, b * bx + off);
+        if (n == 8) jm_gemm2_t8x4(t + 4, g, b * bx + off + 16);
+    }
+}
+
+/* The dword at byte off (a multiple of 4) of each row's block b */
+K2_INLINE __m256i k2_dword(const jm_gemm2_rows *g, int64_t b, int64_t bx, int64_t off) {
+    if (g->packed) return _mm256_loadu_si256((const __m256i *)(g->packed + b * JM_GEMM_KPACKED_BYTES_L(bx, K2_LANES) + off * K2_LANES));
+    return jm_gemm2_gather(g, b * bx + off);
+}
+
+/* The fp16 at the even byte off of each row's block b, widened; a dword read
+   from the file's rows stays inside the block */
+K2_INLINE __m256 k2_fp16(const jm_gemm2_rows *g, int64_t b, int64_t bx, int64_t off) {
+    if (g->packed || off + 4 <= bx) return jm_gemm2_fp16(k2_dword(g, b, bx, off & ~3), (off & 2) != 0);
+    return jm_gemm2_fp16(jm_gemm2_gather(g, b * bx + off - 2), 1);
 }
 
 /* Q4_K / Q5_K: d, dmin at 0, the 12 scale bytes at 4; six-bit scales and
    mins as ggml's get_scale_min_k4, lane by lane */
-K2_INLINE void k2_scales_k4(k2_sb *o, const jm_gemm2_rows *g, int64_t at) {
+K2_INLINE void k2_scales_k4(k2_sb *o, const jm_gemm2_rows *g, int64_t b, int64_t bx) {
     __m256i S[4];
-    jm_gemm2_t8x4(S, g, at + 4);
-    const __m256i h = jm_gemm2_gather(g, at);
+    k2_dwords(S, g, b, bx, 4, 4);
+    const __m256i h = k2_dword(g, b, bx, 0);
     const __m256 d = jm_gemm2_fp16(h, 0), dmin = jm_gemm2_fp16(h, 1);
     const __m256i m63 = _mm256_set1_epi32(63), m15 = _mm256_set1_epi32(15), m48 = _mm256_set1_epi32(0x30);
     for (int j = 0; j < 4; j++) {
@@ -123,11 +144,11 @@ K2_INLINE void k2_scales_k4(k2_sb *o, const jm_gemm2_rows *g, int64_t at) {
 }
 
 /* qs byte 32p + l holds quant 64p + l (low nibble) and 64p + 32 + l (high) */
-K2_INLINE void k2_nibbles_k4(k2_sb *o, const jm_gemm2_rows *g, int64_t qs) {
+K2_INLINE void k2_nibbles_k4(k2_sb *o, const jm_gemm2_rows *g, int64_t b, int64_t bx, int64_t qs) {
     const __m256i m4 = _mm256_set1_epi8(0x0F);
     for (int p = 0; p < 4; p++) {
         __m256i t[8];
-        k2_t8x8(t, g, qs + 32 * p);
+        k2_dwords(t, g, b, bx, qs + 32 * p, 8);
         for (int k = 0; k < 8; k++) {
             o->w[16 * p + k] = _mm256_and_si256(t[k], m4);
             o->w[16 * p + 8 + k] = _mm256_and_si256(_mm256_srli_epi16(t[k], 4), m4);
@@ -136,38 +157,38 @@ K2_INLINE void k2_nibbles_k4(k2_sb *o, const jm_gemm2_rows *g, int64_t qs) {
 }
 
 K2_INLINE void k2_build_q4_K(k2_sb *o, const jm_gemm2_rows *g, int64_t b) {
-    const int64_t at = b * (int64_t)sizeof(block_q4_K);
-    k2_nibbles_k4(o, g, at + offsetof(block_q4_K, qs));
-    k2_scales_k4(o, g, at);
+    const int64_t bx = sizeof(block_q4_K);
+    k2_nibbles_k4(o, g, b, bx, offsetof(block_q4_K, qs));
+    k2_scales_k4(o, g, b, bx);
 }
 
 /* Q5_K: the fifth bit of quant 32j + l is bit j of qh[l] */
 K2_INLINE void k2_build_q5_K(k2_sb *o, const jm_gemm2_rows *g, int64_t b) {
-    const int64_t at = b * (int64_t)sizeof(block_q5_K);
-    k2_nibbles_k4(o, g, at + offsetof(block_q5_K, qs));
+    const int64_t bx = sizeof(block_q5_K);
+    k2_nibbles_k4(o, g, b, bx, offsetof(block_q5_K, qs));
     __m256i h[8];
-    k2_t8x8(h, g, at + offsetof(block_q5_K, qh));
+    k2_dwords(h, g, b, bx, offsetof(block_q5_K, qh), 8);
     const __m256i m16 = _mm256_set1_epi8(0x10);
     for (int k = 0; k < K2_STEPS; k++) {
         const int j = k / 8; /* bit j of each byte to bit 4 (the mask drops what crosses bytes) */
         const __m256i hb = j <= 4 ? _mm256_slli_epi32(h[k % 8], 4 - j) : _mm256_srli_epi32(h[k % 8], j - 4);
         o->w[k] = _mm256_or_si256(o->w[k], _mm256_and_si256(hb, m16));
     }
-    k2_scales_k4(o, g, at);
+    k2_scales_k4(o, g, b, bx);
 }
 
 /* Q6_K: quant 128h + 32g + l has its low four bits in ql[64h + 32(g % 2) + l]
    (high nibble for g >= 2) and its top two in qh[32h + l] bits 2g, 2g + 1;
    stored q + 32 in 0..63, int8 scales per 16 quants */
 K2_INLINE void k2_build_q6_K(k2_sb *o, const jm_gemm2_rows *g, int64_t b) {
-    const int64_t at = b * (int64_t)sizeof(block_q6_K);
+    const int64_t bx = sizeof(block_q6_K);
     const __m256i m4 = _mm256_set1_epi8(0x0F), m48 = _mm256_set1_epi8(0x30);
     for (int h = 0; h < 2; h++) {
         __m256i hi[8];
-        k2_t8x8(hi, g, at + offsetof(block_q6_K, qh) + 32 * h);
+        k2_dwords(hi, g, b, bx, offsetof(block_q6_K, qh) + 32 * h, 8);
         for (int half = 0; half < 2; half++) {
             __m256i lo[8];
-            k2_t8x8(lo, g, at + offsetof(block_q6_K, ql) + 64 * h + 32 * half);
+            k2_dwords(lo, g, b, bx, offsetof(block_q6_K, ql) + 64 * h + 32 * half, 8);
             for (int n = 0; n < 2; n++) {
                 const int gg = half + 2 * n, j = 4 * h + gg;
                 for (int k = 0; k < 8; k++) {
@@ -180,9 +201,8 @@ K2_INLINE void k2_build_q6_K(k2_sb *o, const jm_gemm2_rows *g, int64_t b) {
         }
     }
     __m256i S[4];
-    jm_gemm2_t8x4(S, g, at + offsetof(block_q6_K, scales));
-    /* d is the fp16 at 208, the high half of the dword at 206 (the block ends at 210) */
-    const __m256 d = jm_gemm2_fp16(jm_gemm2_gather(g, at + offsetof(block_q6_K, d) - 2), 1);
+    k2_dwords(S, g, b, bx, offsetof(block_q6_K, scales), 4);
+    const __m256 d = k2_fp16(g, b, bx, offsetof(block_q6_K, d));
     for (int s = 0; s < 16; s++) {
         const __m256i v = _mm256_srai_epi32(_mm256_slli_epi32(S[s / 4], 24 - 8 * (s % 4)), 24);
         o->sc[s] = _mm256_mul_ps(_mm256_cvtepi32_ps(v), d);
@@ -192,6 +212,10 @@ K2_INLINE void k2_build_q6_K(k2_sb *o, const jm_gemm2_rows *g, int64_t b) {
 /* Decode streams 8 rows: each prefetched JM_GEMM2_PF_BYTES ahead, a line per
    64 bytes of the block, on into the next group near the end */
 K2_INLINE void k2_prefetch(const jm_gemm2_rows *g, int64_t b, int64_t bx) {
+    if (g->packed) {
+        jm_gemm2_prefetch_packed(g, b, JM_GEMM_KPACKED_BYTES_L(bx, K2_LANES));
+        return;
+    }
     int64_t o = b * bx + JM_GEMM2_PF_BYTES;
     if (o >= g->row_bytes) o += (K2_LANES - 1) * g->row_bytes;
     for (int i = 0; i < K2_LANES; i++)
@@ -205,8 +229,12 @@ enum { K2_CT = 16,     /* columns prepared at a time in batches       */
        K2_CHUNK = 4,   /* row groups transposed at a time in batches  */
        K2_BATCH = 4 }; /* from this many columns, weights to a buffer */
 
-static void k2_rows(jm_gemm2_rows *g, const jm_gemm_args *a, int64_t r, int nrows) {
+static void k2_rows(jm_gemm2_rows *g, const jm_gemm_args *a, int64_t r, int nrows, int64_t bx) {
     g->row_bytes = a->w_row_bytes;
+    /* packed groups start at multiples of 8 rows, as the matmul's ranges do */
+    g->packed = a->w_packed && r % K2_LANES == 0
+                    ? (const uint8_t *)a->w_packed + r / K2_LANES * (a->n / QK_K) * JM_GEMM_KPACKED_BYTES_L(bx, K2_LANES)
+                    : NULL;
     for (int i = 0; i < K2_LANES; i++) g->p[i] = (const uint8_t *)a->w + (r + (i < nrows ? i : nrows - 1)) * a->w_row_bytes;
 }
 
@@ -260,7 +288,7 @@ K2_INLINE void k2_store(const jm_gemm_args *a, int64_t r, int nrows, int64_t c, 
         for (int64_t r = r0; r < r1; r += K2_LANES) {                                                      \
             const int nrows = (int)(r1 - r < K2_LANES ? r1 - r : K2_LANES);                                \
             jm_gemm2_rows g;                                                                               \
-            k2_rows(&g, a, r, nrows);                                                                      \
+            k2_rows(&g, a, r, nrows, sizeof(BLK));                                                                      \
             switch (a->n_cols) {                                                                           \
             case 1: k2_stream_##T(a, &g, r, nrows, 1); break;                                              \
             case 2: k2_stream_##T(a, &g, r, nrows, 2); break;                                              \
@@ -294,7 +322,7 @@ K2_INLINE void k2_store(const jm_gemm_args *a, int64_t r, int nrows, int64_t c, 
             for (int64_t r = rc; r < rc1; r += K2_LANES, ng++) {                                           \
                 nrows[ng] = (int)(rc1 - r < K2_LANES ? rc1 - r : K2_LANES);                                \
                 jm_gemm2_rows g;                                                                           \
-                k2_rows(&g, a, r, nrows[ng]);                                                              \
+                k2_rows(&g, a, r, nrows[ng], sizeof(BLK));                                                              \
                 for (int64_t i = 0; i < nb; i++) k2_build_##T(wb + ng * nb + i, &g, i);                    \
             }                                                                                              \
             for (int64_t c0 = 0; c0 < a->n_cols; c0 += K2_CT) {                                            \

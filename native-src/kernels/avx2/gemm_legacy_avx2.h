@@ -47,6 +47,7 @@ enum { JM_GEMM2_LANES = 8 };
 typedef struct {
     const uint8_t *p[JM_GEMM2_LANES];
     int64_t        row_bytes;
+    const uint8_t *packed;  /* the group in jm_gemm_pack's 8-row layout, or NULL */
 } jm_gemm2_rows;
 
 /* t[d] lane i = dword d of the 16 bytes at p[i] + o, for d < 4. */
@@ -74,6 +75,27 @@ JM_ALWAYS_INLINE2 void jm_gemm2_prefetch(const jm_gemm2_rows *g, int64_t b, int6
     int64_t o = b * bx + JM_GEMM2_PF_BYTES;
     if (o >= g->row_bytes) o += (JM_GEMM2_LANES - 1) * g->row_bytes; /* on into the next group */
     for (int i = first; i < first + per; i++) _mm_prefetch((const char *)g->p[i] + o, _MM_HINT_T0);
+}
+
+/* t[k], k < nq: dword k of block b's quants for each row, loaded as they
+   are from a packed group (Q8_0's still xor 0x80), else transposed from
+   the rows (bx-byte blocks, quants after the fp16 d). */
+JM_ALWAYS_INLINE2 void jm_gemm2_quants(__m256i *t, const jm_gemm2_rows *g, int64_t b, int64_t bx, const int nq) {
+    if (g->packed) {
+        const uint8_t *q = g->packed + b * JM_GEMM_PACKED_BYTES_L(nq, JM_GEMM2_LANES) + 2 * JM_GEMM2_LANES;
+        for (int k = 0; k < nq; k++) t[k] = _mm256_loadu_si256((const __m256i *)(q + 32 * k));
+    } else {
+        for (int h = 0; h < nq / 4; h++) jm_gemm2_t8x4(t + 4 * h, g, b * bx + 2 + 16 * h);
+    }
+}
+
+/* A packed group is one stream: prefetched JM_GEMM2_PACKED_PF ahead, a line
+   for every 64 bytes consumed (on into the next group, which follows). */
+enum { JM_GEMM2_PACKED_PF = 2048 };
+
+JM_ALWAYS_INLINE2 void jm_gemm2_prefetch_packed(const jm_gemm2_rows *g, int64_t b, int64_t pb) {
+    const char *at = (const char *)g->packed + b * pb + JM_GEMM2_PACKED_PF;
+    for (int64_t o = 0; o < pb; o += 64) _mm_prefetch(at + o, _MM_HINT_T0);
 }
 
 /* The dword at p[i] + o for each row i. */
@@ -193,7 +215,18 @@ static void gemm_prep_cols(const gemm_cols *pc, const jm_gemm_args *a, int64_t c
     }
 }
 
+#if !defined(GEMM_PACK_NQ)
+#define GEMM_PACK_NQ 0 /* the type has no packed form */
+#endif
+
 JM_ALWAYS_INLINE2 void gemm_build(const jm_gemm2_rows *g, int64_t b, gemm_wblk *out) {
+    if (GEMM_PACK_NQ && g->packed) {
+        const int64_t pb = JM_GEMM_PACKED_BYTES_L(GEMM_PACK_NQ, JM_GEMM2_LANES);
+        jm_gemm2_prefetch_packed(g, b, pb);
+        GEMM_BUILD(g, b, out);
+        out->d = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(g->packed + b * pb)));
+        return;
+    }
     jm_gemm2_prefetch(g, b, GEMM_BX);
     GEMM_BUILD(g, b, out);
     const __m256i h = jm_gemm2_gather(g, b * GEMM_BX);
@@ -264,6 +297,11 @@ enum { GEMM_CT = 16,          /* columns prepared at a time in batches    */
 
 static void gemm_group_rows(jm_gemm2_rows *g, const jm_gemm_args *a, int64_t r, int nrows) {
     g->row_bytes = a->w_row_bytes;
+    /* packed groups start at multiples of 8 rows, as the matmul's ranges do */
+    g->packed = GEMM_PACK_NQ && a->w_packed && r % JM_GEMM2_LANES == 0
+                    ? (const uint8_t *)a->w_packed +
+                          r / JM_GEMM2_LANES * (a->n / 32) * JM_GEMM_PACKED_BYTES_L(GEMM_PACK_NQ, JM_GEMM2_LANES)
+                    : NULL;
     for (int i = 0; i < JM_GEMM2_LANES; i++)
         g->p[i] = (const uint8_t *)a->w + (r + (i < nrows ? i : nrows - 1)) * a->w_row_bytes;
 }

@@ -11,7 +11,7 @@ enum { BX = sizeof(jm_block_q4_0) };
 
 static inline void q4_0_build(const jm_gemm2_rows *g, int64_t b, __m256i w[8]) {
     __m256i t[4];
-    jm_gemm2_t8x4(t, g, b * BX + 2);
+    jm_gemm2_quants(t, g, b, BX, 4);
     jm_gemm2_nibbles(w, t);
 }
 
@@ -19,6 +19,7 @@ static inline void q4_0_build(const jm_gemm2_rows *g, int64_t b, __m256i w[8]) {
 #define GEMM_NAME JM_AVX2_KERNEL(jm_gemm_q4_0)
 #define GEMM_Q81 0
 #define GEMM_OFF 8
+#define GEMM_PACK_NQ 4
 #define GEMM_NW 8
 #define GEMM_BUILD(g, b, out) q4_0_build(g, b, (out)->w)
 #define GEMM_DOT(wb, yq) jm_gemm2_dot_u4((wb)->w, yq)

@@ -9,10 +9,12 @@
 
 enum { BX = sizeof(jm_block_q8_0) };
 
-/* w[k] = |weights 4k..4k+3|, w[8 + k] = the weights. */
+/* w[k] = |weights 4k..4k+3|, w[8 + k] = the weights (a packed group holds
+   them xor 0x80). */
 static inline void q8_0_build(const jm_gemm2_rows *g, int64_t b, __m256i w[16]) {
-    jm_gemm2_t8x4(w + 8, g, b * BX + 2);
-    jm_gemm2_t8x4(w + 12, g, b * BX + 18);
+    jm_gemm2_quants(w + 8, g, b, BX, 8);
+    if (g->packed)
+        for (int k = 0; k < 8; k++) w[8 + k] = _mm256_xor_si256(w[8 + k], _mm256_set1_epi8((char)0x80));
     for (int k = 0; k < 8; k++) w[k] = _mm256_abs_epi8(w[8 + k]);
 }
 
@@ -34,6 +36,7 @@ static inline __m256i q8_0_dot(const __m256i w[16], const uint8_t *yq) {
 #define GEMM_Q81 0
 #define GEMM_OFF 0
 #define GEMM_NW 16
+#define GEMM_PACK_NQ 8
 #define GEMM_BUILD(g, b, out) q8_0_build(g, b, (out)->w)
 #define GEMM_DOT(wb, yq) q8_0_dot((wb)->w, yq)
 #include "gemm_legacy_avx2.h"
