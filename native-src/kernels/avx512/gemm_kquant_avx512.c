@@ -87,6 +87,80 @@ KR_INLINE void kr_prefetch(const jm_gemm_rows *g, int64_t b, int64_t bx) {
 }
 
 /* =========================================================================
+ * One column (decode): each sub-block's weights go from the packed group
+ * (or the rows) straight into vpdpbusd, without the super-block's round
+ * trip through memory, in kr_cols' order and float steps (so the same
+ * bits): its two int32 chains, then float(s_j) * sc_j in order, the mins,
+ * and the fma into acc. Types without such a path build the super-block.
+ */
+
+/* the int32 sums of 8 (or 4) steps w[k] against the quants y[k] in two chains, as kr_cols for C < 4 */
+#define KR_ONE_DOT(s, KS, W, Y)                                                   \
+    do {                                                                         \
+        __m512i s1_ = _mm512_setzero_si512();                                    \
+        for (int k = 0; k < (KS); k += 2) {                                      \
+            s = _mm512_dpbusd_epi32(s, W(k), _mm512_set1_epi32((Y)[k]));         \
+            s1_ = _mm512_dpbusd_epi32(s1_, W(k + 1), _mm512_set1_epi32((Y)[k + 1])); \
+        }                                                                        \
+        s = _mm512_add_epi32(s, s1_);                                            \
+    } while (0)
+
+KR_INLINE void kr_one_q4_K(const jm_gemm_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc) {
+    const int64_t bx = sizeof(block_q4_K);
+    kr_sb w; /* the scales and mins only */
+    kr_scales_k4(&w, g, b, bx);
+    const int32_t *y = (const int32_t *)x->qs;
+    __m512 t = _mm512_setzero_ps();
+    for (int q = 0; q < 4; q++) {
+        __m512i T[8];
+        kr_dwords(T, g, b, bx, offsetof(block_q4_K, qs) + 32 * q, 8);
+        for (int j = 2 * q; j < 2 * q + 2; j++) {
+            __m512i s = _mm512_setzero_si512();
+#define KR_W(k) kr_nib_step(T, j, k)
+            KR_ONE_DOT(s, 8, KR_W, y + 8 * j);
+#undef KR_W
+            const __m512 f = _mm512_cvtepi32_ps(s);
+            t = j == 0 ? _mm512_mul_ps(f, w.sc[0]) : _mm512_fmadd_ps(f, w.sc[j], t);
+        }
+    }
+    for (int j = 0; j < 8; j++) t = _mm512_fnmadd_ps(w.mn[j], _mm512_set1_ps(p->bs[j]), t);
+    *acc = _mm512_fmadd_ps(t, _mm512_set1_ps(p->d), *acc);
+}
+
+KR_INLINE void kr_one_q6_K(const jm_gemm_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc) {
+    kr_sb w; /* the scales only */
+    kr_scales_q6(&w, g, b);
+    const int32_t *y = (const int32_t *)x->qs;
+    __m512 t = _mm512_setzero_ps();
+    for (int h = 0; h < 2; h++) {
+        __m512i lo[2][8], hi[8];
+        kr_q6_half(lo, hi, g, b, h);
+        for (int gg = 0; gg < 4; gg++)
+            for (int u = 0; u < 2; u++) { /* sub-blocks of 16: steps 4u..4u + 3 of the 32 */
+                const int j = 2 * (4 * h + gg) + u;
+                __m512i s = _mm512_set1_epi32(p->off[j]);
+#define KR_W(k) kr_q6_step(lo[gg % 2], hi, gg, 4 * u + (k))
+                KR_ONE_DOT(s, 4, KR_W, y + 4 * j);
+#undef KR_W
+                const __m512 f = _mm512_cvtepi32_ps(s);
+                t = j == 0 ? _mm512_mul_ps(f, w.sc[0]) : _mm512_fmadd_ps(f, w.sc[j], t);
+            }
+    }
+    *acc = _mm512_fmadd_ps(t, _mm512_set1_ps(p->d), *acc);
+}
+
+#define KR_ONE_BUILT(T, NS, MINS)                                                                     \
+    KR_INLINE void kr_one_##T(const jm_gemm_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, \
+                              __m512 *acc) {                                                         \
+        kr_sb w;                                                                                     \
+        kr_build_##T(&w, g, b);                                                                      \
+        kr_cols(&w, &x, p, 1, acc, 1, NS, MINS);                                                     \
+    }
+KR_ONE_BUILT(q2_K, 16, 1)
+KR_ONE_BUILT(q3_K, 16, 0)
+KR_ONE_BUILT(q5_K, 8, 1)
+
+/* =========================================================================
  * Tiles and the kernels. KR_KERNEL(T, BLK, NS, MINS, OFF) defines
  * jm_gemm_T_avx512vnni.
  */
@@ -126,8 +200,15 @@ KR_INLINE void kr_store(const jm_gemm_args *a, int64_t r, int nrows, int64_t c, 
         __m512 acc[KR_BATCH];                                                                               \
         for (int v = 0; v < C; v++) acc[v] = _mm512_setzero_ps();                                           \
         for (int64_t i = 0; i < nb; i++) {                                                                  \
-            kr_sb w;                                                                                        \
             kr_prefetch(g, i, sizeof(BLK));                                                                 \
+            if (C == 1) {                                                                                   \
+                const block_q8_K *x0 = (const block_q8_K *)a->act + i;                                      \
+                kr_col p0;                                                                                  \
+                kr_prep_col(&p0, x0, NS, MINS, OFF);                                                        \
+                kr_one_##T(g, i, x0, &p0, acc);                                                             \
+                continue;                                                                                   \
+            }                                                                                               \
+            kr_sb w;                                                                                        \
             kr_build_##T(&w, g, i);                                                                         \
             const block_q8_K *x[KR_BATCH];                                                                  \
             kr_col p[KR_BATCH];                                                                             \

@@ -93,16 +93,17 @@ KR_INLINE void kr_scales_k4(kr_sb *o, const jm_gemm_rows *g, int64_t b, int64_t 
 }
 
 /* Q4_K / Q5_K nibbles: qs byte 32p + l holds quant 64p + l (low nibble,
- * sub-block 2p) and 64p + 32 + l (high, sub-block 2p + 1) */
+ * sub-block 2p) and 64p + 32 + l (high, sub-block 2p + 1): step k of
+ * sub-block j from the 8 qs dwords t of its pair */
+KR_INLINE __m512i kr_nib_step(const __m512i *t, int j, int k) {
+    return _mm512_and_si512(j & 1 ? _mm512_srli_epi16(t[k], 4) : t[k], _mm512_set1_epi8(0x0F));
+}
+
 KR_INLINE void kr_nibbles_k4(kr_sb *o, const jm_gemm_rows *g, int64_t b, int64_t bx, int64_t qs) {
-    const __m512i m4 = _mm512_set1_epi8(0x0F);
     for (int p = 0; p < 4; p++) {
         __m512i t[8];
         kr_dwords(t, g, b, bx, qs + 32 * p, 8);
-        for (int k = 0; k < 8; k++) {
-            o->w[16 * p + k] = _mm512_and_si512(t[k], m4);
-            o->w[16 * p + 8 + k] = _mm512_and_si512(_mm512_srli_epi16(t[k], 4), m4);
-        }
+        for (int k = 0; k < 16; k++) o->w[16 * p + k] = kr_nib_step(t, 2 * p + k / 8, k % 8);
     }
 }
 
@@ -141,26 +142,24 @@ KR_INLINE void kr_build_q5_K(kr_sb *o, const jm_gemm_rows *g, int64_t b) {
 /* Q6_K: quant 128h + 32g + l has its low four bits in ql[64h + 32(g & 1) + l]
  * (high nibble when g >= 2) and its top two in qh[32h + l] bits 2g, 2g + 1;
  * stored q + 32 in 0..63, with int8 scales per 16 quants */
-KR_INLINE void kr_build_q6_K(kr_sb *o, const jm_gemm_rows *g, int64_t b) {
+/* Q6_K step k of 32-quant sub-block 4h + gg, from the half's ql dwords lo
+ * (ql bytes 64h + 32(gg % 2)) and the qh dwords hi (qh bytes 32h) */
+KR_INLINE __m512i kr_q6_step(const __m512i *lo, const __m512i *hi, int gg, int k) {
+    const __m512i l4 = _mm512_and_si512(gg >= 2 ? _mm512_srli_epi16(lo[k], 4) : lo[k], _mm512_set1_epi8(0x0F));
+    const __m512i h2 = gg < 2 ? _mm512_slli_epi32(hi[k], 4 - 2 * gg) : gg == 2 ? hi[k] : _mm512_srli_epi32(hi[k], 2);
+    return KR_OR_MASKED(l4, h2, _mm512_set1_epi8(0x30));
+}
+
+/* the ql and qh dwords of half h (quants 128h..128h + 127) */
+KR_INLINE void kr_q6_half(__m512i lo[2][8], __m512i hi[8], const jm_gemm_rows *g, int64_t b, int h) {
     const int64_t bx = sizeof(block_q6_K);
-    const __m512i m4 = _mm512_set1_epi8(0x0F), m48 = _mm512_set1_epi8(0x30);
-    for (int h = 0; h < 2; h++) {
-        __m512i hi[8];
-        kr_dwords(hi, g, b, bx, offsetof(block_q6_K, qh) + 32 * h, 8);
-        for (int half = 0; half < 2; half++) { /* ql bytes 64h + 32 half: g = half, half + 2 */
-            __m512i lo[8];
-            kr_dwords(lo, g, b, bx, offsetof(block_q6_K, ql) + 64 * h + 32 * half, 8);
-            for (int n = 0; n < 2; n++) {
-                const int gg = half + 2 * n, j = 4 * h + gg;
-                for (int k = 0; k < 8; k++) {
-                    const __m512i l4 = _mm512_and_si512(n ? _mm512_srli_epi16(lo[k], 4) : lo[k], m4);
-                    const __m512i h2 = gg < 2 ? _mm512_slli_epi32(hi[k], 4 - 2 * gg)
-                                              : gg == 2 ? hi[k] : _mm512_srli_epi32(hi[k], 2);
-                    o->w[8 * j + k] = KR_OR_MASKED(l4, h2, m48);
-                }
-            }
-        }
-    }
+    kr_dwords(hi, g, b, bx, offsetof(block_q6_K, qh) + 32 * h, 8);
+    for (int half = 0; half < 2; half++) kr_dwords(lo[half], g, b, bx, offsetof(block_q6_K, ql) + 64 * h + 32 * half, 8);
+}
+
+/* Q6_K: int8 scales per 16 quants times d (the fp16 at 208) */
+KR_INLINE void kr_scales_q6(kr_sb *o, const jm_gemm_rows *g, int64_t b) {
+    const int64_t bx = sizeof(block_q6_K);
     __m512i S[4];
     kr_dwords(S, g, b, bx, offsetof(block_q6_K, scales), 4);
     const __m512 d = kr_fp16(g, b, bx, offsetof(block_q6_K, d));
@@ -168,6 +167,16 @@ KR_INLINE void kr_build_q6_K(kr_sb *o, const jm_gemm_rows *g, int64_t b) {
         const __m512i v = _mm512_srai_epi32(_mm512_slli_epi32(S[s / 4], 24 - 8 * (s % 4)), 24);
         o->sc[s] = _mm512_mul_ps(_mm512_cvtepi32_ps(v), d);
     }
+}
+
+KR_INLINE void kr_build_q6_K(kr_sb *o, const jm_gemm_rows *g, int64_t b) {
+    for (int h = 0; h < 2; h++) {
+        __m512i lo[2][8], hi[8];
+        kr_q6_half(lo, hi, g, b, h);
+        for (int gg = 0; gg < 4; gg++)
+            for (int k = 0; k < 8; k++) o->w[8 * (4 * h + gg) + k] = kr_q6_step(lo[gg % 2], hi, gg, k);
+    }
+    kr_scales_q6(o, g, b);
 }
 
 /* Q2_K / Q3_K two-bit quants: quant 128h + 32g + l is qs[32h + l] bits 2g,
