@@ -91,7 +91,7 @@ KR_INLINE void kr_prefetch(const jm_gemm_rows *g, int64_t b, int64_t bx) {
  * (or the rows) straight into vpdpbusd, without the super-block's round
  * trip through memory, in kr_cols' order and float steps (so the same
  * bits): its two int32 chains, then float(s_j) * sc_j in order, the mins,
- * and the fma into acc. Types without such a path build the super-block.
+ * and the fma into acc. Q2_K and Q3_K build the super-block.
  */
 
 /* the int32 sums of 8 (or 4) steps w[k] against the quants y[k] in two chains, as kr_cols for C < 4 */
@@ -105,18 +105,21 @@ KR_INLINE void kr_prefetch(const jm_gemm_rows *g, int64_t b, int64_t bx) {
         s = _mm512_add_epi32(s, s1_);                                            \
     } while (0)
 
-KR_INLINE void kr_one_q4_K(const jm_gemm_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc) {
-    const int64_t bx = sizeof(block_q4_K);
+/* Q4_K, and Q5_K with the fifth bit of quant 32j + l from bit j of qh[l] */
+KR_INLINE void kr_one_k4(const jm_gemm_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc,
+                         const int64_t bx, const int64_t qs, const int QH, const int64_t qh) {
     kr_sb w; /* the scales and mins only */
     kr_scales_k4(&w, g, b, bx);
+    __m512i h[8];
+    if (QH) kr_dwords(h, g, b, bx, qh, 8);
     const int32_t *y = (const int32_t *)x->qs;
     __m512 t = _mm512_setzero_ps();
     for (int q = 0; q < 4; q++) {
         __m512i T[8];
-        kr_dwords(T, g, b, bx, offsetof(block_q4_K, qs) + 32 * q, 8);
+        kr_dwords(T, g, b, bx, qs + 32 * q, 8);
         for (int j = 2 * q; j < 2 * q + 2; j++) {
             __m512i s = _mm512_setzero_si512();
-#define KR_W(k) kr_nib_step(T, j, k)
+#define KR_W(k) (QH ? kr_high_bit_step(kr_nib_step(T, j, k), h, 8 * j + (k), 4) : kr_nib_step(T, j, k))
             KR_ONE_DOT(s, 8, KR_W, y + 8 * j);
 #undef KR_W
             const __m512 f = _mm512_cvtepi32_ps(s);
@@ -125,6 +128,14 @@ KR_INLINE void kr_one_q4_K(const jm_gemm_rows *g, int64_t b, const block_q8_K *x
     }
     for (int j = 0; j < 8; j++) t = _mm512_fnmadd_ps(w.mn[j], _mm512_set1_ps(p->bs[j]), t);
     *acc = _mm512_fmadd_ps(t, _mm512_set1_ps(p->d), *acc);
+}
+
+KR_INLINE void kr_one_q4_K(const jm_gemm_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc) {
+    kr_one_k4(g, b, x, p, acc, sizeof(block_q4_K), offsetof(block_q4_K, qs), 0, 0);
+}
+
+KR_INLINE void kr_one_q5_K(const jm_gemm_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc) {
+    kr_one_k4(g, b, x, p, acc, sizeof(block_q5_K), offsetof(block_q5_K, qs), 1, offsetof(block_q5_K, qh));
 }
 
 KR_INLINE void kr_one_q6_K(const jm_gemm_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc) {
@@ -158,7 +169,6 @@ KR_INLINE void kr_one_q6_K(const jm_gemm_rows *g, int64_t b, const block_q8_K *x
     }
 KR_ONE_BUILT(q2_K, 16, 1)
 KR_ONE_BUILT(q3_K, 16, 0)
-KR_ONE_BUILT(q5_K, 8, 1)
 
 /* =========================================================================
  * Tiles and the kernels. KR_KERNEL(T, BLK, NS, MINS, OFF) defines

@@ -120,13 +120,14 @@ KR_INLINE void kr_build_q4_K(kr_sb *o, const jm_gemm_rows *g, int64_t b) {
  * bit of Q5_K (pos 4) and Q3_K (pos 2) quants, which sits in bit j of a
  * byte for sub-block j of 32 (the mask drops what the shift moves across
  * bytes) */
+KR_INLINE __m512i kr_high_bit_step(__m512i w, const __m512i h[8], int k, const int pos) {
+    const int bit = k / 8;
+    const __m512i hb = bit <= pos ? _mm512_slli_epi32(h[k % 8], pos - bit) : _mm512_srli_epi32(h[k % 8], bit - pos);
+    return KR_OR_MASKED(w, hb, _mm512_set1_epi8((char)(1 << pos)));
+}
+
 KR_INLINE void kr_or_high_bit(kr_sb *o, const __m512i h[8], const int pos) {
-    const __m512i m = _mm512_set1_epi8((char)(1 << pos));
-    for (int k = 0; k < KR_STEPS; k++) {
-        const int bit = k / 8;
-        const __m512i hb = bit <= pos ? _mm512_slli_epi32(h[k % 8], pos - bit) : _mm512_srli_epi32(h[k % 8], bit - pos);
-        o->w[k] = KR_OR_MASKED(o->w[k], hb, m);
-    }
+    for (int k = 0; k < KR_STEPS; k++) o->w[k] = kr_high_bit_step(o->w[k], h, k, pos);
 }
 
 /* Q5_K: the fifth bit of quant 32j + l is bit j of qh[l] */
