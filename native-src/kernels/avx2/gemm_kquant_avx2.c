@@ -143,17 +143,26 @@ K2_INLINE void k2_scales_k4(k2_sb *o, const jm_gemm2_rows *g, int64_t b, int64_t
     }
 }
 
-/* qs byte 32p + l holds quant 64p + l (low nibble) and 64p + 32 + l (high) */
+/* qs byte 32p + l holds quant 64p + l (low nibble) and 64p + 32 + l (high):
+   step k of sub-block j from the 8 qs dwords t of its pair */
+K2_INLINE __m256i k2_nib_step(const __m256i *t, int j, int k) {
+    return _mm256_and_si256(j & 1 ? _mm256_srli_epi16(t[k], 4) : t[k], _mm256_set1_epi8(0x0F));
+}
+
 K2_INLINE void k2_nibbles_k4(k2_sb *o, const jm_gemm2_rows *g, int64_t b, int64_t bx, int64_t qs) {
-    const __m256i m4 = _mm256_set1_epi8(0x0F);
     for (int p = 0; p < 4; p++) {
         __m256i t[8];
         k2_dwords(t, g, b, bx, qs + 32 * p, 8);
-        for (int k = 0; k < 8; k++) {
-            o->w[16 * p + k] = _mm256_and_si256(t[k], m4);
-            o->w[16 * p + 8 + k] = _mm256_and_si256(_mm256_srli_epi16(t[k], 4), m4);
-        }
+        for (int k = 0; k < 16; k++) o->w[16 * p + k] = k2_nib_step(t, 2 * p + k / 8, k % 8);
     }
+}
+
+/* Q5_K: w |= bit k / 8 of each byte of h[k % 8] moved to bit 4 (the fifth
+   bit of quant 32j + l is bit j of qh[l]; the mask drops what crosses bytes) */
+K2_INLINE __m256i k2_q5_step(__m256i w, const __m256i h[8], int k) {
+    const int j = k / 8;
+    const __m256i hb = j <= 4 ? _mm256_slli_epi32(h[k % 8], 4 - j) : _mm256_srli_epi32(h[k % 8], j - 4);
+    return _mm256_or_si256(w, _mm256_and_si256(hb, _mm256_set1_epi8(0x10)));
 }
 
 K2_INLINE void k2_build_q4_K(k2_sb *o, const jm_gemm2_rows *g, int64_t b) {
@@ -168,38 +177,31 @@ K2_INLINE void k2_build_q5_K(k2_sb *o, const jm_gemm2_rows *g, int64_t b) {
     k2_nibbles_k4(o, g, b, bx, offsetof(block_q5_K, qs));
     __m256i h[8];
     k2_dwords(h, g, b, bx, offsetof(block_q5_K, qh), 8);
-    const __m256i m16 = _mm256_set1_epi8(0x10);
-    for (int k = 0; k < K2_STEPS; k++) {
-        const int j = k / 8; /* bit j of each byte to bit 4 (the mask drops what crosses bytes) */
-        const __m256i hb = j <= 4 ? _mm256_slli_epi32(h[k % 8], 4 - j) : _mm256_srli_epi32(h[k % 8], j - 4);
-        o->w[k] = _mm256_or_si256(o->w[k], _mm256_and_si256(hb, m16));
-    }
+    for (int k = 0; k < K2_STEPS; k++) o->w[k] = k2_q5_step(o->w[k], h, k);
     k2_scales_k4(o, g, b, bx);
 }
 
 /* Q6_K: quant 128h + 32g + l has its low four bits in ql[64h + 32(g % 2) + l]
    (high nibble for g >= 2) and its top two in qh[32h + l] bits 2g, 2g + 1;
    stored q + 32 in 0..63, int8 scales per 16 quants */
-K2_INLINE void k2_build_q6_K(k2_sb *o, const jm_gemm2_rows *g, int64_t b) {
+/* step k of 32-quant sub-block 4h + gg, from the half's ql dwords lo (ql
+   bytes 64h + 32(gg % 2)) and the qh dwords hi (qh bytes 32h) */
+K2_INLINE __m256i k2_q6_step(const __m256i *lo, const __m256i *hi, int gg, int k) {
+    const __m256i l4 = _mm256_and_si256(gg >= 2 ? _mm256_srli_epi16(lo[k], 4) : lo[k], _mm256_set1_epi8(0x0F));
+    const __m256i h2 = gg < 2 ? _mm256_slli_epi32(hi[k], 4 - 2 * gg) : gg == 2 ? hi[k] : _mm256_srli_epi32(hi[k], 2);
+    return _mm256_or_si256(l4, _mm256_and_si256(h2, _mm256_set1_epi8(0x30)));
+}
+
+/* the ql and qh dwords of half h (quants 128h..128h + 127) */
+K2_INLINE void k2_q6_half(__m256i lo[2][8], __m256i hi[8], const jm_gemm2_rows *g, int64_t b, int h) {
     const int64_t bx = sizeof(block_q6_K);
-    const __m256i m4 = _mm256_set1_epi8(0x0F), m48 = _mm256_set1_epi8(0x30);
-    for (int h = 0; h < 2; h++) {
-        __m256i hi[8];
-        k2_dwords(hi, g, b, bx, offsetof(block_q6_K, qh) + 32 * h, 8);
-        for (int half = 0; half < 2; half++) {
-            __m256i lo[8];
-            k2_dwords(lo, g, b, bx, offsetof(block_q6_K, ql) + 64 * h + 32 * half, 8);
-            for (int n = 0; n < 2; n++) {
-                const int gg = half + 2 * n, j = 4 * h + gg;
-                for (int k = 0; k < 8; k++) {
-                    const __m256i l4 = _mm256_and_si256(n ? _mm256_srli_epi16(lo[k], 4) : lo[k], m4);
-                    const __m256i h2 = gg < 2 ? _mm256_slli_epi32(hi[k], 4 - 2 * gg)
-                                              : gg == 2 ? hi[k] : _mm256_srli_epi32(hi[k], 2);
-                    o->w[8 * j + k] = _mm256_or_si256(l4, _mm256_and_si256(h2, m48));
-                }
-            }
-        }
-    }
+    k2_dwords(hi, g, b, bx, offsetof(block_q6_K, qh) + 32 * h, 8);
+    for (int half = 0; half < 2; half++) k2_dwords(lo[half], g, b, bx, offsetof(block_q6_K, ql) + 64 * h + 32 * half, 8);
+}
+
+/* the int8 scales per 16 quants times d (the fp16 at 208) */
+K2_INLINE void k2_scales_q6(k2_sb *o, const jm_gemm2_rows *g, int64_t b) {
+    const int64_t bx = sizeof(block_q6_K);
     __m256i S[4];
     k2_dwords(S, g, b, bx, offsetof(block_q6_K, scales), 4);
     const __m256 d = k2_fp16(g, b, bx, offsetof(block_q6_K, d));
@@ -207,6 +209,70 @@ K2_INLINE void k2_build_q6_K(k2_sb *o, const jm_gemm2_rows *g, int64_t b) {
         const __m256i v = _mm256_srai_epi32(_mm256_slli_epi32(S[s / 4], 24 - 8 * (s % 4)), 24);
         o->sc[s] = _mm256_mul_ps(_mm256_cvtepi32_ps(v), d);
     }
+}
+
+K2_INLINE void k2_build_q6_K(k2_sb *o, const jm_gemm2_rows *g, int64_t b) {
+    for (int h = 0; h < 2; h++) {
+        __m256i lo[2][8], hi[8];
+        k2_q6_half(lo, hi, g, b, h);
+        for (int gg = 0; gg < 4; gg++)
+            for (int k = 0; k < 8; k++) o->w[8 * (4 * h + gg) + k] = k2_q6_step(lo[gg % 2], hi, gg, k);
+    }
+    k2_scales_q6(o, g, b);
+}
+
+/* =========================================================================
+ * One column (decode): each sub-block's weights go from the packed group (or
+ * the rows) straight into the dot, without the super-block's round trip
+ * through memory, in k2_cols' order and float steps, so the same bits.
+ */
+K2_INLINE void k2_one_k4(const jm_gemm2_rows *g, int64_t b, const block_q8_K *x, const k2_col *p, __m256 *acc,
+                         const int64_t bx, const int64_t qs, const int QH, const int64_t qh, const int G16) {
+    k2_sb w; /* the scales and mins only */
+    k2_scales_k4(&w, g, b, bx);
+    __m256i h[8];
+    if (QH) k2_dwords(h, g, b, bx, qh, 8);
+    __m256 t = _mm256_setzero_ps();
+    for (int q = 0; q < 4; q++) {
+        __m256i T[8];
+        k2_dwords(T, g, b, bx, qs + 32 * q, 8);
+        for (int j = 2 * q; j < 2 * q + 2; j++) {
+            __m256i wj[8];
+            for (int k = 0; k < 8; k++) wj[k] = QH ? k2_q5_step(k2_nib_step(T, j, k), h, 8 * j + k) : k2_nib_step(T, j, k);
+            const __m256 f = _mm256_cvtepi32_ps(k2_dot(wj, x->qs + 32 * j, 8, G16));
+            t = j == 0 ? _mm256_mul_ps(f, w.sc[0]) : _mm256_fmadd_ps(f, w.sc[j], t);
+        }
+    }
+    for (int j = 0; j < 8; j++) t = _mm256_fnmadd_ps(w.mn[j], _mm256_set1_ps(p->bs[j]), t);
+    *acc = _mm256_fmadd_ps(t, _mm256_set1_ps(p->d), *acc);
+}
+
+K2_INLINE void k2_one_q4_K(const jm_gemm2_rows *g, int64_t b, const block_q8_K *x, const k2_col *p, __m256 *acc) {
+    k2_one_k4(g, b, x, p, acc, sizeof(block_q4_K), offsetof(block_q4_K, qs), 0, 0, 8);
+}
+
+K2_INLINE void k2_one_q5_K(const jm_gemm2_rows *g, int64_t b, const block_q8_K *x, const k2_col *p, __m256 *acc) {
+    k2_one_k4(g, b, x, p, acc, sizeof(block_q5_K), offsetof(block_q5_K, qs), 1, offsetof(block_q5_K, qh), 4);
+}
+
+K2_INLINE void k2_one_q6_K(const jm_gemm2_rows *g, int64_t b, const block_q8_K *x, const k2_col *p, __m256 *acc) {
+    k2_sb w; /* the scales only */
+    k2_scales_q6(&w, g, b);
+    __m256 t = _mm256_setzero_ps();
+    for (int h = 0; h < 2; h++) {
+        __m256i lo[2][8], hi[8];
+        k2_q6_half(lo, hi, g, b, h);
+        for (int gg = 0; gg < 4; gg++)
+            for (int u = 0; u < 2; u++) { /* sub-blocks of 16: steps 4u..4u + 3 of the 32 */
+                const int j = 2 * (4 * h + gg) + u;
+                __m256i wj[4];
+                for (int k = 0; k < 4; k++) wj[k] = k2_q6_step(lo[gg % 2], hi, gg, 4 * u + k);
+                const __m256i s = _mm256_add_epi32(k2_dot(wj, x->qs + 16 * j, 4, 2), _mm256_set1_epi32(p->off[j]));
+                const __m256 f = _mm256_cvtepi32_ps(s);
+                t = j == 0 ? _mm256_mul_ps(f, w.sc[0]) : _mm256_fmadd_ps(f, w.sc[j], t);
+            }
+    }
+    *acc = _mm256_fmadd_ps(t, _mm256_set1_ps(p->d), *acc);
 }
 
 /* Decode streams 8 rows: each prefetched JM_GEMM2_PF_BYTES ahead, a line per
@@ -271,8 +337,15 @@ K2_INLINE void k2_store(const jm_gemm_args *a, int64_t r, int nrows, int64_t c, 
         __m256 acc[K2_BATCH];                                                                              \
         for (int v = 0; v < C; v++) acc[v] = _mm256_setzero_ps();                                          \
         for (int64_t i = 0; i < nb; i++) {                                                                 \
-            k2_sb w;                                                                                       \
             k2_prefetch(g, i, sizeof(BLK));                                                                \
+            if (C == 1) {                                                                                  \
+                const block_q8_K *x0 = (const block_q8_K *)a->act + i;                                     \
+                k2_col p0;                                                                                 \
+                k2_prep_col(&p0, x0, MINS);                                                                \
+                k2_one_##T(g, i, x0, &p0, acc);                                                            \
+                continue;                                                                                  \
+            }                                                                                              \
+            k2_sb w;                                                                                       \
             k2_build_##T(&w, g, i);                                                                        \
             const block_q8_K *x[K2_BATCH];                                                                 \
             k2_col p[K2_BATCH];                                                                            \
