@@ -14,9 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 #include "jmamba.h"
 #include "kernels/kernels.h"
 #include "quants/quants.h"
@@ -33,16 +30,6 @@ static int32_t parse_type(const char *s) {
         if (tr && tr->name && !strcasecmp(s, tr->name)) return t;
     }
     return -1;
-}
-
-/* size bytes in 2 MiB pages where the kernel gives them, as the model does */
-static void *alloc_pages(size_t size) {
-    const size_t huge = 2u << 20, bytes = (size + huge - 1) / huge * huge;
-    void *p = aligned_alloc(huge, bytes);
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    if (p) (void)madvise(p, bytes, MADV_HUGEPAGE);
-#endif
-    return p;
 }
 
 int main(int argc, char **argv) {
@@ -62,7 +49,7 @@ int main(int argc, char **argv) {
     }
     const jm_type_traits *at = jm_type_traits_get(tr->vec_dot_type);
     const int64_t row_bytes = n / tr->block_size * tr->type_size, act_bytes = n / at->block_size * at->type_size;
-    uint8_t *w = alloc_pages((size_t)(row_bytes * rows)), *act = malloc((size_t)(act_bytes * cols));
+    uint8_t *w = jm_gemm_packed_alloc((size_t)(row_bytes * rows)), *act = malloc((size_t)(act_bytes * cols));
     float *x = malloc(sizeof(float) * (size_t)n), *y = malloc(sizeof(float) * (size_t)(rows * cols));
     if (!w || !act || !x || !y) { fprintf(stderr, "out of memory\n"); return 1; }
     srand(1);
@@ -79,7 +66,7 @@ int main(int argc, char **argv) {
         const int lanes = jm_gemm_pack_lanes(mask & jm_cpu_features());
         const size_t pbytes = lanes ? jm_gemm_packed_size(type, n, rows, lanes) : 0;
         if (!pbytes) { fprintf(stderr, "%s has no packed form for these kernels\n", tr->name); return 2; }
-        if (!(wp = alloc_pages(pbytes))) { fprintf(stderr, "out of memory\n"); return 1; }
+        if (!(wp = jm_gemm_packed_alloc(pbytes))) { fprintf(stderr, "out of memory\n"); return 1; }
         jm_gemm_pack(type, w, n, rows, lanes, wp);
     }
     jm_kernels k;

@@ -104,6 +104,25 @@ int    jm_gemm_pack_lanes(uint32_t features);
 /* Memory for a packed copy, 2 MiB pages where the kernel gives them; free() it. */
 void  *jm_gemm_packed_alloc(size_t bytes);
 
+/* The packed group of rows r .. r + lanes - 1 in a->w_packed, whose groups
+   hold `blocks` blocks of block_bytes; NULL where there is no packed copy or
+   r starts no group (the matmul's ranges start at multiples of 16 rows,
+   the tests' odd ranges do not). */
+static inline const uint8_t *jm_gemm_packed_group(const jm_gemm_args *a, int64_t r, int lanes, int64_t blocks,
+                                                  int64_t block_bytes) {
+    if (!a->w_packed || r % lanes) return NULL;
+    return (const uint8_t *)a->w_packed + r / lanes * blocks * block_bytes;
+}
+
+/* A packed group is one stream: block b's pb bytes are prefetched
+   JM_GEMM_PACKED_PF ahead, a line for every 64 bytes consumed (running on
+   into the next group, which follows it in memory). */
+enum { JM_GEMM_PACKED_PF = 2048 };
+static inline void jm_gemm_prefetch_packed(const uint8_t *group, int64_t b, int64_t pb) {
+    const char *at = (const char *)group + b * pb + JM_GEMM_PACKED_PF;
+    for (int64_t o = 0; o < pb; o += 64) __builtin_prefetch(at + o, 0, 3);
+}
+
 /* y[i] *= silu(z[i]) for i < n: the gate of a Mamba-2 mixer. */
 typedef void (*jm_silu_mul_fn)(float *y, const float *z, int64_t n);
 

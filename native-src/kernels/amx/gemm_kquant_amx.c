@@ -55,8 +55,9 @@ static inline __attribute__((always_inline)) void ka_gemm(const jm_gemm_args *a,
                                                           kr_build_fn build, int64_t bx, jm_gemm_fn vnni) {
     enum { NS = 8, kb = QK_K / NS }; /* sub-blocks, and bytes of one */
     const int64_t nb = a->n / QK_K, full = a->n_cols / AMX_TOKENS * AMX_TOKENS, ys = a->act_stride;
-    /* packed groups start at multiples of 16 rows, as the matmul's ranges do */
-    kr_sb *wb = a->w_packed && r0 % AMX_LANES == 0 && full > 0 ? aligned_alloc(64, (size_t)nb * sizeof(kr_sb)) : NULL;
+    kr_sb *wb = jm_gemm_packed_group(a, r0, AMX_LANES, nb, JM_GEMM_KPACKED_BYTES(bx)) && full > 0
+                    ? aligned_alloc(64, (size_t)nb * sizeof(kr_sb))
+                    : NULL;
     kr_col *pc = wb ? malloc((size_t)(full * nb) * sizeof(kr_col)) : NULL;
     if (!pc) {
         free(wb);

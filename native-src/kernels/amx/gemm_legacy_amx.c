@@ -76,8 +76,7 @@ static inline __attribute__((always_inline)) void add_block(__m512 acc[TOKENS], 
 static void gemm_amx(const jm_gemm_args *a, int64_t r0, int64_t r1, int nq, jm_gemm_fn vnni) {
     const int64_t nb = a->n / QBYTES, full = a->n_cols / TOKENS * TOKENS;
     const int64_t pb = JM_GEMM_PACKED_BYTES(nq), ys = a->act_stride;
-    /* packed groups start at multiples of 16 rows, as the matmul's ranges do */
-    int8_t *wb = a->w_packed && r0 % LANES == 0 && full > 0 ? aligned_alloc(64, (size_t)nb * BTILE) : NULL;
+    int8_t *wb = jm_gemm_packed_group(a, r0, LANES, nb, pb) && full > 0 ? aligned_alloc(64, (size_t)nb * BTILE) : NULL;
     float *dys = wb ? malloc((size_t)(full * nb) * sizeof(float)) : NULL;
     if (!dys) {
         free(wb);
@@ -95,7 +94,7 @@ static void gemm_amx(const jm_gemm_args *a, int64_t r0, int64_t r1, int nq, jm_g
     amx_configure(QBYTES);
     for (int64_t r = r0; r < r1; r += LANES) {
         const int nrows = (int)(r1 - r < LANES ? r1 - r : LANES);
-        const uint8_t *group = (const uint8_t *)a->w_packed + r / LANES * nb * pb;
+        const uint8_t *group = jm_gemm_packed_group(a, r, LANES, nb, pb);
         unpack_group(wb, group, nb, nq);
         for (int64_t c = 0; c < full; c += TOKENS) {
             const uint8_t *y = (const uint8_t *)a->act + c * ys;

@@ -279,7 +279,7 @@ K2_INLINE void k2_one_q6_K(const jm_gemm2_rows *g, int64_t b, const block_q8_K *
    64 bytes of the block, on into the next group near the end */
 K2_INLINE void k2_prefetch(const jm_gemm2_rows *g, int64_t b, int64_t bx) {
     if (g->packed) {
-        jm_gemm2_prefetch_packed(g, b, JM_GEMM_KPACKED_BYTES_L(bx, K2_LANES));
+        jm_gemm_prefetch_packed(g->packed, b, JM_GEMM_KPACKED_BYTES_L(bx, K2_LANES));
         return;
     }
     int64_t o = b * bx + JM_GEMM2_PF_BYTES;
@@ -297,10 +297,7 @@ enum { K2_CT = 16,     /* columns prepared at a time in batches       */
 
 static void k2_rows(jm_gemm2_rows *g, const jm_gemm_args *a, int64_t r, int nrows, int64_t bx) {
     g->row_bytes = a->w_row_bytes;
-    /* packed groups start at multiples of 8 rows, as the matmul's ranges do */
-    g->packed = a->w_packed && r % K2_LANES == 0
-                    ? (const uint8_t *)a->w_packed + r / K2_LANES * (a->n / QK_K) * JM_GEMM_KPACKED_BYTES_L(bx, K2_LANES)
-                    : NULL;
+    g->packed = jm_gemm_packed_group(a, r, K2_LANES, a->n / QK_K, JM_GEMM_KPACKED_BYTES_L(bx, K2_LANES));
     for (int i = 0; i < K2_LANES; i++) g->p[i] = (const uint8_t *)a->w + (r + (i < nrows ? i : nrows - 1)) * a->w_row_bytes;
 }
 

@@ -89,15 +89,6 @@ JM_ALWAYS_INLINE2 void jm_gemm2_quants(__m256i *t, const jm_gemm2_rows *g, int64
     }
 }
 
-/* A packed group is one stream: prefetched JM_GEMM2_PACKED_PF ahead, a line
-   for every 64 bytes consumed (on into the next group, which follows). */
-enum { JM_GEMM2_PACKED_PF = 2048 };
-
-JM_ALWAYS_INLINE2 void jm_gemm2_prefetch_packed(const jm_gemm2_rows *g, int64_t b, int64_t pb) {
-    const char *at = (const char *)g->packed + b * pb + JM_GEMM2_PACKED_PF;
-    for (int64_t o = 0; o < pb; o += 64) _mm_prefetch(at + o, _MM_HINT_T0);
-}
-
 /* The dword at p[i] + o for each row i. */
 JM_ALWAYS_INLINE2 __m256i jm_gemm2_gather(const jm_gemm2_rows *g, int64_t o) {
     uint32_t v[JM_GEMM2_LANES];
@@ -222,7 +213,7 @@ static void gemm_prep_cols(const gemm_cols *pc, const jm_gemm_args *a, int64_t c
 JM_ALWAYS_INLINE2 void gemm_build(const jm_gemm2_rows *g, int64_t b, gemm_wblk *out) {
     if (GEMM_PACK_NQ && g->packed) {
         const int64_t pb = JM_GEMM_PACKED_BYTES_L(GEMM_PACK_NQ, JM_GEMM2_LANES);
-        jm_gemm2_prefetch_packed(g, b, pb);
+        jm_gemm_prefetch_packed(g->packed, b, pb);
         GEMM_BUILD(g, b, out);
         out->d = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(g->packed + b * pb)));
         return;
@@ -297,11 +288,9 @@ enum { GEMM_CT = 16,          /* columns prepared at a time in batches    */
 
 static void gemm_group_rows(jm_gemm2_rows *g, const jm_gemm_args *a, int64_t r, int nrows) {
     g->row_bytes = a->w_row_bytes;
-    /* packed groups start at multiples of 8 rows, as the matmul's ranges do */
-    g->packed = GEMM_PACK_NQ && a->w_packed && r % JM_GEMM2_LANES == 0
-                    ? (const uint8_t *)a->w_packed +
-                          r / JM_GEMM2_LANES * (a->n / 32) * JM_GEMM_PACKED_BYTES_L(GEMM_PACK_NQ, JM_GEMM2_LANES)
-                    : NULL;
+    g->packed = GEMM_PACK_NQ ? jm_gemm_packed_group(a, r, JM_GEMM2_LANES, a->n / 32,
+                                                    JM_GEMM_PACKED_BYTES_L(GEMM_PACK_NQ, JM_GEMM2_LANES))
+                             : NULL;
     for (int i = 0; i < JM_GEMM2_LANES; i++)
         g->p[i] = (const uint8_t *)a->w + (r + (i < nrows ? i : nrows - 1)) * a->w_row_bytes;
 }

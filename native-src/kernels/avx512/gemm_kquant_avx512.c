@@ -77,7 +77,7 @@ KR_INLINE void kr_cols(const kr_sb *w, const block_q8_K *const *x, const kr_col 
    a packed group is one stream */
 KR_INLINE void kr_prefetch(const jm_gemm_rows *g, int64_t b, int64_t bx) {
     if (g->packed) {
-        jm_gemm_prefetch_packed(g, b, JM_GEMM_KPACKED_BYTES(bx));
+        jm_gemm_prefetch_packed(g->packed, b, JM_GEMM_KPACKED_BYTES(bx));
         return;
     }
     int64_t o = b * bx + JM_GEMM_PF_BYTES;

@@ -153,7 +153,6 @@ JM_ALWAYS_INLINE void jm_gemm_prefetch(const jm_gemm_rows *g, int64_t b, int64_t
     for (int i = first; i < first + per; i++) _mm_prefetch((const char *)g->p[i] + o, _MM_HINT_T0);
 }
 
-enum { JM_GEMM_PACKED_PF = 2048 }; /* prefetch distance in a packed group */
 
 /* t[k], k < nq: dword k of the block's quants for each row: loaded as they
    are from a packed group, else transposed from the rows. */
@@ -168,13 +167,6 @@ JM_ALWAYS_INLINE void jm_gemm_quants(__m512i *t, const jm_gemm_rows *g, int64_t 
     }
 }
 
-/* A packed group is one stream: prefetch it JM_GEMM_PACKED_PF ahead, a line
-   for every 64 bytes consumed (running on into the next group, which
-   follows it in memory). */
-JM_ALWAYS_INLINE void jm_gemm_prefetch_packed(const jm_gemm_rows *g, int64_t b, int64_t pb) {
-    const char *at = (const char *)g->packed + b * pb + JM_GEMM_PACKED_PF;
-    for (int64_t o = 0; o < pb; o += 64) _mm_prefetch(at + o, _MM_HINT_T0);
-}
 
 /* The fp16 in the low (hi = 0) or high half of each lane, widened. */
 JM_ALWAYS_INLINE __m512 jm_gemm_fp16(__m512i v, const int hi) {
@@ -262,7 +254,7 @@ typedef struct {
    scales (and mins). */
 JM_ALWAYS_INLINE void gemm_build(const jm_gemm_rows *g, int64_t b, jm_gemm_wblk *out, const int U) {
     if (GEMM_PACK_NQ && g->packed) {
-        jm_gemm_prefetch_packed(g, b, JM_GEMM_PACKED_BYTES(GEMM_PACK_NQ));
+        jm_gemm_prefetch_packed(g->packed, b, JM_GEMM_PACKED_BYTES(GEMM_PACK_NQ));
         if (U) GEMM_BUILD_U(g, b, out);
         else GEMM_BUILD(g, b, out);
         out->d = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(g->packed + b * JM_GEMM_PACKED_BYTES(GEMM_PACK_NQ))));
@@ -375,10 +367,7 @@ enum { GEMM_CT = 16,          /* columns prepared at a time in batches    */
 
 static void gemm_group_rows(jm_gemm_rows *g, const jm_gemm_args *a, int64_t r, int nrows) {
     g->row_bytes = a->w_row_bytes;
-    /* packed groups start at multiples of 16 rows, as the matmul's ranges do */
-    g->packed = GEMM_PACK_NQ && a->w_packed && r % JM_GEMM_LANES == 0
-                    ? (const uint8_t *)a->w_packed + r / JM_GEMM_LANES * (a->n / 32) * JM_GEMM_PACKED_BYTES(GEMM_PACK_NQ)
-                    : NULL;
+    g->packed = GEMM_PACK_NQ ? jm_gemm_packed_group(a, r, JM_GEMM_LANES, a->n / 32, JM_GEMM_PACKED_BYTES(GEMM_PACK_NQ)) : NULL;
     for (int i = 0; i < JM_GEMM_LANES; i++)
         g->p[i] = (const uint8_t *)a->w + (r + (i < nrows ? i : nrows - 1)) * a->w_row_bytes;
 }

@@ -247,10 +247,7 @@ KR_INLINE void kr_build_q3_K(kr_sb *o, const jm_gemm_rows *g, int64_t b) {
 
 static inline void kr_rows(jm_gemm_rows *g, const jm_gemm_args *a, int64_t r, int nrows, int64_t bx) {
     g->row_bytes = a->w_row_bytes;
-    /* packed groups start at multiples of 16 rows, as the matmul's ranges do */
-    g->packed = a->w_packed && r % JM_GEMM_LANES == 0
-                    ? (const uint8_t *)a->w_packed + r / JM_GEMM_LANES * (a->n / QK_K) * JM_GEMM_KPACKED_BYTES(bx)
-                    : NULL;
+    g->packed = jm_gemm_packed_group(a, r, JM_GEMM_LANES, a->n / QK_K, JM_GEMM_KPACKED_BYTES(bx));
     for (int i = 0; i < JM_GEMM_LANES; i++)
         g->p[i] = (const uint8_t *)a->w + (r + (i < nrows ? i : nrows - 1)) * a->w_row_bytes;
 }
