@@ -142,13 +142,13 @@ jm_status jm_conv1d_silu(jm_context *ctx, const float *x, int64_t x_stride, floa
     return jm_ok(err);
 }
 
-typedef struct scan_job { jm_scan_args a; } scan_job;
+typedef struct scan_job { jm_scan_args a; float *work; int64_t work_per_part; } scan_job;
 
 static void scan_heads(void *arg, int ith, int nth) {
     scan_job *j = arg;
     int64_t lo, hi;
     jm_split(j->a.n_head, ith, nth, &lo, &hi);
-    jm_ssm_scan_range(&j->a, lo, hi);
+    jm_ssm_scan_range(&j->a, lo, hi, j->work + ith * j->work_per_part);
 }
 
 jm_status jm_ssm_scan(jm_context *ctx, const float *xbc, const float *dt, int64_t dt_stride,
@@ -163,7 +163,11 @@ jm_status jm_ssm_scan(jm_context *ctx, const float *xbc, const float *dt, int64_
                        (long long)n_tokens, n_head, head_dim, d_state, n_group, (long long)dt_stride);
     scan_job j = { .a = { .xbc = xbc, .dt = dt, .dt_stride = dt_stride, .dt_bias = dt_bias, .a = a, .d = d,
                           .s = state, .y = y, .n_tokens = n_tokens, .n_head = n_head, .head_dim = head_dim,
-                          .d_state = d_state, .n_group = n_group, .scan_head = ctx->kernels.scan_head } };
+                          .d_state = d_state, .n_group = n_group, .scan_head = ctx->kernels.scan_head,
+                          .ssd_gemm = ctx->kernels.ssd_gemm, .transpose = ctx->kernels.transpose } };
+    j.work_per_part = jm_ssm_scan_work_floats(&j.a);
+    j.work = jm_scratch(ctx, JM_SCRATCH_SCAN, (size_t)(j.work_per_part * jm_pool_parts(ctx->pool) + 16) * sizeof(float));
+    if (!j.work) return jm_fail(err, JM_ERR_OUT_OF_MEMORY, "jm_ssm_scan: out of memory");
     jm_pool_run(ctx->pool, scan_heads, &j);
     return jm_ok(err);
 }

@@ -16,7 +16,8 @@ enum {
     JM_SCRATCH_OUT      = 5, /* ssm_out output                 */
     JM_SCRATCH_MATMUL   = 6, /* activations in the dot format  */
     JM_SCRATCH_BACKUP   = 7, /* state copy for the op API      */
-    JM_SCRATCH_SLOTS    = 8,
+    JM_SCRATCH_SCAN     = 8, /* the chunked scan, per part     */
+    JM_SCRATCH_SLOTS    = 9,
 };
 
 struct jm_context {

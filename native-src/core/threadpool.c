@@ -136,10 +136,11 @@ void jm_pool_free(jm_pool *p) {
 }
 
 int jm_pool_size(const jm_pool *p) { return p->n; }
+int jm_pool_parts(const jm_pool *p) { return p->n == 1 ? 1 : p->n * PARTS_PER_THREAD; }
 
 void jm_pool_run(jm_pool *p, jm_task_fn fn, void *arg) {
     if (p->n == 1) { fn(arg, 0, 1); return; }
-    const int n_parts = p->n * PARTS_PER_THREAD;
+    const int n_parts = jm_pool_parts(p);
     const uint32_t gen = atomic_load_explicit(&p->generation, memory_order_relaxed) + 1;
     /* the previous job is complete, so no thread can claim a part while these change */
     atomic_store_explicit(&p->fn, fn, memory_order_relaxed);

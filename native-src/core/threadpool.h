@@ -19,6 +19,8 @@ typedef struct jm_pool jm_pool;
 jm_pool *jm_pool_create(int n_threads);   /* NULL when out of memory or threads */
 void     jm_pool_free(jm_pool *pool);
 int      jm_pool_size(const jm_pool *pool);
+/* How many parts jm_pool_run splits every job into: per-part scratch needs this many. */
+int      jm_pool_parts(const jm_pool *pool);
 void     jm_pool_run(jm_pool *pool, jm_task_fn fn, void *arg);
 
 /* Splits [0, n) into nth near-equal parts; part ith is [*lo, *hi). */

@@ -24,18 +24,23 @@ void jm_kernels_init(jm_kernels *k, uint32_t features) {
     k->pack_lanes = jm_gemm_pack_lanes(features);
     k->scan_row = jm_scan_row_scalar;
     k->scan_head = jm_scan_head_scalar;
+    k->ssd_gemm = jm_ssd_gemm_scalar;
+    k->transpose = jm_transpose_scalar;
     k->conv_silu = jm_conv_silu_scalar;
     k->silu_mul = jm_silu_mul_scalar;
 #if defined(JM_HAVE_X86_KERNELS)
     if (k->level == JM_LEVEL_AVX2 || k->level == JM_LEVEL_AVX512) {
         k->scan_row = jm_scan_row_avx2;
         k->scan_head = jm_scan_head_avx2;
+        k->ssd_gemm = jm_ssd_gemm_avx2;
+        k->transpose = jm_transpose_avx2;
         k->conv_silu = jm_conv_silu_avx2;
         k->silu_mul = jm_silu_mul_avx2;
     }
     if (k->level == JM_LEVEL_AVX512) {
         k->scan_row = jm_scan_row_avx512;
         k->scan_head = jm_scan_head_avx512;
+        k->ssd_gemm = jm_ssd_gemm_avx512;
         k->conv_silu = jm_conv_silu_avx512;
         k->silu_mul = jm_silu_mul_avx512;
     }

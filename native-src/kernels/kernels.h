@@ -23,6 +23,21 @@ typedef float (*jm_scan_row_fn)(float *s, const float *B, const float *C, float 
 typedef void (*jm_scan_head_fn)(float *s, const float *B, const float *C, const float *x, float *y,
                                 float dA, float dt, float D, int64_t P, int64_t N);
 
+/*
+ * The small float matrix product of the chunked scan (ops/ssm_scan_chunked.c):
+ *     c[i][j] = beta * c[i][j] + sum_{kk < k} a[i][kk] * b[kk][j]
+ * for i < m, j < n, rows lda, ldb and ldc floats apart; beta == 0 means c
+ * is not read. Each c[i][j] is one fma chain in kk order starting from
+ * beta * c[i][j] (or 0), so every instruction set gives the scalar twin's
+ * bits. causal != 0 promises a[i][kk] == 0 for kk > i: kernels may skip
+ * those terms (a zero term leaves a nonzero sum as it was).
+ */
+typedef void (*jm_ssd_gemm_fn)(float *c, int64_t ldc, float beta, const float *a, int64_t lda,
+                               const float *b, int64_t ldb, int64_t m, int64_t n, int64_t k, int causal);
+
+/* dst[c][r] = src[r][c] for r < rows, c < cols; rows lds and ldd floats apart. */
+typedef void (*jm_transpose_fn)(float *dst, int64_t ldd, const float *src, int64_t lds, int64_t rows, int64_t cols);
+
 /* The causal depthwise conv + SiLU of a Mamba-2 layer over a range of channels. */
 typedef struct jm_conv_args {
     const float *x;        /* n_tokens rows, stride x_stride: the conv inputs     */
@@ -137,6 +152,8 @@ typedef struct jm_kernels {
     jm_to_float_fn   to_float[JM_TYPE_COUNT];
     jm_scan_row_fn   scan_row;
     jm_scan_head_fn  scan_head;
+    jm_ssd_gemm_fn   ssd_gemm;
+    jm_transpose_fn  transpose;
     jm_conv_fn       conv_silu;
     jm_silu_mul_fn   silu_mul;
 } jm_kernels;
@@ -164,6 +181,18 @@ void jm_scan_head_avx2(float *s, const float *B, const float *C, const float *x,
                        float dA, float dt, float D, int64_t P, int64_t N);
 void jm_scan_head_avx512(float *s, const float *B, const float *C, const float *x, float *y,
                          float dA, float dt, float D, int64_t P, int64_t N);
+
+/* The chunked scan's matrix product, by instruction set. */
+void jm_ssd_gemm_scalar(float *c, int64_t ldc, float beta, const float *a, int64_t lda,
+                        const float *b, int64_t ldb, int64_t m, int64_t n, int64_t k, int causal);
+void jm_ssd_gemm_avx2(float *c, int64_t ldc, float beta, const float *a, int64_t lda,
+                      const float *b, int64_t ldb, int64_t m, int64_t n, int64_t k, int causal);
+void jm_ssd_gemm_avx512(float *c, int64_t ldc, float beta, const float *a, int64_t lda,
+                        const float *b, int64_t ldb, int64_t m, int64_t n, int64_t k, int causal);
+
+/* Float matrix transposes: plain C, and 8 x 8 blocks in AVX2 registers. */
+void jm_transpose_scalar(float *dst, int64_t ldd, const float *src, int64_t lds, int64_t rows, int64_t cols);
+void jm_transpose_avx2(float *dst, int64_t ldd, const float *src, int64_t lds, int64_t rows, int64_t cols);
 
 /* Fills k with the best kernels for features (already masked by the caller). */
 void jm_kernels_init(jm_kernels *k, uint32_t features);

@@ -18,6 +18,7 @@ typedef struct fwd {
     int64_t          n;         /* tokens in this micro-batch */
     int32_t          il;        /* current layer              */
     float *u, *xn, *proj, *conv, *y, *out;
+    float           *scan_work; /* the chunked scan's scratch, per pool part */
     int              add_out;   /* residual_norm_task: u += out first  */
     const float     *norm_w;    /* residual_norm_task: the norm weight */
 } fwd;
@@ -98,8 +99,8 @@ static void conv_task(void *arg, int ith, int nth) {
     f->ctx->kernels.conv_silu(&a, lo, hi);
 }
 
-static void scan_task(void *arg, int ith, int nth) {
-    fwd *f = arg;
+/* The scan's arguments for the current layer and micro-batch. */
+static jm_scan_args scan_args(const fwd *f) {
     const jm_model *m = f->m;
     const jm_layer *L = &m->layers[f->il];
     jm_scan_args a = {
@@ -108,11 +109,18 @@ static void scan_task(void *arg, int ith, int nth) {
         .a = L->t[JM_TENSOR_SSM_A].data, .d = L->t[JM_TENSOR_SSM_D].data,
         .s = jm_layer_ssm_state(m, f->state, f->il), .y = f->y, .n_tokens = f->n,
         .n_head = m->p.n_head, .head_dim = (int32_t)m->head_dim, .d_state = m->p.d_state, .n_group = m->p.n_group,
-        .scan_head = f->ctx->kernels.scan_head,
+        .scan_head = f->ctx->kernels.scan_head, .ssd_gemm = f->ctx->kernels.ssd_gemm,
+        .transpose = f->ctx->kernels.transpose,
     };
+    return a;
+}
+
+static void scan_task(void *arg, int ith, int nth) {
+    fwd *f = arg;
+    const jm_scan_args a = scan_args(f);
     int64_t lo, hi;
-    jm_split(m->p.n_head, ith, nth, &lo, &hi);
-    jm_ssm_scan_range(&a, lo, hi);
+    jm_split(f->m->p.n_head, ith, nth, &lo, &hi);
+    jm_ssm_scan_range(&a, lo, hi, f->scan_work + ith * jm_ssm_scan_work_floats(&a));
 }
 
 static void layer_forward(fwd *f) {
@@ -160,7 +168,10 @@ static jm_status reserve(jm_context *ctx, const jm_model *m, int64_t nb, fwd *f,
     f->y    = jm_scratch(ctx, JM_SCRATCH_Y, nb * m->p.d_inner * fl);
     f->out  = jm_scratch(ctx, JM_SCRATCH_OUT, nb * m->p.d_model * fl);
     void *q = jm_scratch(ctx, JM_SCRATCH_MATMUL, act > 0 ? act : 64);
-    if (!f->u || !f->xn || !f->proj || !f->conv || !f->y || !f->out || !q)
+    f->n = nb;
+    const jm_scan_args sa = scan_args(f); /* only its sizes matter here */
+    f->scan_work = jm_scratch(ctx, JM_SCRATCH_SCAN, (jm_ssm_scan_work_floats(&sa) * jm_pool_parts(ctx->pool) + 16) * fl);
+    if (!f->u || !f->xn || !f->proj || !f->conv || !f->y || !f->out || !q || !f->scan_work)
         return jm_fail(err, JM_ERR_OUT_OF_MEMORY, "out of memory for a batch of %lld tokens", (long long)nb);
     return JM_OK;
 }

@@ -51,10 +51,25 @@ typedef struct jm_scan_args {
     int64_t      n_tokens;
     int32_t      n_head, head_dim, d_state, n_group;
     jm_scan_head_fn scan_head;
+    jm_ssd_gemm_fn  ssd_gemm;
+    jm_transpose_fn transpose;
 } jm_scan_args;
 
-/* The selective scan for heads [h0, h1), token by token. */
-void jm_ssm_scan_range(const jm_scan_args *a, int64_t h0, int64_t h1);
+/* Inputs of at least this many tokens take the chunked form (ssm_scan_chunked.c). */
+#ifndef JM_SSD_MIN_TOKENS
+#define JM_SSD_MIN_TOKENS 16
+#endif
+
+/* Floats of scratch one part of jm_ssm_scan_range needs for a (0: none). */
+int64_t jm_ssm_scan_work_floats(const jm_scan_args *a);
+/*
+ * The selective scan for heads [h0, h1): token by token, or in the chunked
+ * form from JM_SSD_MIN_TOKENS tokens on. work: this part's
+ * jm_ssm_scan_work_floats floats, 64-byte aligned.
+ */
+void jm_ssm_scan_range(const jm_scan_args *a, int64_t h0, int64_t h1, float *work);
+/* The chunked form alone, for any number of tokens (ssm_scan_chunked.c). */
+void jm_ssm_scan_chunked_range(const jm_scan_args *a, int64_t h0, int64_t h1, float *work);
 
 /* ---- gate.c ---- */
 

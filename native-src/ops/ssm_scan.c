@@ -1,5 +1,6 @@
 /*
- * ssm_scan.c - the Mamba-2 selective scan in its recurrent form. Each head
+ * ssm_scan.c - the Mamba-2 selective scan in its recurrent form, which
+ * decodes and runs short inputs; longer ones go to ssm_scan_chunked.c. Each head
  * has a scalar decay dA = exp(softplus(dt + dt_bias) * A) and a state of
  * head_dim x d_state values; head h reads B and C of group h / (H/G).
  */
@@ -22,6 +23,10 @@ static void scan_head(const jm_scan_args *a, int64_t h) {
     }
 }
 
-void jm_ssm_scan_range(const jm_scan_args *a, int64_t h0, int64_t h1) {
+void jm_ssm_scan_range(const jm_scan_args *a, int64_t h0, int64_t h1, float *work) {
+    if (a->n_tokens >= JM_SSD_MIN_TOKENS) {
+        jm_ssm_scan_chunked_range(a, h0, h1, work);
+        return;
+    }
     for (int64_t h = h0; h < h1; h++) scan_head(a, h);
 }
