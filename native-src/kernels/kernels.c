@@ -45,6 +45,9 @@ void jm_kernels_init(jm_kernels *k, uint32_t features) {
         k->silu_mul = jm_silu_mul_avx512;
     }
 #endif
+#if defined(JM_HAVE_NEON_KERNELS)
+    if (k->level == JM_LEVEL_NEON) k->ssd_gemm = jm_ssd_gemm_neon;
+#endif
     jm_kernels_init_legacy(k, k->level, features);
     jm_kernels_init_kquants(k, k->level, features);
 }

@@ -189,6 +189,8 @@ void jm_ssd_gemm_avx2(float *c, int64_t ldc, float beta, const float *a, int64_t
                       const float *b, int64_t ldb, int64_t m, int64_t n, int64_t k, int causal);
 void jm_ssd_gemm_avx512(float *c, int64_t ldc, float beta, const float *a, int64_t lda,
                         const float *b, int64_t ldb, int64_t m, int64_t n, int64_t k, int causal);
+void jm_ssd_gemm_neon(float *c, int64_t ldc, float beta, const float *a, int64_t lda,
+                      const float *b, int64_t ldb, int64_t m, int64_t n, int64_t k, int causal);
 
 /* Float matrix transposes: plain C, and 8 x 8 blocks in AVX2 registers. */
 void jm_transpose_scalar(float *dst, int64_t ldd, const float *src, int64_t lds, int64_t rows, int64_t cols);

@@ -188,6 +188,8 @@ int main(void) {
     else printf("skip: no AVX2\n");
     if ((f & avx512) == avx512) check_ssd_gemm("ssd_gemm avx512", jm_ssd_gemm_avx512);
     else printf("skip: no AVX-512\n");
+#elif defined(JM_HAVE_NEON_KERNELS)
+    if (f & JM_CPU_NEON) check_ssd_gemm("ssd_gemm neon", jm_ssd_gemm_neon);
 #endif
     (void)f;
     check_transpose("transpose scalar", jm_transpose_scalar);

@@ -1,0 +1,55 @@
+/*
+ * ssd_gemm_neon.c - the chunked scan's matrix product: tiles of 6 rows x
+ * 16 columns, 24 accumulators (with 4 rows of b and a broadcast, 29 of the
+ * 32 registers), so each k step is 4 row loads of b, 6 broadcasts of a and
+ * 24 fmla. fmla is fused, as the scalar twin's fmaf. NEON has no masked
+ * loads: columns past the last whole 16 go to the scalar twin, which gives
+ * the same bits.
+ */
+#include <arm_neon.h>
+#include "kernels/kernels.h"
+
+enum { MR = 6, NV = 4, NR = 4 * NV };
+
+static inline __attribute__((always_inline))
+void tile(float *c, int64_t ldc, float beta, const float *a, int64_t lda, const float *b, int64_t ldb,
+          int64_t kend, const int R) {
+    float32x4_t acc[MR][NV];
+    for (int r = 0; r < R; r++)
+        for (int v = 0; v < NV; v++)
+            acc[r][v] = beta != 0.0f ? vmulq_n_f32(vld1q_f32(c + r * ldc + 4 * v), beta) : vdupq_n_f32(0.0f);
+    for (int64_t kk = 0; kk < kend; kk++) {
+        const float *bk = b + kk * ldb;
+        float32x4_t bv[NV];
+        for (int v = 0; v < NV; v++) bv[v] = vld1q_f32(bk + 4 * v);
+        for (int r = 0; r < R; r++) {
+            const float32x4_t av = vld1q_dup_f32(a + r * lda + kk);
+            for (int v = 0; v < NV; v++) acc[r][v] = vfmaq_f32(acc[r][v], av, bv[v]);
+        }
+    }
+    for (int r = 0; r < R; r++)
+        for (int v = 0; v < NV; v++) vst1q_f32(c + r * ldc + 4 * v, acc[r][v]);
+}
+
+void jm_ssd_gemm_neon(float *c, int64_t ldc, float beta, const float *a, int64_t lda,
+                      const float *b, int64_t ldb, int64_t m, int64_t n, int64_t k, int causal) {
+    const int64_t nf = n - n % NR;
+    for (int64_t j0 = 0; j0 < nf; j0 += NR)
+        for (int64_t i0 = 0; i0 < m; i0 += MR) {
+            const int64_t rows = m - i0 < MR ? m - i0 : MR;
+            /* causal: a's rows i0 .. i0 + rows - 1 are zero from column i0 + rows on */
+            const int64_t kend = causal && i0 + rows < k ? i0 + rows : k;
+            float *ct = c + i0 * ldc + j0;
+            const float *at = a + i0 * lda;
+            const float *bt = b + j0;
+            switch (rows) {
+            case 6: tile(ct, ldc, beta, at, lda, bt, ldb, kend, 6); break;
+            case 5: tile(ct, ldc, beta, at, lda, bt, ldb, kend, 5); break;
+            case 4: tile(ct, ldc, beta, at, lda, bt, ldb, kend, 4); break;
+            case 3: tile(ct, ldc, beta, at, lda, bt, ldb, kend, 3); break;
+            case 2: tile(ct, ldc, beta, at, lda, bt, ldb, kend, 2); break;
+            default: tile(ct, ldc, beta, at, lda, bt, ldb, kend, 1); break;
+            }
+        }
+    if (nf < n) jm_ssd_gemm_scalar(c + nf, ldc, beta, a, lda, b + nf, ldb, m, n - nf, k, causal);
+}
