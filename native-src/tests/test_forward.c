@@ -115,6 +115,18 @@ static void test_type(int32_t type, const char *name) {
     const double bound = (type == JM_TYPE_F32 || type == JM_TYPE_F16) ? 1e-4 : 2e-2;
     CHECK(simd < bound, "%s: SIMD forward agrees with scalar forward, %.3g (bound %g)", name, simd, bound);
 
+    /* 40 tokens in one call take the chunked scan; one at a time, the recurrence */
+    enum { MID = 40 };
+    int32_t mt[MID];
+    for (int i = 0; i < MID; i++) mt[i] = (i * 29 + 3) % (int32_t)V;
+    memset(sc, 0, S);
+    memset(sd, 0, S);
+    jm_model_eval(c2, m, sc, mt, MID, last, 0, &err);
+    for (int i = 0; i < MID; i++) jm_model_eval(c2, m, sd, &mt[i], 1, one, 0, &err);
+    CHECK(max_rel(last, one, V) < 1e-5, "%s: %d tokens in one call (chunked) equal single steps, %.3g", name, MID,
+          max_rel(last, one, V));
+    CHECK(max_rel(sc, sd, S / 4) < 1e-5, "%s: and so do the states, %.3g", name, max_rel(sc, sd, S / 4));
+
     /* a prompt longer than a micro-batch equals the same prompt fed in two uneven parts */
     enum { LONG = 600 };
     int32_t *lt = malloc(LONG * sizeof *lt);

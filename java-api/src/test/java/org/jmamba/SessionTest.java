@@ -59,6 +59,24 @@ class SessionTest {
         }
     }
 
+    /** 100 tokens in one call take the chunked scan; one by one, the recurrence: the same up to rounding. */
+    @Test
+    void longPromptInOneCallEqualsSingleSteps() {
+        int v = model.params().nVocab();
+        int[] prompt = java.util.stream.IntStream.range(0, 100).map(i -> (i * 53 + 7) % v).toArray();
+        try (Session batch = model.newSession(); Session steps = model.newSession()) {
+            float[] all = batch.evalAll(prompt);
+            for (int i = 0; i < prompt.length; i++) {
+                float[] one = copy(steps.eval(prompt[i]));
+                float[] row = java.util.Arrays.copyOfRange(all, i * v, (i + 1) * v);
+                assertTrue(maxRelDiff(row, one) < 1e-5, "logits of token " + i + " differ by " + maxRelDiff(row, one));
+            }
+            float[] s1 = batch.stateView().toArray(ValueLayout.JAVA_FLOAT);
+            float[] s2 = steps.stateView().toArray(ValueLayout.JAVA_FLOAT);
+            assertTrue(maxRelDiff(s1, s2) < 1e-5, "states differ by " + maxRelDiff(s1, s2));
+        }
+    }
+
     @Test
     void lastLogitsOfEvalEqualLastRowOfEvalAll() {
         int v = model.params().nVocab();

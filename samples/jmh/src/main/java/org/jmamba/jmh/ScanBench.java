@@ -22,6 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The selective scan of one Mamba-2 layer (jm_ssm_scan) over {@code tokens} tokens. H 24 is
  * Mamba-2 130M's head count, H 128 Codestral Mamba 7B's (which has 8 groups: {@code -p nGroup=8}).
+ * One token runs the recurrence; 256 (a prefill micro-batch) the chunked form.
  * Counters: {@code tokens} in tokens/s; {@code stateGB} the state read and written, 2 * H * P * N
  * floats per call, in GB/s, the bound of a decode step (tokens = 1).
  */
