@@ -25,14 +25,14 @@ typedef void (*jm_scan_head_fn)(float *s, const float *B, const float *C, const 
 
 /*
  * The small float matrix product of the chunked scan (ops/ssm_scan_chunked.c):
- *     c[i][j] = beta * c[i][j] + sum_{kk < k} a[i][kk] * b[kk][j]
+ *     c[i][j] = (beta * c[i][j] + sum_{kk < k} a[i][kk] * b[kk][j]) * row_scale[i]
  * for i < m, j < n, rows lda, ldb and ldc floats apart; beta == 0 means c
- * is not read. Each c[i][j] is one fma chain in kk order starting from
- * beta * c[i][j] (or 0), so every instruction set gives the scalar twin's
- * bits. causal != 0 promises a[i][kk] == 0 for kk > i: kernels may skip
+ * is not read, row_scale == NULL no scaling. Each c[i][j] is one fma chain
+ * in kk order starting from beta * c[i][j] (or 0), then the one multiply,
+ * so every instruction set gives the scalar twin's bits. causal != 0 promises a[i][kk] == 0 for kk > i: kernels may skip
  * those terms (a zero term leaves a nonzero sum as it was).
  */
-typedef void (*jm_ssd_gemm_fn)(float *c, int64_t ldc, float beta, const float *a, int64_t lda,
+typedef void (*jm_ssd_gemm_fn)(float *c, int64_t ldc, float beta, const float *row_scale, const float *a, int64_t lda,
                                const float *b, int64_t ldb, int64_t m, int64_t n, int64_t k, int causal);
 
 /* dst[c][r] = src[r][c] for r < rows, c < cols; rows lds and ldd floats apart. */
@@ -183,13 +183,13 @@ void jm_scan_head_avx512(float *s, const float *B, const float *C, const float *
                          float dA, float dt, float D, int64_t P, int64_t N);
 
 /* The chunked scan's matrix product, by instruction set. */
-void jm_ssd_gemm_scalar(float *c, int64_t ldc, float beta, const float *a, int64_t lda,
+void jm_ssd_gemm_scalar(float *c, int64_t ldc, float beta, const float *row_scale, const float *a, int64_t lda,
                         const float *b, int64_t ldb, int64_t m, int64_t n, int64_t k, int causal);
-void jm_ssd_gemm_avx2(float *c, int64_t ldc, float beta, const float *a, int64_t lda,
+void jm_ssd_gemm_avx2(float *c, int64_t ldc, float beta, const float *row_scale, const float *a, int64_t lda,
                       const float *b, int64_t ldb, int64_t m, int64_t n, int64_t k, int causal);
-void jm_ssd_gemm_avx512(float *c, int64_t ldc, float beta, const float *a, int64_t lda,
+void jm_ssd_gemm_avx512(float *c, int64_t ldc, float beta, const float *row_scale, const float *a, int64_t lda,
                         const float *b, int64_t ldb, int64_t m, int64_t n, int64_t k, int causal);
-void jm_ssd_gemm_neon(float *c, int64_t ldc, float beta, const float *a, int64_t lda,
+void jm_ssd_gemm_neon(float *c, int64_t ldc, float beta, const float *row_scale, const float *a, int64_t lda,
                       const float *b, int64_t ldb, int64_t m, int64_t n, int64_t k, int causal);
 
 /* Float matrix transposes: plain C, and 8 x 8 blocks in AVX2 registers. */

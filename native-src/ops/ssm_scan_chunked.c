@@ -77,7 +77,7 @@ static void group_products(const jm_scan_args *a, const ssd_work *w,
         const int64_t tc = t0 + c * L, lc = n - c * L < L ? n - c * L : L;
         float *bt = w->bt + c * N * L;
         a->transpose(bt, L, Bg + tc * conv_dim, conv_dim, lc, N);
-        a->ssd_gemm(w->cb + c * L * L, L, 0.0f, Cg + tc * conv_dim, conv_dim, bt, L, lc, lc, N, 0);
+        a->ssd_gemm(w->cb + c * L * L, L, 0.0f, NULL, Cg + tc * conv_dim, conv_dim, bt, L, lc, lc, N, 0);
     }
 }
 
@@ -92,10 +92,12 @@ static void chunk_decays(const jm_scan_args *a, const ssd_work *w, int64_t h, in
 }
 
 /*
- * m[t][s] = cb[t][s] dec(t, s) dt[s] for s <= t, 0 above the diagonal;
- * leaves dec[s] = dec(lc-1, s), the decay of token s to the chunk's end.
+ * m[t][s] = cb[t][s] dec(t, s) dt[s] for s <= t, 0 above the diagonal,
+ * plus the skip connection's D on the diagonal (so m x is the outputs' whole
+ * share from the chunk itself); leaves dec[s] = dec(lc-1, s), the decay of
+ * token s to the chunk's end.
  */
-static void chunk_mask(const ssd_work *w, const float *cb, int64_t lc) {
+static void chunk_mask(const ssd_work *w, const float *cb, float D, int64_t lc) {
     const int64_t L = CHUNK;
     float *dec = w->dec;
     for (int64_t t = 0; t < lc; t++) {
@@ -103,6 +105,7 @@ static void chunk_mask(const ssd_work *w, const float *cb, int64_t lc) {
         dec[t] = 1.0f;
         float *mt = w->m + t * L;
         for (int64_t s = 0; s <= t; s++) mt[s] = cb[t * L + s] * dec[s] * w->dt[s];
+        mt[t] += D;
         for (int64_t s = t + 1; s < lc; s++) mt[s] = 0.0f;
     }
 }
@@ -116,21 +119,16 @@ static void chunk_forward(const jm_scan_args *a, const ssd_work *w,
     const float *C = a->xbc + tc * conv_dim + d_inner + G * N + g * N;
     float *y = a->y + tc * d_inner + h * P;
     chunk_decays(a, w, h, tc, lc);
-    chunk_mask(w, cb, lc);
-    /* y = cum(t) (C[t] . S) + m x + D x */
-    a->ssd_gemm(y, d_inner, 0.0f, C, conv_dim, w->st, P, lc, P, N, 0);
-    for (int64_t t = 0; t < lc; t++)
-        for (int64_t p = 0; p < P; p++) y[t * d_inner + p] *= w->cum[t];
-    a->ssd_gemm(y, d_inner, 1.0f, w->m, L, x, conv_dim, lc, P, lc, 1);
-    const float D = a->d[h];
-    for (int64_t t = 0; t < lc; t++)
-        for (int64_t p = 0; p < P; p++) y[t * d_inner + p] += D * x[t * conv_dim + p];
+    chunk_mask(w, cb, a->d[h], lc);
+    /* y = cum(t) (C[t] . S) + m x */
+    a->ssd_gemm(y, d_inner, 0.0f, w->cum, C, conv_dim, w->st, P, lc, P, N, 0);
+    a->ssd_gemm(y, d_inner, 1.0f, NULL, w->m, L, x, conv_dim, lc, P, lc, 1);
     /* S' = cum(lc-1) S + B^T (x dec(lc-1, s) dt[s]) */
     for (int64_t s = 0; s < lc; s++) {
         const float ws = w->dec[s] * w->dt[s];
         for (int64_t p = 0; p < P; p++) w->xw[s * P + p] = x[s * conv_dim + p] * ws;
     }
-    a->ssd_gemm(w->st, P, w->cum[lc - 1], bt, L, w->xw, P, N, P, lc, 0);
+    a->ssd_gemm(w->st, P, w->cum[lc - 1], NULL, bt, L, w->xw, P, N, P, lc, 0);
 }
 
 void jm_ssm_scan_chunked_range(const jm_scan_args *a, int64_t h0, int64_t h1, float *work) {

@@ -27,17 +27,20 @@ static void check_ssd_gemm(const char *name, jm_ssd_gemm_fn fn) {
                 const int64_t m = shapes[si][0], n = shapes[si][1], k = shapes[si][2];
                 const int64_t lda = k + 3, ldb = n + 5, ldc = n + 2; /* rows apart, not packed */
                 float *a = malloc(m * lda * 4), *b = malloc(k * ldb * 4), *c1 = malloc(m * ldc * 4), *c2 = malloc(m * ldc * 4);
+                float *scale = malloc(m * 4);
                 for (int64_t i = 0; i < m * lda; i++) a[i] = rng_gauss();
                 if (causal)
                     for (int64_t i = 0; i < m; i++)
                         for (int64_t kk = i + 1; kk < k; kk++) a[i * lda + kk] = 0.0f;
                 for (int64_t i = 0; i < k * ldb; i++) b[i] = rng_gauss();
                 for (int64_t i = 0; i < m * ldc; i++) c1[i] = c2[i] = rng_gauss();
-                jm_ssd_gemm_scalar(c1, ldc, betas[bi], a, lda, b, ldb, m, n, k, causal);
-                fn(c2, ldc, betas[bi], a, lda, b, ldb, m, n, k, causal);
-                CHECK(memcmp(c1, c2, m * ldc * 4) == 0, "%s %lldx%lldx%lld causal %d beta %g: the twin's bits",
-                      name, (long long)m, (long long)n, (long long)k, causal, betas[bi]);
-                free(a); free(b); free(c1); free(c2);
+                for (int64_t i = 0; i < m; i++) scale[i] = rng_gauss();
+                const float *rs = bi == 2 ? scale : NULL; /* with and without row scales */
+                jm_ssd_gemm_scalar(c1, ldc, betas[bi], rs, a, lda, b, ldb, m, n, k, causal);
+                fn(c2, ldc, betas[bi], rs, a, lda, b, ldb, m, n, k, causal);
+                CHECK(memcmp(c1, c2, m * ldc * 4) == 0, "%s %lldx%lldx%lld causal %d beta %g%s: the twin's bits",
+                      name, (long long)m, (long long)n, (long long)k, causal, betas[bi], rs ? " row scales" : "");
+                free(a); free(b); free(c1); free(c2); free(scale);
             }
 }
 

@@ -10,7 +10,7 @@
 enum { MR = 6, NV = 2, NR = 8 * NV };
 
 static inline __attribute__((always_inline))
-void tile(float *c, int64_t ldc, float beta, const float *a, int64_t lda, const float *b, int64_t ldb,
+void tile(float *c, int64_t ldc, float beta, const float *rs, const float *a, int64_t lda, const float *b, int64_t ldb,
           int64_t kend, const int R, const __m256i mk[NV]) {
     __m256 acc[MR][NV];
     const __m256 vbeta = _mm256_set1_ps(beta);
@@ -27,11 +27,14 @@ void tile(float *c, int64_t ldc, float beta, const float *a, int64_t lda, const 
             for (int v = 0; v < NV; v++) acc[r][v] = _mm256_fmadd_ps(av, bv[v], acc[r][v]);
         }
     }
+    if (rs)
+        for (int r = 0; r < R; r++)
+            for (int v = 0; v < NV; v++) acc[r][v] = _mm256_mul_ps(acc[r][v], _mm256_set1_ps(rs[r]));
     for (int r = 0; r < R; r++)
         for (int v = 0; v < NV; v++) _mm256_maskstore_ps(c + r * ldc + 8 * v, mk[v], acc[r][v]);
 }
 
-void jm_ssd_gemm_avx2(float *c, int64_t ldc, float beta, const float *a, int64_t lda,
+void jm_ssd_gemm_avx2(float *c, int64_t ldc, float beta, const float *row_scale, const float *a, int64_t lda,
                       const float *b, int64_t ldb, int64_t m, int64_t n, int64_t k, int causal) {
     const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     for (int64_t j0 = 0; j0 < n; j0 += NR) {
@@ -48,13 +51,14 @@ void jm_ssd_gemm_avx2(float *c, int64_t ldc, float beta, const float *a, int64_t
             float *ct = c + i0 * ldc + j0;
             const float *at = a + i0 * lda;
             const float *bt = b + j0;
+            const float *rs = row_scale ? row_scale + i0 : NULL;
             switch (rows) {
-            case 6: tile(ct, ldc, beta, at, lda, bt, ldb, kend, 6, mk); break;
-            case 5: tile(ct, ldc, beta, at, lda, bt, ldb, kend, 5, mk); break;
-            case 4: tile(ct, ldc, beta, at, lda, bt, ldb, kend, 4, mk); break;
-            case 3: tile(ct, ldc, beta, at, lda, bt, ldb, kend, 3, mk); break;
-            case 2: tile(ct, ldc, beta, at, lda, bt, ldb, kend, 2, mk); break;
-            default: tile(ct, ldc, beta, at, lda, bt, ldb, kend, 1, mk); break;
+            case 6: tile(ct, ldc, beta, rs, at, lda, bt, ldb, kend, 6, mk); break;
+            case 5: tile(ct, ldc, beta, rs, at, lda, bt, ldb, kend, 5, mk); break;
+            case 4: tile(ct, ldc, beta, rs, at, lda, bt, ldb, kend, 4, mk); break;
+            case 3: tile(ct, ldc, beta, rs, at, lda, bt, ldb, kend, 3, mk); break;
+            case 2: tile(ct, ldc, beta, rs, at, lda, bt, ldb, kend, 2, mk); break;
+            default: tile(ct, ldc, beta, rs, at, lda, bt, ldb, kend, 1, mk); break;
             }
         }
     }

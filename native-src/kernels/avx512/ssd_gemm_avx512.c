@@ -12,7 +12,7 @@
 enum { MR = 8, NV = 2, NR = 16 * NV };
 
 static inline __attribute__((always_inline))
-void tile(float *c, int64_t ldc, float beta, const float *a, int64_t lda, const float *b, int64_t ldb,
+void tile(float *c, int64_t ldc, float beta, const float *rs, const float *a, int64_t lda, const float *b, int64_t ldb,
           int64_t kend, const int R, const __mmask16 mk[NV]) {
     __m512 acc[MR][NV];
     const __m512 vbeta = _mm512_set1_ps(beta);
@@ -29,11 +29,14 @@ void tile(float *c, int64_t ldc, float beta, const float *a, int64_t lda, const 
             for (int v = 0; v < NV; v++) acc[r][v] = _mm512_fmadd_ps(av, bv[v], acc[r][v]);
         }
     }
+    if (rs)
+        for (int r = 0; r < R; r++)
+            for (int v = 0; v < NV; v++) acc[r][v] = _mm512_mul_ps(acc[r][v], _mm512_set1_ps(rs[r]));
     for (int r = 0; r < R; r++)
         for (int v = 0; v < NV; v++) _mm512_mask_storeu_ps(c + r * ldc + 16 * v, mk[v], acc[r][v]);
 }
 
-void jm_ssd_gemm_avx512(float *c, int64_t ldc, float beta, const float *a, int64_t lda,
+void jm_ssd_gemm_avx512(float *c, int64_t ldc, float beta, const float *row_scale, const float *a, int64_t lda,
                         const float *b, int64_t ldb, int64_t m, int64_t n, int64_t k, int causal) {
     for (int64_t j0 = 0; j0 < n; j0 += NR) {
         __mmask16 mk[NV];
@@ -48,15 +51,16 @@ void jm_ssd_gemm_avx512(float *c, int64_t ldc, float beta, const float *a, int64
             float *ct = c + i0 * ldc + j0;
             const float *at = a + i0 * lda;
             const float *bt = b + j0;
+            const float *rs = row_scale ? row_scale + i0 : NULL;
             switch (rows) {
-            case 8: tile(ct, ldc, beta, at, lda, bt, ldb, kend, 8, mk); break;
-            case 7: tile(ct, ldc, beta, at, lda, bt, ldb, kend, 7, mk); break;
-            case 6: tile(ct, ldc, beta, at, lda, bt, ldb, kend, 6, mk); break;
-            case 5: tile(ct, ldc, beta, at, lda, bt, ldb, kend, 5, mk); break;
-            case 4: tile(ct, ldc, beta, at, lda, bt, ldb, kend, 4, mk); break;
-            case 3: tile(ct, ldc, beta, at, lda, bt, ldb, kend, 3, mk); break;
-            case 2: tile(ct, ldc, beta, at, lda, bt, ldb, kend, 2, mk); break;
-            default: tile(ct, ldc, beta, at, lda, bt, ldb, kend, 1, mk); break;
+            case 8: tile(ct, ldc, beta, rs, at, lda, bt, ldb, kend, 8, mk); break;
+            case 7: tile(ct, ldc, beta, rs, at, lda, bt, ldb, kend, 7, mk); break;
+            case 6: tile(ct, ldc, beta, rs, at, lda, bt, ldb, kend, 6, mk); break;
+            case 5: tile(ct, ldc, beta, rs, at, lda, bt, ldb, kend, 5, mk); break;
+            case 4: tile(ct, ldc, beta, rs, at, lda, bt, ldb, kend, 4, mk); break;
+            case 3: tile(ct, ldc, beta, rs, at, lda, bt, ldb, kend, 3, mk); break;
+            case 2: tile(ct, ldc, beta, rs, at, lda, bt, ldb, kend, 2, mk); break;
+            default: tile(ct, ldc, beta, rs, at, lda, bt, ldb, kend, 1, mk); break;
             }
         }
     }

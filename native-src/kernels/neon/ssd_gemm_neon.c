@@ -12,7 +12,7 @@
 enum { MR = 6, NV = 4, NR = 4 * NV };
 
 static inline __attribute__((always_inline))
-void tile(float *c, int64_t ldc, float beta, const float *a, int64_t lda, const float *b, int64_t ldb,
+void tile(float *c, int64_t ldc, float beta, const float *rs, const float *a, int64_t lda, const float *b, int64_t ldb,
           int64_t kend, const int R) {
     float32x4_t acc[MR][NV];
     for (int r = 0; r < R; r++)
@@ -27,11 +27,14 @@ void tile(float *c, int64_t ldc, float beta, const float *a, int64_t lda, const 
             for (int v = 0; v < NV; v++) acc[r][v] = vfmaq_f32(acc[r][v], av, bv[v]);
         }
     }
+    if (rs)
+        for (int r = 0; r < R; r++)
+            for (int v = 0; v < NV; v++) acc[r][v] = vmulq_n_f32(acc[r][v], rs[r]);
     for (int r = 0; r < R; r++)
         for (int v = 0; v < NV; v++) vst1q_f32(c + r * ldc + 4 * v, acc[r][v]);
 }
 
-void jm_ssd_gemm_neon(float *c, int64_t ldc, float beta, const float *a, int64_t lda,
+void jm_ssd_gemm_neon(float *c, int64_t ldc, float beta, const float *row_scale, const float *a, int64_t lda,
                       const float *b, int64_t ldb, int64_t m, int64_t n, int64_t k, int causal) {
     const int64_t nf = n - n % NR;
     for (int64_t j0 = 0; j0 < nf; j0 += NR)
@@ -42,14 +45,15 @@ void jm_ssd_gemm_neon(float *c, int64_t ldc, float beta, const float *a, int64_t
             float *ct = c + i0 * ldc + j0;
             const float *at = a + i0 * lda;
             const float *bt = b + j0;
+            const float *rs = row_scale ? row_scale + i0 : NULL;
             switch (rows) {
-            case 6: tile(ct, ldc, beta, at, lda, bt, ldb, kend, 6); break;
-            case 5: tile(ct, ldc, beta, at, lda, bt, ldb, kend, 5); break;
-            case 4: tile(ct, ldc, beta, at, lda, bt, ldb, kend, 4); break;
-            case 3: tile(ct, ldc, beta, at, lda, bt, ldb, kend, 3); break;
-            case 2: tile(ct, ldc, beta, at, lda, bt, ldb, kend, 2); break;
-            default: tile(ct, ldc, beta, at, lda, bt, ldb, kend, 1); break;
+            case 6: tile(ct, ldc, beta, rs, at, lda, bt, ldb, kend, 6); break;
+            case 5: tile(ct, ldc, beta, rs, at, lda, bt, ldb, kend, 5); break;
+            case 4: tile(ct, ldc, beta, rs, at, lda, bt, ldb, kend, 4); break;
+            case 3: tile(ct, ldc, beta, rs, at, lda, bt, ldb, kend, 3); break;
+            case 2: tile(ct, ldc, beta, rs, at, lda, bt, ldb, kend, 2); break;
+            default: tile(ct, ldc, beta, rs, at, lda, bt, ldb, kend, 1); break;
             }
         }
-    if (nf < n) jm_ssd_gemm_scalar(c + nf, ldc, beta, a, lda, b + nf, ldb, m, n - nf, k, causal);
+    if (nf < n) jm_ssd_gemm_scalar(c + nf, ldc, beta, row_scale, a, lda, b + nf, ldb, m, n - nf, k, causal);
 }

@@ -2,7 +2,7 @@
 #include <math.h>
 #include "kernels/kernels.h"
 
-void jm_ssd_gemm_scalar(float *c, int64_t ldc, float beta, const float *a, int64_t lda,
+void jm_ssd_gemm_scalar(float *c, int64_t ldc, float beta, const float *row_scale, const float *a, int64_t lda,
                         const float *b, int64_t ldb, int64_t m, int64_t n, int64_t k, int causal) {
     for (int64_t i = 0; i < m; i++) {
         float *ci = c + i * ldc;
@@ -14,5 +14,7 @@ void jm_ssd_gemm_scalar(float *c, int64_t ldc, float beta, const float *a, int64
             const float *bk = b + kk * ldb;
             for (int64_t j = 0; j < n; j++) ci[j] = fmaf(aik, bk[j], ci[j]);
         }
+        if (row_scale)
+            for (int64_t j = 0; j < n; j++) ci[j] *= row_scale[i];
     }
 }
