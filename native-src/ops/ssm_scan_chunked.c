@@ -131,6 +131,25 @@ static void chunk_forward(const jm_scan_args *a, const ssd_work *w,
     a->ssd_gemm(w->st, P, w->cum[lc - 1], NULL, bt, L, w->xw, P, N, P, lc, 0);
 }
 
+/*
+ * Asks for head h's x rows and y rows of tokens [tc, tc + lc) ahead of
+ * their chunk: rows a whole xBC row apart sit on different pages, where the
+ * hardware prefetchers do not follow, so each row would otherwise be a
+ * full cache miss in the middle of the products.
+ */
+static void prefetch_chunk(const jm_scan_args *a, int64_t h, int64_t tc, int64_t lc) {
+    const int64_t P = a->head_dim, d_inner = (int64_t)a->n_head * P;
+    const int64_t conv_dim = d_inner + 2 * (int64_t)a->n_group * a->d_state;
+    for (int64_t t = tc; t < tc + lc; t++) {
+        const char *x = (const char *)(a->xbc + t * conv_dim + h * P);
+        const char *y = (const char *)(a->y + t * d_inner + h * P);
+        for (int64_t o = 0; o < P * (int64_t)sizeof(float); o += 64) {
+            __builtin_prefetch(x + o, 0, 3);
+            __builtin_prefetch(y + o, 1, 3);
+        }
+    }
+}
+
 void jm_ssm_scan_chunked_range(const jm_scan_args *a, int64_t h0, int64_t h1, float *work) {
     const int64_t N = a->d_state, P = a->head_dim, L = CHUNK, H = a->n_head;
     ssd_work w;
@@ -145,6 +164,9 @@ void jm_ssm_scan_chunked_range(const jm_scan_args *a, int64_t h0, int64_t h1, fl
             a->transpose(w.st, P, S, N, P, N);
             for (int64_t c = 0; c < chunks_in(n); c++) {
                 const int64_t lc = n - c * L < L ? n - c * L : L;
+                /* the next chunk of this head, or the first of the next head */
+                if (c + 1 < chunks_in(n)) prefetch_chunk(a, h, t0 + (c + 1) * L, n - (c + 1) * L < L ? n - (c + 1) * L : L);
+                else if (h + 1 < h1) prefetch_chunk(a, h + 1, t0, n < L ? n : L);
                 chunk_forward(a, &w, h, g, t0 + c * L, lc, w.bt + c * N * L, w.cb + c * L * L);
             }
             a->transpose(S, N, w.st, P, N, P);
