@@ -44,26 +44,18 @@ class SessionTest {
 
     @Test
     void batchedPrefillEqualsSingleSteps() {
-        int v = model.params().nVocab();
-        try (Session batch = model.newSession(); Session steps = model.newSession()) {
-            float[] all = batch.evalAll(PROMPT);
-            for (int i = 0; i < PROMPT.length; i++) {
-                float[] one = copy(steps.eval(PROMPT[i]));
-                float[] row = java.util.Arrays.copyOfRange(all, i * v, (i + 1) * v);
-                assertTrue(maxRelDiff(row, one) < 1e-5, "logits of token " + i + " differ by " + maxRelDiff(row, one));
-            }
-            float[] s1 = batch.stateView().toArray(ValueLayout.JAVA_FLOAT);
-            float[] s2 = steps.stateView().toArray(ValueLayout.JAVA_FLOAT);
-            assertTrue(maxRelDiff(s1, s2) < 1e-5, "states differ by " + maxRelDiff(s1, s2));
-            assertEquals(PROMPT.length, batch.position());
-        }
+        assertBatchEqualsSingleSteps(PROMPT);
     }
 
     /** 100 tokens in one call take the chunked scan; one by one, the recurrence: the same up to rounding. */
     @Test
     void longPromptInOneCallEqualsSingleSteps() {
         int v = model.params().nVocab();
-        int[] prompt = java.util.stream.IntStream.range(0, 100).map(i -> (i * 53 + 7) % v).toArray();
+        assertBatchEqualsSingleSteps(java.util.stream.IntStream.range(0, 100).map(i -> (i * 53 + 7) % v).toArray());
+    }
+
+    static void assertBatchEqualsSingleSteps(int[] prompt) {
+        int v = model.params().nVocab();
         try (Session batch = model.newSession(); Session steps = model.newSession()) {
             float[] all = batch.evalAll(prompt);
             for (int i = 0; i < prompt.length; i++) {
@@ -74,6 +66,7 @@ class SessionTest {
             float[] s1 = batch.stateView().toArray(ValueLayout.JAVA_FLOAT);
             float[] s2 = steps.stateView().toArray(ValueLayout.JAVA_FLOAT);
             assertTrue(maxRelDiff(s1, s2) < 1e-5, "states differ by " + maxRelDiff(s1, s2));
+            assertEquals(prompt.length, batch.position());
         }
     }
 
