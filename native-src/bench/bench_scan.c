@@ -1,12 +1,14 @@
 /*
  * bench_scan.c - the selective scan of one layer through jm_ssm_scan:
  * nanoseconds per head and token, best of REPS.
- *   bench_scan [H P N G TOKENS THREADS REPS DT_SPREAD]
+ *   bench_scan [H P N G TOKENS THREADS REPS DT_SPREAD MASK]
  * Defaults: the 48-layer shape (64 64 128 1), a 256-token micro-batch, 1
  * thread, 20 reps. Inputs below JM_SSD_MIN_TOKENS tokens run the recurrence,
  * longer ones the chunked form. dt is uniform in +-DT_SPREAD (0.7) around
  * biases for steps of 0.01, 0.1 and 0.7, A in [-16, -1]: a larger spread
- * decays faster, which is where denormals would show.
+ * decays faster, which is where denormals would show. MASK: the CPU
+ * features the kernels may use (jm_context_params.cpu_features_mask, e.g.
+ * 0x7 for AVX2 + FMA + F16C; default all).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +37,7 @@ int main(int argc, char **argv) {
     for (int32_t h = 0; h < H; h++) { bias[h] = -4.6f + 2.3f * (h % 3); a[h] = -1.0f - h % 16; d[h] = 1.0f; }
     jm_context_params cp = jm_context_default_params();
     cp.n_threads = threads;
+    if (argc > 9) cp.cpu_features_mask = (uint32_t)strtoul(argv[9], NULL, 0);
     jm_context *ctx = NULL;
     jm_error err;
     if (jm_context_create(&cp, &ctx, &err) != JM_OK) { fprintf(stderr, "%s\n", err.message); return 1; }

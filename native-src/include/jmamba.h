@@ -190,8 +190,9 @@ JM_API int64_t   jm_model_state_size(const jm_model *model);
  * updated in place. logits: NULL (none wanted), n_vocab floats for the last
  * token (logits_all = 0) or n_tokens * n_vocab floats (logits_all = 1).
  * n_tokens > 1 is processed as one batch (matrix-matrix products; from 16
- * tokens on, the chunked scan); the result equals n_tokens single steps up
- * to float rounding, and is the same bits for every thread count. On
+ * tokens on, with SIMD kernels, the chunked scan); the result equals
+ * n_tokens single steps up to float rounding, and is the same bits for
+ * every thread count. On
  * failure the state is left as it was before the call.
  */
 JM_API jm_status jm_model_eval(jm_context *ctx, const jm_model *model, void *state,
@@ -252,9 +253,10 @@ JM_API jm_status jm_conv1d_silu(jm_context *ctx, const float *x, int64_t x_strid
  * n_tokens rows of conv_dim = n_head*head_dim + 2*n_group*d_state floats
  * (x, then B [G][N], then C [G][N]); dt holds n_tokens rows of n_head raw
  * values (row stride dt_stride). state [H][P][N] is updated; y receives
- * n_tokens rows of n_head*head_dim floats. From 16 tokens on it runs in the
- * chunked form (small matrix products per chunk of tokens), below that
- * token by token; both are the same recurrence up to float rounding.
+ * n_tokens rows of n_head*head_dim floats. From 16 tokens on, with SIMD
+ * kernels, it runs in the chunked form (small matrix products per chunk of
+ * tokens), otherwise token by token; both are the same recurrence up to
+ * float rounding.
  */
 JM_API jm_status jm_ssm_scan(jm_context *ctx, const float *xbc, const float *dt, int64_t dt_stride,
                              const float *dt_bias, const float *a, const float *d, float *state, float *y,

@@ -152,7 +152,7 @@ typedef struct jm_kernels {
     jm_to_float_fn   to_float[JM_TYPE_COUNT];
     jm_scan_row_fn   scan_row;
     jm_scan_head_fn  scan_head;
-    jm_ssd_gemm_fn   ssd_gemm;
+    jm_ssd_gemm_fn   ssd_gemm;                 /* NULL on the scalar level: prompts run the recurrence */
     jm_transpose_fn  transpose;
     jm_conv_fn       conv_silu;
     jm_silu_mul_fn   silu_mul;

@@ -51,7 +51,7 @@ typedef struct jm_scan_args {
     int64_t      n_tokens;
     int32_t      n_head, head_dim, d_state, n_group;
     jm_scan_head_fn scan_head;
-    jm_ssd_gemm_fn  ssd_gemm;
+    jm_ssd_gemm_fn  ssd_gemm;  /* NULL: no chunked form */
     jm_transpose_fn transpose;
 } jm_scan_args;
 
@@ -64,7 +64,8 @@ typedef struct jm_scan_args {
 int64_t jm_ssm_scan_work_floats(const jm_scan_args *a);
 /*
  * The selective scan for heads [h0, h1): token by token, or in the chunked
- * form from JM_SSD_MIN_TOKENS tokens on. work: this part's
+ * form from JM_SSD_MIN_TOKENS tokens on where the kernels have an ssd_gemm
+ * (every SIMD level). work: this part's
  * jm_ssm_scan_work_floats floats, 64-byte aligned.
  */
 void jm_ssm_scan_range(const jm_scan_args *a, int64_t h0, int64_t h1, float *work);

@@ -24,7 +24,7 @@ static void scan_head(const jm_scan_args *a, int64_t h) {
 }
 
 void jm_ssm_scan_range(const jm_scan_args *a, int64_t h0, int64_t h1, float *work) {
-    if (a->n_tokens >= JM_SSD_MIN_TOKENS) {
+    if (a->ssd_gemm && a->n_tokens >= JM_SSD_MIN_TOKENS) {
         jm_ssm_scan_chunked_range(a, h0, h1, work);
         return;
     }

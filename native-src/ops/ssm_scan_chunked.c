@@ -61,7 +61,7 @@ static int64_t work_layout(const jm_scan_args *a, float *base, ssd_work *w) {
 
 int64_t jm_ssm_scan_work_floats(const jm_scan_args *a) {
     ssd_work w;
-    return a->n_tokens >= JM_SSD_MIN_TOKENS ? work_layout(a, NULL, &w) : 0;
+    return a->ssd_gemm && a->n_tokens >= JM_SSD_MIN_TOKENS ? work_layout(a, NULL, &w) : 0;
 }
 
 static float flush(float v) { return v < 1e-20f ? 0.0f : v; }
