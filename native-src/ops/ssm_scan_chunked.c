@@ -25,7 +25,6 @@
  * every thread count (a head is always computed by one part, in one order).
  */
 #include <math.h>
-#include <string.h>
 #include "ops.h"
 
 enum {
@@ -41,7 +40,7 @@ typedef struct ssd_work {
     float *st;    /* [N][P]: the head's state, transposed for the products */
     float *bt;    /* [chunks][N][L]: B of the group, per chunk transposed  */
     float *cb;    /* [chunks][L][L]: C[t] . B[s] of the group              */
-    float *m;     /* [L][L]: cb masked and weighted by dec(t, s) dt[s]    */
+    float *m;     /* [L][L]: cb masked, weighted by dec(t, s) dt[s], + D  */
     float *xw;    /* [L][P]: x[s] dec(L-1, s) dt[s]                        */
     float *dt, *da, *cum, *dec;  /* [L] each */
 } ssd_work;
