@@ -55,7 +55,8 @@ typedef struct jm_scan_args {
     jm_transpose_fn transpose;
 } jm_scan_args;
 
-/* Inputs of at least this many tokens take the chunked form (ssm_scan_chunked.c). */
+/* Inputs of at least this many tokens take the chunked form (ssm_scan_chunked.c).
+   A build may set it: -DJM_SSD_MIN_TOKENS=1000000 gives the recurrence alone, to compare. */
 #ifndef JM_SSD_MIN_TOKENS
 #define JM_SSD_MIN_TOKENS 16
 #endif
