@@ -48,7 +48,11 @@ void jm_kernels_init(jm_kernels *k, uint32_t features) {
     }
 #endif
 #if defined(JM_HAVE_NEON_KERNELS)
-    if (k->level == JM_LEVEL_NEON) k->ssd_gemm = jm_ssd_gemm_neon;
+    if (k->level == JM_LEVEL_NEON) {
+        k->scan_row = jm_scan_row_neon;
+        k->scan_head = jm_scan_head_neon;
+        k->ssd_gemm = jm_ssd_gemm_neon;
+    }
 #endif
     jm_kernels_init_legacy(k, k->level, features);
     jm_kernels_init_kquants(k, k->level, features);

@@ -172,15 +172,18 @@ void jm_conv_silu_avx512(const jm_conv_args *a, int64_t c0, int64_t c1);
 float jm_scan_row_scalar(float *s, const float *B, const float *C, float dA, float xdt, int64_t n);
 float jm_scan_row_avx2(float *s, const float *B, const float *C, float dA, float xdt, int64_t n);
 float jm_scan_row_avx512(float *s, const float *B, const float *C, float dA, float xdt, int64_t n);
+float jm_scan_row_neon(float *s, const float *B, const float *C, float dA, float xdt, int64_t n);
 
-/* The scan head kernels, by instruction set: the scalar and AVX2 ones loop
-   over scan_row; the AVX-512 one keeps B and C in registers for N = 128. */
+/* The scan head kernels, by instruction set: the scalar, AVX2 and NEON ones
+   loop over scan_row; the AVX-512 one keeps B and C in registers for N = 128. */
 void jm_scan_head_scalar(float *s, const float *B, const float *C, const float *x, float *y,
                          float dA, float dt, float D, int64_t P, int64_t N);
 void jm_scan_head_avx2(float *s, const float *B, const float *C, const float *x, float *y,
                        float dA, float dt, float D, int64_t P, int64_t N);
 void jm_scan_head_avx512(float *s, const float *B, const float *C, const float *x, float *y,
                          float dA, float dt, float D, int64_t P, int64_t N);
+void jm_scan_head_neon(float *s, const float *B, const float *C, const float *x, float *y,
+                       float dA, float dt, float D, int64_t P, int64_t N);
 
 /* The chunked scan's matrix product, by instruction set. */
 void jm_ssd_gemm_scalar(float *c, int64_t ldc, float beta, const float *row_scale, const float *a, int64_t lda,

@@ -161,6 +161,9 @@ int main(void) {
     if ((f & avx512) == avx512) check_scan_row("scan_row avx512", jm_scan_row_avx512);
     if ((f & avx512) == avx512) check_scan_head("scan_head avx512", jm_scan_head_avx512, jm_scan_row_avx512);
     else printf("skip: no AVX-512\n");
+#elif defined(JM_HAVE_NEON_KERNELS)
+    if (f & JM_CPU_NEON) check_scan_row("scan_row neon", jm_scan_row_neon);
+    if (f & JM_CPU_NEON) check_scan_head("scan_head neon", jm_scan_head_neon, jm_scan_row_neon);
 #endif
     jm_kernels k;
     jm_kernels_init(&k, 0);
