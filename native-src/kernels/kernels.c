@@ -52,6 +52,8 @@ void jm_kernels_init(jm_kernels *k, uint32_t features) {
         k->scan_row = jm_scan_row_neon;
         k->scan_head = jm_scan_head_neon;
         k->ssd_gemm = jm_ssd_gemm_neon;
+        k->conv_silu = jm_conv_silu_neon;
+        k->silu_mul = jm_silu_mul_neon;
     }
 #endif
     jm_kernels_init_legacy(k, k->level, features);

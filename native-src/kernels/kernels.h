@@ -162,11 +162,13 @@ typedef struct jm_kernels {
 void jm_silu_mul_scalar(float *y, const float *z, int64_t n);
 void jm_silu_mul_avx2(float *y, const float *z, int64_t n);
 void jm_silu_mul_avx512(float *y, const float *z, int64_t n);
+void jm_silu_mul_neon(float *y, const float *z, int64_t n);
 
 /* The conv kernels, by instruction set. */
 void jm_conv_silu_scalar(const jm_conv_args *a, int64_t c0, int64_t c1);
 void jm_conv_silu_avx2(const jm_conv_args *a, int64_t c0, int64_t c1);
 void jm_conv_silu_avx512(const jm_conv_args *a, int64_t c0, int64_t c1);
+void jm_conv_silu_neon(const jm_conv_args *a, int64_t c0, int64_t c1);
 
 /* The scan row kernels, by instruction set. */
 float jm_scan_row_scalar(float *s, const float *B, const float *C, float dA, float xdt, int64_t n);

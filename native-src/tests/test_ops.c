@@ -164,6 +164,8 @@ int main(void) {
 #elif defined(JM_HAVE_NEON_KERNELS)
     if (f & JM_CPU_NEON) check_scan_row("scan_row neon", jm_scan_row_neon);
     if (f & JM_CPU_NEON) check_scan_head("scan_head neon", jm_scan_head_neon, jm_scan_row_neon);
+    if (f & JM_CPU_NEON) check_conv("conv neon", jm_conv_silu_neon);
+    if (f & JM_CPU_NEON) check_silu_mul("silu_mul neon", jm_silu_mul_neon);
 #endif
     jm_kernels k;
     jm_kernels_init(&k, 0);
