@@ -56,6 +56,22 @@ typedef struct jm_conv_args {
 
 typedef void (*jm_conv_fn)(const jm_conv_args *a, int64_t c0, int64_t c1);
 
+/* Row i of a conv's sequence: the state's d_conv-1 rows, then the inputs. */
+static inline const float *jm_conv_row(const jm_conv_args *a, int64_t i) {
+    const int64_t h = a->d_conv - 1;
+    return i < h ? a->state + i * a->channels : a->x + (i - h) * a->x_stride;
+}
+
+/* The d_conv rows token t's taps read, oldest first. */
+static inline void jm_conv_rows(const jm_conv_args *a, int64_t t, const float **rows) {
+    for (int32_t k = 0; k < a->d_conv; k++) rows[k] = jm_conv_row(a, t + k);
+}
+
+/* One channel of one token in plain C (the scalar twin, and the SIMD kernels' tails). */
+float jm_conv_silu_one(const jm_conv_args *a, const float *const *rows, int64_t c);
+/* After the tokens: channels [c0, c1) of the state become the sequence's last d_conv-1 rows. */
+void jm_conv_roll_state(const jm_conv_args *a, int64_t c0, int64_t c1);
+
 /*
  * A block of a matrix product, for the tiled kernels: for every weight row
  * r in [r0, r1) and activation column c < n_cols,

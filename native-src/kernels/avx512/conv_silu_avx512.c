@@ -6,11 +6,6 @@
 #include "kernels/kernels.h"
 #include "exp_avx512.h"
 
-static inline const float *seq_row(const jm_conv_args *a, int64_t i) {
-    const int64_t h = a->d_conv - 1;
-    return i < h ? a->state + i * a->channels : a->x + (i - h) * a->x_stride;
-}
-
 static inline __m512 conv16(const jm_conv_args *a, const float **rows, int64_t c, __mmask16 m) {
     const int64_t C = a->channels;
     __m512 acc = _mm512_maskz_loadu_ps(m, a->bias + c);
@@ -20,11 +15,10 @@ static inline __m512 conv16(const jm_conv_args *a, const float **rows, int64_t c
 }
 
 void jm_conv_silu_avx512(const jm_conv_args *a, int64_t c0, int64_t c1) {
-    const int32_t K = a->d_conv;
-    const int64_t C = a->channels, h = K - 1;
+    const int64_t C = a->channels;
     for (int64_t t = 0; t < a->n_tokens; t++) {
         const float *rows[JM_MAX_CONV];
-        for (int32_t k = 0; k < K; k++) rows[k] = seq_row(a, t + k);
+        jm_conv_rows(a, t, rows);
         float *out = a->y + t * C;
         int64_t c = c0;
         for (; c + 16 <= c1; c += 16) _mm512_storeu_ps(out + c, conv16(a, rows, c, 0xFFFF));
@@ -33,9 +27,5 @@ void jm_conv_silu_avx512(const jm_conv_args *a, int64_t c0, int64_t c1) {
             _mm512_mask_storeu_ps(out + c, m, conv16(a, rows, c, m));
         }
     }
-    for (int64_t j = 0; j < h; j++) {
-        const float *src = seq_row(a, a->n_tokens + j);
-        float *dst = a->state + j * C;
-        for (int64_t c = c0; c < c1; c++) dst[c] = src[c];
-    }
+    jm_conv_roll_state(a, c0, c1);
 }
