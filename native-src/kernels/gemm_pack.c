@@ -10,8 +10,9 @@
  * packed copy stores each group of L rows block by block, already in that
  * form, groups one after the other, the last group padded with its last row:
  *   Q4_0, Q8_0: [L x fp16 d][nq x 4L bytes: dword k of row i at 2L + 4Lk + 4i]
- *     (nq = 4 quant dwords for Q4_0, 8 for Q8_0; Q8_0's quants stored xor
- *     0x80, i.e. as w + 128, the unsigned operand of the AVX-512 decode form)
+ *     (nq = 4 quant dwords for Q4_0, 8 for Q8_0; in 16-row groups Q8_0's
+ *     quants are stored xor 0x80, i.e. as w + 128, the unsigned operand of
+ *     the AVX-512 decode form; the AVX2 kernels take them signed, as they are)
  *   K-quants: every dword of the block, row i's dword k at 4Lk + 4i, the
  *     block padded with zeros to whole dwords (Q3_K 110 -> 112 bytes, Q6_K
  *     210 -> 212): the kernels' transposes done once, the bytes as they are.
@@ -97,7 +98,7 @@ void jm_gemm_pack(int32_t type, const void *src, int64_t ne0, int64_t ne1, int l
     const int nq = quant_dwords(type);
     const int64_t bx = 2 + 4 * nq; /* fp16 d, then the quants */
     const int64_t nb = ne0 / 32, row_bytes = nb * bx;
-    const uint8_t flip = type == JM_TYPE_Q8_0 ? 0x80 : 0x00;
+    const uint8_t flip = type == JM_TYPE_Q8_0 && lanes == 16 ? 0x80 : 0x00;
     uint8_t *out = dst;
     for (int64_t r0 = 0; r0 < ne1; r0 += lanes) {
         for (int64_t b = 0; b < nb; b++, out += JM_GEMM_PACKED_BYTES_L(nq, lanes)) {

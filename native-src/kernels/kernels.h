@@ -145,6 +145,28 @@ static inline const uint8_t *jm_gemm_packed_group(const jm_gemm_args *a, int64_t
     return (const uint8_t *)a->w_packed + r / lanes * blocks * block_bytes;
 }
 
+/*
+ * A decode step streams its weights from memory, `lanes` rows advancing
+ * side by side: more streams than the hardware prefetcher follows on some
+ * machines (the VMs we measure on), where the loads alone leave too few
+ * lines in flight. So each row is prefetched JM_GEMM_ROWS_PF bytes ahead, a
+ * line per 64 bytes of block b (for blocks of 32 bytes or less, half of the
+ * rows at each block: once per 64 bytes a row advances). Near a row's end
+ * the prefetch runs on into the same row of the next group (`lanes` rows
+ * on), which is where this thread most likely goes next: short rows (4096
+ * values are 2.3 KB of Q4_0) would otherwise start every group with cold
+ * streams. p: the group's row pointers.
+ */
+enum { JM_GEMM_ROWS_PF = 768 };
+static inline void jm_gemm_prefetch_rows(const uint8_t *const *p, int lanes, int64_t row_bytes, int64_t b,
+                                         int64_t bx) {
+    const int every = bx <= 32 ? 2 : 1, per = lanes / every, first = (int)(b % every) * per;
+    int64_t o = b * bx + JM_GEMM_ROWS_PF;
+    if (o >= row_bytes) o += (lanes - 1) * row_bytes;
+    for (int i = first; i < first + per; i++)
+        for (int64_t l = 0; l < bx; l += 64) __builtin_prefetch(p[i] + o + l, 0, 3);
+}
+
 /* A packed group is one stream: block b's pb bytes are prefetched
    JM_GEMM_PACKED_PF ahead, a line for every 64 bytes consumed (running on
    into the next group, which follows it in memory). */

@@ -275,17 +275,10 @@ K2_INLINE void k2_one_q6_K(const jm_gemm2_rows *g, int64_t b, const block_q8_K *
     *acc = _mm256_fmadd_ps(t, _mm256_set1_ps(p->d), *acc);
 }
 
-/* Decode streams 8 rows: each prefetched JM_GEMM2_PF_BYTES ahead, a line per
-   64 bytes of the block, on into the next group near the end */
+/* Decode: a packed group is one stream, the file's rows 8 (kernels.h) */
 K2_INLINE void k2_prefetch(const jm_gemm2_rows *g, int64_t b, int64_t bx) {
-    if (g->packed) {
-        jm_gemm_prefetch_packed(g->packed, b, JM_GEMM_KPACKED_BYTES_L(bx, K2_LANES));
-        return;
-    }
-    int64_t o = b * bx + JM_GEMM2_PF_BYTES;
-    if (o >= g->row_bytes) o += (K2_LANES - 1) * g->row_bytes;
-    for (int i = 0; i < K2_LANES; i++)
-        for (int64_t l = 0; l < bx; l += 64) _mm_prefetch((const char *)g->p[i] + o + l, _MM_HINT_T0);
+    if (g->packed) jm_gemm_prefetch_packed(g->packed, b, JM_GEMM_KPACKED_BYTES_L(bx, K2_LANES));
+    else jm_gemm_prefetch_rows(g->p, K2_LANES, g->row_bytes, b, bx);
 }
 
 /* =========================================================================

@@ -66,20 +66,9 @@ JM_ALWAYS_INLINE2 void jm_gemm2_t8x4(__m256i t[4], const jm_gemm2_rows *g, int64
     t[3] = _mm256_unpackhi_epi64(t1, t3);
 }
 
-/* Each row prefetched JM_GEMM2_PF_BYTES ahead, at least once per 64 bytes
-   it advances: why, in gemm_legacy_avx512.h's jm_gemm_prefetch. */
-enum { JM_GEMM2_PF_BYTES = 768 };
-
-JM_ALWAYS_INLINE2 void jm_gemm2_prefetch(const jm_gemm2_rows *g, int64_t b, int64_t bx) {
-    const int every = bx <= 32 ? 2 : 1, per = JM_GEMM2_LANES / every, first = (int)(b % every) * per;
-    int64_t o = b * bx + JM_GEMM2_PF_BYTES;
-    if (o >= g->row_bytes) o += (JM_GEMM2_LANES - 1) * g->row_bytes; /* on into the next group */
-    for (int i = first; i < first + per; i++) _mm_prefetch((const char *)g->p[i] + o, _MM_HINT_T0);
-}
-
 /* t[k], k < nq: dword k of block b's quants for each row, loaded as they
-   are from a packed group (Q8_0's still xor 0x80), else transposed from
-   the rows (bx-byte blocks, quants after the fp16 d). */
+   are from a packed group, else transposed from the rows (bx-byte blocks,
+   quants after the fp16 d). */
 JM_ALWAYS_INLINE2 void jm_gemm2_quants(__m256i *t, const jm_gemm2_rows *g, int64_t b, int64_t bx, const int nq) {
     if (g->packed) {
         const uint8_t *q = g->packed + b * JM_GEMM_PACKED_BYTES_L(nq, JM_GEMM2_LANES) + 2 * JM_GEMM2_LANES;
@@ -218,7 +207,7 @@ JM_ALWAYS_INLINE2 void gemm_build(const jm_gemm2_rows *g, int64_t b, gemm_wblk *
         out->d = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(g->packed + b * pb)));
         return;
     }
-    jm_gemm2_prefetch(g, b, GEMM_BX);
+    jm_gemm_prefetch_rows(g->p, JM_GEMM2_LANES, g->row_bytes, b, GEMM_BX);
     GEMM_BUILD(g, b, out);
     const __m256i h = jm_gemm2_gather(g, b * GEMM_BX);
     out->d = jm_gemm2_fp16(h, 0);

@@ -9,12 +9,9 @@
 
 enum { BX = sizeof(jm_block_q8_0) };
 
-/* w[k] = |weights 4k..4k+3|, w[8 + k] = the weights (a packed group holds
-   them xor 0x80). */
+/* w[k] = |weights 4k..4k+3|, w[8 + k] = the weights. */
 static inline void q8_0_build(const jm_gemm2_rows *g, int64_t b, __m256i w[16]) {
     jm_gemm2_quants(w + 8, g, b, BX, 8);
-    if (g->packed)
-        for (int k = 0; k < 8; k++) w[8 + k] = _mm256_xor_si256(w[8 + k], _mm256_set1_epi8((char)0x80));
     for (int k = 0; k < 8; k++) w[k] = _mm256_abs_epi8(w[8 + k]);
 }
 

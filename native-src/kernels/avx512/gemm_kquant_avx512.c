@@ -28,7 +28,7 @@
  * of the 16 rows' blocks, lane by lane), or are transposed here from the
  * file's rows: once per 16-row group into a buffer for a batch of columns,
  * or per super-block in the loop for decode, which streams the rows from
- * memory with software prefetch ahead (see gemm_legacy_avx512.h for why).
+ * memory with software prefetch ahead (jm_gemm_prefetch_rows, kernels.h).
  * Both give the same integers, and so the same bits.
  */
 #include "kquant_rows_avx512.h"
@@ -72,18 +72,10 @@ KR_INLINE void kr_cols(const kr_sb *w, const block_q8_K *const *x, const kr_col 
 }
 
 
-/* Decode streams 16 rows from memory: prefetch each JM_GEMM_PF_BYTES ahead,
-   a line per 64 bytes of the block, on into the next group near the end;
-   a packed group is one stream */
+/* Decode: a packed group is one stream, the file's rows 16 (kernels.h) */
 KR_INLINE void kr_prefetch(const jm_gemm_rows *g, int64_t b, int64_t bx) {
-    if (g->packed) {
-        jm_gemm_prefetch_packed(g->packed, b, JM_GEMM_KPACKED_BYTES(bx));
-        return;
-    }
-    int64_t o = b * bx + JM_GEMM_PF_BYTES;
-    if (o >= g->row_bytes) o += (JM_GEMM_LANES - 1) * g->row_bytes;
-    for (int i = 0; i < JM_GEMM_LANES; i++)
-        for (int64_t l = 0; l < bx; l += 64) _mm_prefetch((const char *)g->p[i] + o + l, _MM_HINT_T0);
+    if (g->packed) jm_gemm_prefetch_packed(g->packed, b, JM_GEMM_KPACKED_BYTES(bx));
+    else jm_gemm_prefetch_rows(g->p, JM_GEMM_LANES, g->row_bytes, b, bx);
 }
 
 /* =========================================================================

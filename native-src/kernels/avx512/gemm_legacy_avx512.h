@@ -133,27 +133,6 @@ JM_ALWAYS_INLINE __m512i jm_gemm_gather(const jm_gemm_rows *g, int64_t o) {
     return _mm512_inserti64x4(_mm512_castsi256_si512(h[0]), h[1], 1);
 }
 
-/*
- * A decode step streams its weights from memory, 16 rows advancing side by
- * side: more streams than the hardware prefetcher follows on some machines
- * (the VMs we measure on), where the loads alone leave too few lines in
- * flight. So each row is prefetched JM_GEMM_PF_BYTES ahead, at least once
- * per 64 bytes it advances (every block, or every other one for blocks of
- * 32 bytes or less: half of the rows at a time). Near a row's end the
- * prefetch runs on into the same row of the next group (16 rows on), which
- * is where this thread most likely goes next: short rows (4096 values are
- * 2.3 KB of Q4_0) would otherwise start every group with 16 cold streams.
- */
-enum { JM_GEMM_PF_BYTES = 768 };
-
-JM_ALWAYS_INLINE void jm_gemm_prefetch(const jm_gemm_rows *g, int64_t b, int64_t bx) {
-    const int every = bx <= 32 ? 2 : 1, per = JM_GEMM_LANES / every, first = (int)(b % every) * per;
-    int64_t o = b * bx + JM_GEMM_PF_BYTES;
-    if (o >= g->row_bytes) o += (JM_GEMM_LANES - 1) * g->row_bytes;
-    for (int i = first; i < first + per; i++) _mm_prefetch((const char *)g->p[i] + o, _MM_HINT_T0);
-}
-
-
 /* t[k], k < nq: dword k of the block's quants for each row: loaded as they
    are from a packed group, else transposed from the rows. */
 JM_ALWAYS_INLINE void jm_gemm_quants(__m512i *t, const jm_gemm_rows *g, int64_t b, int64_t bx, const int nq) {
@@ -260,7 +239,7 @@ JM_ALWAYS_INLINE void gemm_build(const jm_gemm_rows *g, int64_t b, jm_gemm_wblk 
         out->d = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(g->packed + b * JM_GEMM_PACKED_BYTES(GEMM_PACK_NQ))));
         return;
     }
-    jm_gemm_prefetch(g, b, GEMM_BX);
+    jm_gemm_prefetch_rows(g->p, JM_GEMM_LANES, g->row_bytes, b, GEMM_BX);
     if (U) GEMM_BUILD_U(g, b, out);
     else GEMM_BUILD(g, b, out);
     const __m512i h = jm_gemm_gather(g, b * GEMM_BX);
