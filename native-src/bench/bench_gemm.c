@@ -40,7 +40,8 @@ int main(int argc, char **argv) {
     const int32_t type = parse_type(argv[1]);
     const int64_t n = atoll(argv[2]), rows = atoll(argv[3]), cols = atoll(argv[4]);
     const int packed = argc > 5 && !strcmp(argv[5], "packed");
-    const uint32_t mask = argc > 6 ? (uint32_t)strtoul(argv[6], NULL, 0) : jm_cpu_features();
+    /* the kernels may use what the mask allows of what the CPU has, as a context's */
+    const uint32_t mask = (argc > 6 ? (uint32_t)strtoul(argv[6], NULL, 0) : 0xFFFFFFFFu) & jm_cpu_features();
     const int reps = argc > 7 ? atoi(argv[7]) : 10;
     const jm_type_traits *tr = type >= 0 ? jm_type_traits_get(type) : NULL;
     if (!tr || !tr->from_float_ref || n <= 0 || n % tr->block_size || rows <= 0 || cols <= 0 || reps <= 0) {
@@ -63,7 +64,7 @@ int main(int argc, char **argv) {
     }
     void *wp = NULL;
     if (packed) {
-        const int lanes = jm_gemm_pack_lanes(mask & jm_cpu_features());
+        const int lanes = jm_gemm_pack_lanes(mask);
         const size_t pbytes = lanes ? jm_gemm_packed_size(type, n, rows, lanes) : 0;
         if (!pbytes) { fprintf(stderr, "%s has no packed form for these kernels\n", tr->name); return 2; }
         if (!(wp = jm_gemm_packed_alloc(pbytes))) { fprintf(stderr, "out of memory\n"); return 1; }
