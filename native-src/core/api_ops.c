@@ -79,16 +79,11 @@ jm_status jm_weights_create(int32_t type, const void *w, int64_t n_per_row, int6
     if (!h) return jm_fail(err, JM_ERR_OUT_OF_MEMORY, "jm_weights_create: out of memory");
     h->t = (jm_tensor){ .type = type, .ne0 = n_per_row, .ne1 = n_rows, .data = w, .nbytes = row * n_rows };
     const int lanes = jm_gemm_pack_lanes(jm_cpu_features() & cpu_features_mask);
-    const size_t bytes = lanes ? jm_gemm_packed_size(type, n_per_row, n_rows, lanes) : 0;
-    if (bytes) {
-        h->t.packed = jm_gemm_packed_alloc(bytes);
-        if (!h->t.packed) {
-            free(h);
-            return jm_fail(err, JM_ERR_OUT_OF_MEMORY, "jm_weights_create: out of memory for %zu bytes of packed weights", bytes);
-        }
-        jm_gemm_pack(type, w, n_per_row, n_rows, lanes, h->t.packed);
-        h->t.packed_lanes = lanes;
-        h->packed_bytes = (int64_t)bytes;
+    h->packed_bytes = jm_tensor_pack(&h->t, lanes);
+    if (h->packed_bytes < 0) {
+        free(h);
+        return jm_fail(err, JM_ERR_OUT_OF_MEMORY, "jm_weights_create: out of memory for packed weights of [%lld, %lld]",
+                       (long long)n_per_row, (long long)n_rows);
     }
     *out = h;
     return jm_ok(err);

@@ -183,13 +183,7 @@ static void release_pages(const jm_model *m, const void *data, int64_t nbytes) {
 }
 
 static void pack_matrix(const jm_model *m, jm_tensor *t, int lanes) {
-    const size_t bytes = jm_gemm_packed_size(t->type, t->ne0, t->ne1, lanes);
-    if (!bytes) return;
-    t->packed = jm_gemm_packed_alloc(bytes);
-    if (!t->packed) return;
-    jm_gemm_pack(t->type, t->data, t->ne0, t->ne1, lanes, t->packed);
-    t->packed_lanes = lanes;
-    release_pages(m, t->data, t->nbytes);
+    if (jm_tensor_pack(t, lanes) > 0) release_pages(m, t->data, t->nbytes);
 }
 
 static void pack_matrices(jm_model *m) {

@@ -9,6 +9,17 @@
 #include <string.h>
 #include "ops.h"
 
+int64_t jm_tensor_pack(jm_tensor *t, int lanes) {
+    const size_t bytes = lanes ? jm_gemm_packed_size(t->type, t->ne0, t->ne1, lanes) : 0;
+    if (!bytes) return 0;
+    void *p = jm_gemm_packed_alloc(bytes);
+    if (!p) return -1;
+    jm_gemm_pack(t->type, t->data, t->ne0, t->ne1, lanes, p);
+    t->packed = p;
+    t->packed_lanes = lanes;
+    return (int64_t)bytes;
+}
+
 static int64_t act_row_bytes(const jm_kernels *k, const jm_tensor *w) {
     const jm_type_traits *t = jm_type_traits_get(w->type);
     const jm_type_traits *vt = jm_type_traits_get(t->vec_dot_type);

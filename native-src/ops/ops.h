@@ -22,6 +22,14 @@ typedef struct jm_tensor {
 
 /* ---- matmul.c ---- */
 
+/*
+ * Gives t a copy packed in groups of `lanes` rows for the gemm kernels
+ * (kernels/gemm_pack.c), which t's owner frees: the copy's bytes, 0 where
+ * the type has no packed form, -1 when memory for it could not be had
+ * (t is then as it was).
+ */
+int64_t jm_tensor_pack(jm_tensor *t, int lanes);
+
 /* Bytes of scratch jm_op_matmul needs for n_cols inputs of w. */
 size_t jm_matmul_scratch_size(const jm_kernels *k, const jm_tensor *w, int64_t n_cols);
 /*
