@@ -42,6 +42,18 @@ static inline void amx_configure(int kb) {
     _tile_loadconfig(&c);
 }
 
+/* One multiply through tiles TC, TA, TB: A (16 tokens) from a, its rows
+   a_stride bytes apart, B from b (64-byte rows), and the 16 x 16 int32
+   dots stored to dots (token m's 16 rows at dots + 16 m). */
+#define AMX_DOTS(TC, TA, TB, a, a_stride, b, dots) \
+    do {                                           \
+        _tile_zero(TC);                            \
+        _tile_loadd(TA, (a), (a_stride));          \
+        _tile_loadd(TB, (b), 64);                  \
+        _tile_dpbssd(TC, TA, TB);                  \
+        _tile_stored(TC, (dots), AMX_LANES * 4);   \
+    } while (0)
+
 /* The 16 tokens' accumulators (lane = weight row) to y: columns c.., rows
    r .. r + nrows - 1. */
 static inline void amx_store(const jm_gemm_args *a, int64_t r, int nrows, int64_t c, const __m512 acc[AMX_TOKENS]) {

@@ -33,14 +33,8 @@ typedef void (*kr_build_fn)(kr_sb *o, const jm_gemm_rows *g, int64_t b);
 
 /* Sub-block j's dots of the 16 tokens at y (their super-block's quants)
    through tiles TC, TA, TB into DOTS. */
-#define KA_DOTS(j, TC, TA, TB, DOTS)                                 \
-    do {                                                             \
-        _tile_zero(TC);                                              \
-        _tile_loadd(TA, y + (j) * kb, ys);                           \
-        _tile_loadd(TB, (const uint8_t *)w->w + (j) * kb * 16, 64); \
-        _tile_dpbssd(TC, TA, TB);                                    \
-        _tile_stored(TC, DOTS, AMX_LANES * 4);                       \
-    } while (0)
+#define KA_DOTS(j, TC, TA, TB, DOTS) \
+    AMX_DOTS(TC, TA, TB, y + (j) * kb, ys, (const uint8_t *)w->w + (j) * kb * 16, DOTS)
 
 /* Sub-block j's dots into t[m] for the 16 tokens. */
 static inline __attribute__((always_inline)) void ka_scale(__m512 t[AMX_TOKENS], const int32_t *dots, const kr_sb *w,

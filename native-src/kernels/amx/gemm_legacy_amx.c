@@ -19,8 +19,9 @@
  *
  * Two tiles each of C, A and B alternate between even and odd blocks, and
  * the multiplies run two blocks ahead of the float adds, whose loads
- * would otherwise wait for each tile store to leave the core. The tile configuration is loaded on every call (on
- * whichever pool thread runs it) and released at the end.
+ * would otherwise wait for each tile store to leave the core. The tile
+ * configuration is loaded on every call (on whichever pool thread runs it)
+ * and released at the end.
  */
 #include <stdlib.h>
 #include "amx_tiles.h"
@@ -64,14 +65,8 @@ static inline __attribute__((always_inline)) void add_block(__m512 acc[TOKENS], 
 }
 
 /* Block b's dots through tiles TC, TA, TB into buffer DOTS. */
-#define AMX_DOTS(b, TC, TA, TB, DOTS)                                      \
-    do {                                                                   \
-        _tile_zero(TC);                                                    \
-        _tile_loadd(TA, y + (b) * (int64_t)sizeof(jm_block_q8_0) + 2, ys); \
-        _tile_loadd(TB, wb + (b) * BTILE, 64);                             \
-        _tile_dpbssd(TC, TA, TB);                                          \
-        _tile_stored(TC, DOTS, LANES * 4);                                 \
-    } while (0)
+#define BLOCK_DOTS(b, TC, TA, TB, DOTS) \
+    AMX_DOTS(TC, TA, TB, y + (b) * (int64_t)sizeof(jm_block_q8_0) + 2, ys, wb + (b) * BTILE, DOTS)
 
 static void gemm_amx(const jm_gemm_args *a, int64_t r0, int64_t r1, int nq, jm_gemm_fn vnni) {
     const int64_t nb = a->n / QBYTES, full = a->n_cols / TOKENS * TOKENS;
@@ -103,13 +98,13 @@ static void gemm_amx(const jm_gemm_args *a, int64_t r0, int64_t r1, int nq, jm_g
             for (int m = 0; m < TOKENS; m++) acc[m] = _mm512_setzero_ps();
             /* two blocks ahead: the dots of a tile store can only be
                loaded once the store has left the core */
-            AMX_DOTS(0, T_C0, T_A0, T_B0, dots[0]);
-            if (nb > 1) AMX_DOTS(1, T_C1, T_A1, T_B1, dots[1]);
+            BLOCK_DOTS(0, T_C0, T_A0, T_B0, dots[0]);
+            if (nb > 1) BLOCK_DOTS(1, T_C1, T_A1, T_B1, dots[1]);
             for (int64_t b = 0; b < nb; b += 2) {
-                if (b + 2 < nb) AMX_DOTS(b + 2, T_C0, T_A0, T_B0, dots[(b + 2) & 3]);
+                if (b + 2 < nb) BLOCK_DOTS(b + 2, T_C0, T_A0, T_B0, dots[(b + 2) & 3]);
                 add_block(acc, dots[b & 3], group + b * pb, dy + b, nb);
                 if (b + 1 < nb) {
-                    if (b + 3 < nb) AMX_DOTS(b + 3, T_C1, T_A1, T_B1, dots[(b + 3) & 3]);
+                    if (b + 3 < nb) BLOCK_DOTS(b + 3, T_C1, T_A1, T_B1, dots[(b + 3) & 3]);
                     add_block(acc, dots[(b + 1) & 3], group + (b + 1) * pb, dy + b + 1, nb);
                 }
             }
