@@ -29,8 +29,9 @@ typedef void (*jm_scan_head_fn)(float *s, const float *B, const float *C, const 
  * for i < m, j < n, rows lda, ldb and ldc floats apart; beta == 0 means c
  * is not read, row_scale == NULL no scaling. Each c[i][j] is one fma chain
  * in kk order starting from beta * c[i][j] (or 0), then the one multiply,
- * so every instruction set gives the scalar twin's bits. causal != 0 promises a[i][kk] == 0 for kk > i: kernels may skip
- * those terms (a zero term leaves a nonzero sum as it was).
+ * so every instruction set gives the scalar twin's bits. causal != 0
+ * promises a[i][kk] == 0 for kk > i: kernels may skip those terms (a zero
+ * term leaves a nonzero sum as it was).
  */
 typedef void (*jm_ssd_gemm_fn)(float *c, int64_t ldc, float beta, const float *row_scale, const float *a, int64_t lda,
                                const float *b, int64_t ldb, int64_t m, int64_t n, int64_t k, int causal);

@@ -68,7 +68,9 @@ static void quantize_task(void *arg, int ith, int nth) {
 static void dot_task(void *arg, int ith, int nth) {
     matmul_job *j = arg;
     const jm_gemm_args g = {
-        .n = j->w->ne0, .w = j->w->data, .w_row_bytes = j->row_bytes, .w_packed = j->w->packed_lanes == j->k->pack_lanes ? j->w->packed : NULL,
+        .n = j->w->ne0, .w = j->w->data, .w_row_bytes = j->row_bytes,
+        /* a packed copy only for kernels that read its group size */
+        .w_packed = j->w->packed_lanes == j->k->pack_lanes ? j->w->packed : NULL,
         .act = j->act, .act_stride = j->act_stride, .n_cols = j->n_cols,
         .y = j->y, .y_stride = j->y_stride,
     };

@@ -351,7 +351,7 @@ K2_INLINE void k2_store(const jm_gemm_args *a, int64_t r, int nrows, int64_t c, 
         for (int64_t r = r0; r < r1; r += K2_LANES) {                                                      \
             const int nrows = (int)(r1 - r < K2_LANES ? r1 - r : K2_LANES);                                \
             jm_gemm2_rows g;                                                                               \
-            k2_rows(&g, a, r, nrows, sizeof(BLK));                                                                      \
+            k2_rows(&g, a, r, nrows, sizeof(BLK));                                                         \
             switch (a->n_cols) {                                                                           \
             case 1: k2_stream_##T(a, &g, r, nrows, 1); break;                                              \
             case 2: k2_stream_##T(a, &g, r, nrows, 2); break;                                              \
@@ -385,7 +385,7 @@ K2_INLINE void k2_store(const jm_gemm_args *a, int64_t r, int nrows, int64_t c, 
             for (int64_t r = rc; r < rc1; r += K2_LANES, ng++) {                                           \
                 nrows[ng] = (int)(rc1 - r < K2_LANES ? rc1 - r : K2_LANES);                                \
                 jm_gemm2_rows g;                                                                           \
-                k2_rows(&g, a, r, nrows[ng], sizeof(BLK));                                                              \
+                k2_rows(&g, a, r, nrows[ng], sizeof(BLK));                                                 \
                 for (int64_t i = 0; i < nb; i++) k2_build_##T(wb + ng * nb + i, &g, i);                    \
             }                                                                                              \
             for (int64_t c0 = 0; c0 < a->n_cols; c0 += K2_CT) {                                            \

@@ -216,9 +216,9 @@ KR_INLINE void kr_store(const jm_gemm_args *a, int64_t r, int nrows, int64_t c, 
             kr_col p[KR_BATCH];                                                                             \
             for (int v = 0; v < C; v++) {                                                                   \
                 x[v] = (const block_q8_K *)((const char *)a->act + v * a->act_stride) + i;                  \
-                kr_prep_col(&p[v], x[v], NS, MINS, OFF);                                                             \
+                kr_prep_col(&p[v], x[v], NS, MINS, OFF);                                                    \
             }                                                                                               \
-            kr_cols(&w, x, p, 1, acc, C, NS, MINS);                                                            \
+            kr_cols(&w, x, p, 1, acc, C, NS, MINS);                                                         \
         }                                                                                                   \
         kr_store(a, r, nrows, 0, acc, C);                                                                   \
     }                                                                                                       \
@@ -226,7 +226,7 @@ KR_INLINE void kr_store(const jm_gemm_args *a, int64_t r, int nrows, int64_t c, 
         for (int64_t r = r0; r < r1; r += JM_GEMM_LANES) {                                                  \
             const int nrows = (int)(r1 - r < JM_GEMM_LANES ? r1 - r : JM_GEMM_LANES);                      \
             jm_gemm_rows g;                                                                                 \
-            kr_rows(&g, a, r, nrows, sizeof(BLK));                                                                       \
+            kr_rows(&g, a, r, nrows, sizeof(BLK));                                                          \
             switch (a->n_cols) {                                                                            \
             case 1: kr_stream_##T(a, &g, r, nrows, 1); break;                                               \
             case 2: kr_stream_##T(a, &g, r, nrows, 2); break;                                               \
@@ -261,7 +261,7 @@ KR_INLINE void kr_store(const jm_gemm_args *a, int64_t r, int nrows, int64_t c, 
             for (int64_t r = rc; r < rc1; r += JM_GEMM_LANES, ng++) {                                       \
                 nrows[ng] = (int)(rc1 - r < JM_GEMM_LANES ? rc1 - r : JM_GEMM_LANES);                      \
                 jm_gemm_rows g;                                                                             \
-                kr_rows(&g, a, r, nrows[ng], sizeof(BLK));                                                               \
+                kr_rows(&g, a, r, nrows[ng], sizeof(BLK));                                                  \
                 for (int64_t i = 0; i < nb; i++) kr_build_##T(wb + ng * nb + i, &g, i);                     \
             }                                                                                               \
             for (int64_t c0 = 0; c0 < a->n_cols; c0 += KR_CT) {                                             \
