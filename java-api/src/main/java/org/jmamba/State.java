@@ -206,6 +206,7 @@ public final class State implements AutoCloseable {
         int flags = (tokens != null ? FLAG_TOKENS : 0) | (logits != null ? FLAG_LOGITS : 0);
         h.putInt(MAGIC).putInt(FORMAT_VERSION).putInt(HEADER_BYTES).putInt(flags);
         h.putLong(position).putLong(data.byteSize());
+        h.position(40); // 32..39 reserved, zero
         HexFormat hex = HexFormat.of();
         h.put(hex.parseHex(fp.shapeDigest())).put(hex.parseHex(fp.weightsDigest()));
         ModelFingerprint.putParams(h, fp.params());

@@ -155,7 +155,7 @@ class SessionTest {
         var other = new org.jmamba.testmodel.RandomMamba2.Shape(300, 64, 1, 128, 16, 8, 2, 4, false);
         try (Model m2 = Model.load(TestModels.write(other, GgmlType.F32, 3));
              Session a = m2.newSession(); State st = a.snapshot(); Session b = model.newSession()) {
-            assertThrows(IllegalArgumentException.class, () -> b.restore(st));
+            assertThrows(StateModelMismatchException.class, () -> b.restore(st));
         }
     }
 
