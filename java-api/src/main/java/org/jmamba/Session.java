@@ -207,6 +207,11 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /** Whether the session's budget holds at least one checkpoint. */
+    public boolean keepsCheckpoints() {
+        return checkpoints.enabled();
+    }
+
     /** Checkpoints kept now. */
     public int checkpointCount() {
         return checkpoints.count();
