@@ -8,7 +8,8 @@ import java.lang.foreign.ValueLayout;
  *
  * <p>A view returned by {@link Session#eval} or {@link Session#logits()} reads the session's own
  * buffer without copying, and is valid only until the session changes: once it evaluates or feeds
- * more tokens, is reset, restores a state, or is closed, every method of the old view throws
+ * more tokens, is reset, restores a state, or is closed, reading the old view ({@link #get},
+ * {@link #argmax}, {@link #toArray}, {@link #copy}, {@link #segment}) throws
  * {@link IllegalStateException} ("logits view is stale: ...") instead of returning other data.
  * {@link #copy()} gives a view of its own that stays valid forever.
  */

@@ -43,7 +43,9 @@ public final class Model implements AutoCloseable {
     public record Options(int threads, Set<CpuFeature> cpuFeatures) {
         public Options {
             if (threads < 0) throw new IllegalArgumentException("threads = " + threads + " must be >= 0 (0: one per core)");
-            cpuFeatures = Collections.unmodifiableSet(EnumSet.copyOf(Objects.requireNonNull(cpuFeatures, "cpuFeatures")));
+            EnumSet<CpuFeature> copy = EnumSet.noneOf(CpuFeature.class);
+            copy.addAll(Objects.requireNonNull(cpuFeatures, "cpuFeatures"));
+            cpuFeatures = Collections.unmodifiableSet(copy);
         }
 
         /** One thread per core, every feature the CPU has. */
