@@ -35,12 +35,15 @@ public final class Session implements AutoCloseable {
     private final Checkpoints checkpoints;
     private MemorySegment tokens;
     private long position;
-    private boolean closed;
     private int[] history = new int[256];
     private int historyLength;
     private long historyStart; // position of history[0]: 0 unless restored from a state without token ids
     private long logitsAt = -1; // the position whose next-token logits the buffer holds, -1 when none
     private long evaluated;
+    private volatile boolean closed;
+    /** Bumped whenever the logits or state change under the views handed out; see {@link Logits}. */
+    private volatile long logitsVersion;
+    private volatile String lastChange;
 
     Session(Model model, SessionOptions options) {
         this.model = model;
@@ -68,14 +71,15 @@ public final class Session implements AutoCloseable {
 
     /**
      * Feeds tokens (one batch: matrix products and a scan over the sequence) and returns the
-     * logits after the last one: a read-only view valid until the next call on this session.
+     * logits after the last one, as a view that goes stale at the next change of this session
+     * (see {@link Logits}).
      */
-    public MemorySegment eval(int... ids) {
+    public Logits eval(int... ids) {
         run(ids, logits, false);
-        return logits.asReadOnly();
+        return logits();
     }
 
-    /** Feeds tokens without computing logits (earlier chat turns, prompt prefixes). */
+    /** Feeds tokens without computing logits (earlier chat turns, prompt prefixes); earlier views go stale. */
     public void feed(int... ids) {
         run(ids, MemorySegment.NULL, false);
     }
@@ -91,10 +95,31 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    /** The logits of the last eval (zeros before any), read-only. */
-    public MemorySegment logits() {
+    /**
+     * A view of the logits of the last {@link #eval} (zeros before any, and after {@link #reset}):
+     * after {@link #feed}, {@link #evalAll} or {@link #restore} they are not this session's next-token
+     * logits; eval again for those.
+     */
+    public Logits logits() {
         checkOpen();
-        return logits.asReadOnly();
+        return new Logits(this, logitsVersion, logits.asReadOnly());
+    }
+
+    long logitsVersion() {
+        return logitsVersion;
+    }
+
+    /** Why a view taken at {@code version} is stale, or null while it is valid. */
+    String staleReason(long version) {
+        if (closed) return "the session is closed";
+        if (version != logitsVersion) return "the session " + lastChange + " since the view was taken";
+        return null;
+    }
+
+    /** Called with the lock held, before the change. */
+    private void invalidate(String change) {
+        lastChange = change;
+        logitsVersion++;
     }
 
     private void checkTokens(int[] ids) {
@@ -158,6 +183,7 @@ public final class Session implements AutoCloseable {
                 tokens = arena.allocate(ValueLayout.JAVA_INT, Math.max(n, 2L * tokens.byteSize() / Integer.BYTES));
             }
             MemorySegment.copy(ids, from, tokens, ValueLayout.JAVA_INT, 0, n);
+            invalidate("evaluated more tokens");
             NativeContext ctx = model.borrowContext();
             try {
                 int st = jmamba_h.jm_model_eval(ctx.handle(), model.handle(), state, tokens, n, out, all ? 1 : 0, error);
@@ -288,7 +314,7 @@ public final class Session implements AutoCloseable {
      * keystroke with the whole file's tokens. Returns the logits after the last token, as
      * {@link #eval} does; {@link #tokensEvaluated()} counts what was re-evaluated.
      */
-    public MemorySegment evalSequence(int... sequence) {
+    public Logits evalSequence(int... sequence) {
         checkTokens(sequence);
         acquire();
         try {
@@ -299,13 +325,13 @@ public final class Session implements AutoCloseable {
                 common = mismatch < 0 ? n : mismatch;
             }
             if (common == sequence.length && position == common && logitsAt == position) {
-                return logits.asReadOnly();
+                return logits();
             }
             if (historyStart != 0) resetLocked(); // the known history cannot be compared: start over
             long target = Math.min(common, sequence.length - 1); // at least one token to evaluate, for the logits
             long from = target == position ? position : restoreCheckpoint(target, false);
             evaluate(sequence, (int) from, sequence.length, logits, false);
-            return logits.asReadOnly();
+            return logits();
         } finally {
             lock.unlock();
         }
@@ -317,6 +343,7 @@ public final class Session implements AutoCloseable {
      * drops later checkpoints. Returns the position restored.
      */
     private long restoreCheckpoint(long target, boolean needLogits) {
+        invalidate("went back to an earlier position");
         Checkpoints.Checkpoint c = checkpoints.latest(target, needLogits);
         long at;
         if (c != null) {
@@ -371,6 +398,7 @@ public final class Session implements AutoCloseable {
         s.checkFits(model);
         acquire();
         try {
+            invalidate("restored a state");
             MemorySegment.copy(s.segment(), 0, state, 0, state.byteSize());
             position = s.position();
             int[] ids = s.tokensOrNull();
@@ -425,6 +453,7 @@ public final class Session implements AutoCloseable {
     }
 
     private void resetLocked() {
+        invalidate("was reset");
         state.fill((byte) 0);
         logits.fill((byte) 0);
         position = 0;
@@ -458,13 +487,14 @@ public final class Session implements AutoCloseable {
         return closed;
     }
 
-    /** Frees the state and the checkpoints; waits for a call in flight on another thread to finish. */
+    /** Frees the state and the checkpoints, and makes every {@link Logits} view stale; waits for a call in flight on another thread to finish. */
     @Override
     public void close() {
         lock.lock();
         try {
             if (closed) return;
             closed = true;
+            invalidate("was closed");
             model.forget(this);
             checkpoints.close();
             arena.close();

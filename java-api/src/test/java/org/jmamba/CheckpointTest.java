@@ -52,7 +52,7 @@ class CheckpointTest {
         assertEquals(expected.position(), actual.position(), what + ": position");
         float[] a = expected.stateView().toArray(ValueLayout.JAVA_FLOAT), b = actual.stateView().toArray(ValueLayout.JAVA_FLOAT);
         assertTrue(maxRelDiff(b, a) < TOLERANCE, what + ": states differ by " + maxRelDiff(b, a));
-        float[] la = expected.logits().toArray(ValueLayout.JAVA_FLOAT), lb = actual.logits().toArray(ValueLayout.JAVA_FLOAT);
+        float[] la = expected.logits().toArray(), lb = actual.logits().toArray();
         assertTrue(maxRelDiff(lb, la) < TOLERANCE, what + ": logits differ by " + maxRelDiff(lb, la));
     }
 
@@ -72,8 +72,8 @@ class CheckpointTest {
                     try (Session f = fresh(prefix)) {
                         assertSameState(f, s, "rewind to " + k + " with " + o);
                         assertArrayEquals(prefix, s.history());
-                        float[] want = f.eval(next).toArray(ValueLayout.JAVA_FLOAT);
-                        float[] got = s.eval(next).toArray(ValueLayout.JAVA_FLOAT);
+                        float[] want = f.eval(next).toArray();
+                        float[] got = s.eval(next).toArray();
                         assertTrue(maxRelDiff(got, want) < TOLERANCE, "continuing after rewind to " + k + ": " + maxRelDiff(got, want));
                     }
                     s.rewind(k); // drop the continuation again
@@ -98,11 +98,11 @@ class CheckpointTest {
             int[] edited = file.clone();
             edited[700] = (edited[700] + 1) % vocab; // an edit in the middle
             long before = s.tokensEvaluated();
-            float[] got = s.evalSequence(edited).toArray(ValueLayout.JAVA_FLOAT);
+            float[] got = s.evalSequence(edited).toArray();
             assertEquals(1000 - 640, s.tokensEvaluated() - before, "only the tokens after the checkpoint at 640");
             try (Session f = fresh(edited)) {
                 assertSameState(f, s, "after the edit");
-                assertTrue(maxRelDiff(got, f.logits().toArray(ValueLayout.JAVA_FLOAT)) < TOLERANCE);
+                assertTrue(maxRelDiff(got, f.logits().toArray()) < TOLERANCE);
             }
 
             // typing at the end: only the new tokens; the same sequence again: nothing
@@ -114,7 +114,7 @@ class CheckpointTest {
             s.evalSequence(typed);
             assertEquals(3, s.tokensEvaluated() - before);
             before = s.tokensEvaluated();
-            float[] again = s.evalSequence(typed).toArray(ValueLayout.JAVA_FLOAT);
+            float[] again = s.evalSequence(typed).toArray();
             assertEquals(0, s.tokensEvaluated() - before);
 
             // a deletion at the end: back to the checkpoint at 960, then 990 - 960 tokens
@@ -126,7 +126,7 @@ class CheckpointTest {
                 assertSameState(f, s, "after cutting the end");
             }
             try (Session f = fresh(typed)) {
-                assertTrue(maxRelDiff(again, f.logits().toArray(ValueLayout.JAVA_FLOAT)) < TOLERANCE);
+                assertTrue(maxRelDiff(again, f.logits().toArray()) < TOLERANCE);
             }
         }
     }
@@ -239,13 +239,13 @@ class CheckpointTest {
     void snapshotsCarryHistoryAndLogitsAndForksCarryHistory() {
         int[] ids = tokens(30, 10);
         try (Session s = model.newSession(checkpoints(4, 8))) {
-            float[] logits = s.eval(ids).toArray(ValueLayout.JAVA_FLOAT);
+            float[] logits = s.eval(ids).toArray();
             try (State st = s.snapshot(); Session t = model.newSession(); Session f = s.fork()) {
                 assertArrayEquals(ids, st.tokens().orElseThrow());
                 assertArrayEquals(logits, st.logits().orElseThrow(), 0f);
                 t.restore(st);
                 assertArrayEquals(ids, t.history());
-                assertArrayEquals(logits, t.logits().toArray(ValueLayout.JAVA_FLOAT), 0f);
+                assertArrayEquals(logits, t.logits().toArray(), 0f);
                 assertArrayEquals(ids, f.history());
                 f.rewind(10);
                 try (Session fr = fresh(Arrays.copyOf(ids, 10))) {

@@ -54,8 +54,8 @@ class PromptCacheTest {
             int reused = cache.restoreLongestPrefix(s, prompt);
             assertEquals(expectReused, reused, "tokens reused");
             float[] logits = reused < prompt.length
-                    ? s.eval(Arrays.copyOfRange(prompt, reused, prompt.length)).toArray(ValueLayout.JAVA_FLOAT)
-                    : s.logits().toArray(ValueLayout.JAVA_FLOAT);
+                    ? s.eval(Arrays.copyOfRange(prompt, reused, prompt.length)).toArray()
+                    : s.logits().toArray();
             assertEquals(prompt.length, s.position());
             assertArrayEquals(prompt, s.history());
             cache.put(s);
@@ -65,7 +65,7 @@ class PromptCacheTest {
 
     static float[] cold(int[] prompt) {
         try (Session s = model.newSession()) {
-            return s.eval(prompt).toArray(ValueLayout.JAVA_FLOAT);
+            return s.eval(prompt).toArray();
         }
     }
 
@@ -217,7 +217,7 @@ class PromptCacheTest {
                             try (Session s = model.newSession()) {
                                 int reused = cache.restoreLongestPrefix(s, prompt);
                                 assertTrue(reused >= 40 || reused == 0, "reused " + reused);
-                                float[] got = s.eval(Arrays.copyOfRange(prompt, reused, prompt.length)).toArray(ValueLayout.JAVA_FLOAT);
+                                float[] got = s.eval(Arrays.copyOfRange(prompt, reused, prompt.length)).toArray();
                                 assertCold(prompt, got);
                                 cache.put(s);
                             }

@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
 import org.jmamba.gguf.GgmlType;
-import org.jmamba.testmodel.RandomMamba2;
+import org.jmamba.testkit.RandomMamba2;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,16 +49,16 @@ class StateFileTest {
     void roundTripKeepsStateTokensAndLogits() throws Exception {
         Path file = saved("round.jmstate");
         try (Session s = model.newSession()) {
-            float[] logits = s.eval(PROMPT).toArray(ValueLayout.JAVA_FLOAT);
-            float[] next = s.eval(8).toArray(ValueLayout.JAVA_FLOAT);
+            float[] logits = s.eval(PROMPT).toArray();
+            float[] next = s.eval(8).toArray();
             try (State back = State.load(file, model); Session t = model.newSession()) {
                 assertEquals(PROMPT.length, back.position());
                 assertArrayEquals(PROMPT, back.tokens().orElseThrow());
                 assertArrayEquals(logits, back.logits().orElseThrow(), 0f);
                 t.restore(back);
                 assertArrayEquals(PROMPT, t.history());
-                assertArrayEquals(logits, t.logits().toArray(ValueLayout.JAVA_FLOAT), 0f);
-                assertArrayEquals(next, t.eval(8).toArray(ValueLayout.JAVA_FLOAT), 0f);
+                assertArrayEquals(logits, t.logits().toArray(), 0f);
+                assertArrayEquals(next, t.eval(8).toArray(), 0f);
             }
         }
         State.FileInfo info = State.readInfo(file, true);

@@ -1,6 +1,7 @@
 package org.jmamba.generate;
 
 import java.util.ArrayList;
+import org.jmamba.tokenizer.EncodeOptions;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -46,7 +47,7 @@ public final class Chat {
         boolean first = session.position() == 0;
         turns.push(new Turn(session.position(), history.size(), turnOpen));
         if (session.keepsCheckpoints()) session.checkpoint(); // /undo restores it instead of re-reading the conversation
-        int[] ids = tokenizer.encode(text, first && tokenizer.addBosDefault(), true);
+        int[] ids = tokenizer.encode(text, EncodeOptions.PLAIN.withBos(first && tokenizer.addBosDefault()).withParseSpecial());
         StringBuilder reply = new StringBuilder();
         GenerationStats stats = generator.generate(ids, options, piece -> {
             reply.append(piece);

@@ -14,6 +14,7 @@ import org.jmamba.Model;
 import org.jmamba.Session;
 import org.jmamba.State;
 import org.jmamba.StateFormatException;
+import org.jmamba.tokenizer.EncodeOptions;
 import org.jmamba.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -68,7 +69,7 @@ final class IngestCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try (Model m = Model.load(model, threads.options()); Session s = m.newSession()) {
             Tokenizer tok = m.tokenizer();
-            int[] ids = tok.encode(SourceFiles.prompt(found.files()), tok.addBosDefault(), false);
+            int[] ids = tok.encode(SourceFiles.prompt(found.files()), EncodeOptions.PLAIN.withBos(tok.addBosDefault())); // as run encodes -p
             System.err.printf("ingest: %d files (%d binary and %d ignored skipped), %d tokens%n", found.files().size(),
                     found.skippedBinary(), found.skippedIgnored(), ids.length);
             if (ids.length > maxTokens) {

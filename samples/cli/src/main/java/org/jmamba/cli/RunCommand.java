@@ -1,6 +1,7 @@
 package org.jmamba.cli;
 
 import java.io.IOException;
+import org.jmamba.tokenizer.EncodeOptions;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -68,10 +69,10 @@ final class RunCommand implements Callable<Integer> {
              PromptCache cache = promptCache == null ? null : PromptCache.open(promptCache, 0, promptCacheMiB << 20)) {
             Tokenizer tok = m.tokenizer();
             boolean continuing = state.restoreInto(s, prompt == null);
-            boolean bos = !continuing && tok.addBosDefault(); // a continued state already has its BOS
+            EncodeOptions enc = EncodeOptions.PLAIN.withBos(!continuing && tok.addBosDefault()); // a continued state has its BOS
             int[] ids = prompt == null ? new int[0] : chat
-                    ? tok.encode(MistralInstruct.v3().render(List.of(ChatMessage.user(prompt))), bos, true)
-                    : tok.encode(prompt, bos, false);
+                    ? tok.encode(MistralInstruct.v3().render(List.of(ChatMessage.user(prompt))), enc.withParseSpecial())
+                    : tok.encode(prompt, enc);
             GenerationOptions opts = new GenerationOptions(nPredict, sampling.config(), stops, !ignoreEos);
             Generator g = new Generator(s, tok).usePromptCache(cache);
             GenerationStats st = g.generate(ids, opts, text -> out.print(text));
