@@ -31,6 +31,21 @@ final class StateBench {
     }
 
     /**
+     * CPU seconds this process has used, all threads (Linux: utime + stime of /proc/self/stat, at
+     * the kernel's 100 ticks a second), or -1 where it cannot be read. On a machine shared with
+     * other work, CPU time per token stays meaningful when wall-clock speed does not.
+     */
+    static double cpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // fields 14 and 15, counted after the name
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
      * Prefills {@code context} random tokens, {@code segment} at a time (each one call), and prints
      * per segment its tokens/s and the resident memory after it; then the last segment's speed
      * against the first's. One untimed call of up to 1,024 tokens on another session comes first.
@@ -40,13 +55,13 @@ final class StateBench {
         int vocab = m.params().nVocab();
         out.printf("long-context prefill: %d tokens in segments of %d, state %.1f MiB, weights file %.1f MiB%n",
                 context, segment, m.stateBytes() / 1048576.0, m.gguf().fileSize() / 1048576.0);
-        out.printf("%-8s %12s %12s %10s %10s%n", "segment", "tokens", "tok/s", "RSS MiB", "elapsed s");
+        out.printf("%-8s %12s %12s %14s %10s %10s%n", "segment", "tokens", "tok/s", "CPU ms/1K tok", "RSS MiB", "elapsed s");
         try (Session warm = m.newSession()) { // one untimed call first: code paths, pages and threads warmed up
             warm.feed(rnd.ints(Math.min(segment, 1024), 0, vocab).toArray());
         }
         long rss0 = rssBytes();
-        out.printf("%-8s %12d %12s %10.1f %10.1f%n", "start", 0, "-", rss0 / 1048576.0, 0.0);
-        double first = 0, last = 0;
+        out.printf("%-8s %12d %12s %14s %10.1f %10.1f%n", "start", 0, "-", "-", rss0 / 1048576.0, 0.0);
+        double first = 0, last = 0, firstCpu = 0, lastCpu = 0;
         long minRss = Long.MAX_VALUE, maxRss = 0;
         long start = System.nanoTime();
         try (Session s = m.newSession()) {
@@ -55,20 +70,27 @@ final class StateBench {
                 int n = Math.min(segment, context - done);
                 for (int i = 0; i < n; i++) ids[i] = rnd.nextInt(vocab);
                 long t0 = System.nanoTime();
+                double c0 = cpuSeconds();
                 s.feed(n == segment ? ids : Arrays.copyOf(ids, n));
                 double tps = n / ((System.nanoTime() - t0) / 1e9);
+                double cpuPerK = (cpuSeconds() - c0) * 1e6 / n;
                 done += n;
                 long rss = rssBytes();
                 minRss = Math.min(minRss, rss);
                 maxRss = Math.max(maxRss, rss);
-                if (k == 1) first = tps;
+                if (k == 1) {
+                    first = tps;
+                    firstCpu = cpuPerK;
+                }
                 last = tps;
-                out.printf("%-8d %12d %12.1f %10.1f %10.1f%n", k, done, tps, rss / 1048576.0, (System.nanoTime() - start) / 1e9);
+                lastCpu = cpuPerK;
+                out.printf("%-8d %12d %12.1f %14.1f %10.1f %10.1f%n", k, done, tps, cpuPerK, rss / 1048576.0,
+                        (System.nanoTime() - start) / 1e9);
                 out.flush();
             }
         }
-        out.printf("last segment / first segment speed: %.3f; RSS from %.1f to %.1f MiB over the segments (%.1f MiB spread)%n",
-                last / first, minRss / 1048576.0, maxRss / 1048576.0, (maxRss - minRss) / 1048576.0);
+        out.printf("last segment / first segment: speed %.3f, CPU time per token %.3f; RSS from %.1f to %.1f MiB over the segments (%.1f MiB spread)%n",
+                last / first, lastCpu / firstCpu, minRss / 1048576.0, maxRss / 1048576.0, (maxRss - minRss) / 1048576.0);
     }
 
     /**
