@@ -85,13 +85,15 @@ public final class Chat {
     /**
      * Goes on from a saved state (e.g. a conversation saved with {@link org.jmamba.State#save}):
      * the session restores it, and the messages of this chat, which the state does not hold, are
-     * forgotten; the next message starts a new turn after it.
+     * forgotten; the next message starts a new turn after it (closing the last one first when the
+     * state's last token is not an end of generation).
      */
     public void restore(org.jmamba.State state) {
         session.restore(state);
         history.clear();
         turns.clear();
-        turnOpen = false;
+        int[] ids = state.tokens().orElse(new int[0]);
+        turnOpen = ids.length > 0 && !tokenizer.isEog(ids[ids.length - 1]); // as after a reply cut short
     }
 
     /** Forgets the conversation (the system prompt stays) and the session's state. */
