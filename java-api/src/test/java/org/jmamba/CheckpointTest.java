@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.jmamba.gguf.GgmlType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +33,7 @@ class CheckpointTest {
     }
 
     static int[] tokens(int n, int seed) {
-        return IntStream.range(0, n).map(i -> (i * 53 + seed * 31 + (i * i) % 17) % vocab).toArray();
+        return TestModels.tokens(vocab, n, seed);
     }
 
     static SessionOptions checkpoints(int n, int spacing) {

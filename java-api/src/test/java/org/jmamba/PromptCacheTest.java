@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.IntStream;
 import org.jmamba.gguf.GgmlType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 class PromptCacheTest {
     static Model model;
     static int vocab;
-    static long entryBytes;
 
     @BeforeAll
     static void load() throws Exception {
@@ -39,7 +37,7 @@ class PromptCacheTest {
     }
 
     static int[] tokens(int n, int seed) {
-        return IntStream.range(0, n).map(i -> (i * 37 + seed * 11 + (i * i) % 13) % vocab).toArray();
+        return TestModels.tokens(vocab, n, seed);
     }
 
     static int[] concat(int[] a, int[] b) {
@@ -103,7 +101,7 @@ class PromptCacheTest {
             throughCache(cache, p1, 0);
             throughCache(cache, p2, 0);
             throughCache(cache, concat(p1, new int[] {1}), 40); // p1 used again: p2 is now the oldest
-            assertEquals(1, cache.stats().evictions(), cache.stats().toString()); // p1+1 pushed out ... the oldest
+            assertEquals(1, cache.stats().evictions(), cache.stats().toString()); // p2, the least recently used
             throughCache(cache, p3, 0);
             assertTrue(cache.stats().memoryBytes() <= 2 * one, cache.stats().toString());
             try (Session s = model.newSession()) {
