@@ -97,8 +97,9 @@ public final class Session implements AutoCloseable {
 
     /**
      * A view of the logits of the last {@link #eval} (zeros before any, and after {@link #reset}):
-     * after {@link #feed}, {@link #evalAll} or {@link #restore} they are not this session's next-token
-     * logits; eval again for those.
+     * after {@link #feed}, {@link #evalAll}, or {@link #restore} of a state saved without logits, they
+     * are not this session's next-token logits; eval again for those. {@link #rewind},
+     * {@link #evalSequence} and a restore of a state with logits leave the next token's logits.
      */
     public Logits logits() {
         checkOpen();
