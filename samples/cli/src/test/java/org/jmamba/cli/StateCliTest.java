@@ -130,13 +130,19 @@ class StateCliTest {
     }
 
     @Test
-    void includeAndExcludeGlobsChooseTheFiles() {
+    void includeAndExcludeGlobsChooseTheFilesAndMaxTokensCaps() throws Exception {
         Path out = dir.resolve("py.jmstate");
         CliTest.Run r = run("ingest", "-m", model.toString(), repo.toString(), "-o", out.toString(), "--include", "*.py");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("ingest: 1 files"), r.err());
         CliTest.Run ex = run("ingest", "-m", model.toString(), repo.toString(), "-o", out.toString(), "--exclude", "src/*");
         assertTrue(ex.err().contains("ingest: 1 files"), ex.err()); // .gitignore alone
+        CliTest.Run capped = run("ingest", "-m", model.toString(), repo.toString(), "-o", out.toString(), "--max-tokens", "10");
+        assertEquals(0, capped.code(), capped.err());
+        assertTrue(capped.err().contains("keeping the first 10 tokens"), capped.err());
+        try (Model m = Model.load(model); State st = State.load(out, m)) {
+            assertEquals(10, st.position());
+        }
     }
 
     @Test
