@@ -49,7 +49,7 @@ public final class State implements AutoCloseable {
     private final MemorySegment data;
     private final Mamba2Params shape;
     private final Model origin; // the model instance a snapshot came from; null when loaded from a file
-    private final ModelFingerprint fingerprint; // stored in the file; null for a snapshot (asked of origin)
+    private final ModelFingerprint fingerprint;
     private final long position;
     private final int[] tokens; // null when unknown
     private final float[] logits; // null when unknown
@@ -68,7 +68,8 @@ public final class State implements AutoCloseable {
     /** A copy of a session's state; tokens (the position's token ids) and logits may be null. */
     static State copyOf(Model model, MemorySegment state, long position, int[] tokens, float[] logits) {
         if (tokens != null && tokens.length != position) throw new IllegalArgumentException("tokens do not match the position");
-        State s = new State(model.params(), model, null, position, state.byteSize(), tokens, logits);
+        // the fingerprint now (computed once per model), so that the state still saves after the model is closed
+        State s = new State(model.params(), model, model.fingerprint(), position, state.byteSize(), tokens, logits);
         MemorySegment.copy(state, 0, s.data, 0, state.byteSize());
         return s;
     }
@@ -129,12 +130,12 @@ public final class State implements AutoCloseable {
 
     /** The fingerprint of the model this state belongs to. */
     public ModelFingerprint fingerprint() {
-        return fingerprint != null ? fingerprint : origin.fingerprint();
+        return fingerprint;
     }
 
     /** Whether this state may be restored into a session of {@code model}. */
     boolean belongsTo(Model model) {
-        return origin == model || fingerprint().matches(model.fingerprint());
+        return origin == model || fingerprint.matches(model.fingerprint());
     }
 
     void checkFits(Model model) {

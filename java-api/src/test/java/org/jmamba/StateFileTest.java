@@ -83,6 +83,24 @@ class StateFileTest {
     }
 
     @Test
+    void aSnapshotStillSavesAfterItsModelIsClosed() throws Exception {
+        Path file = dir.resolve("after-close.jmstate");
+        Path fresh = dir.resolve("fresh-copy.gguf");
+        Files.copy(modelFile, fresh);
+        State st;
+        try (Model m = Model.load(fresh); Session s = m.newSession()) {
+            s.eval(PROMPT);
+            st = s.snapshot();
+        }
+        try (st) {
+            st.save(file);
+        }
+        try (State back = State.load(file, model)) {
+            assertArrayEquals(PROMPT, back.tokens().orElseThrow());
+        }
+    }
+
+    @Test
     void aCopyOfTheModelFileLoadsTheState() throws Exception {
         Path file = saved("copy.jmstate");
         Path copy = dir.resolve("renamed-copy.gguf");
