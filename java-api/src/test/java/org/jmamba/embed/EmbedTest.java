@@ -108,6 +108,27 @@ class EmbedTest {
     }
 
     @Test
+    void aChatTurnStreamsOnTheUiThreadAndJoinsTheHistory() throws Exception {
+        try (Model m = Model.load(model()); Session s1 = m.newSession(); Session s2 = m.newSession()) {
+            var template = org.jmamba.chat.MistralInstruct.v3();
+            StringBuilder expected = new StringBuilder();
+            new org.jmamba.generate.Chat(s1, m.tokenizer(), template).send("hello", greedy(32), expected::append);
+            var chat = new org.jmamba.generate.Chat(s2, m.tokenizer(), template);
+            StringBuilder got = new StringBuilder();
+            List<String> threads = new ArrayList<>();
+            BackgroundGeneration g = BackgroundGeneration.send(chat, "hello", greedy(32), ui, t -> {
+                threads.add(Thread.currentThread().getName());
+                got.append(t);
+            });
+            g.done().get(60, TimeUnit.SECONDS);
+            ui.submit(() -> {}).get(10, TimeUnit.SECONDS);
+            assertEquals(expected.toString(), got.toString());
+            assertEquals(2, chat.history().size());
+            assertTrue(threads.stream().allMatch("test-ui"::equals), threads.toString());
+        }
+    }
+
+    @Test
     void loadReportsProgressInOrderOnTheUiThreadThenTheModel() throws Exception {
         Path path = model();
         List<LoadProgress> seen = new ArrayList<>();
