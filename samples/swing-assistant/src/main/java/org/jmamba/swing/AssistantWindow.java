@@ -53,6 +53,7 @@ public final class AssistantWindow extends JFrame {
     private long requestedAt;
     private long lastFirstTextMillis = -1;
     private CompletableFuture<Model> loading;
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
     public AssistantWindow(String initialText) {
         super("jmamba code assistant");
@@ -259,6 +260,12 @@ public final class AssistantWindow extends JFrame {
         engine = null;
         if (e != null) e.close();
         dispose();
+        closed.complete(null);
+    }
+
+    /** Completes once the window has been closed and its model freed. */
+    public CompletableFuture<Void> closed() {
+        return closed;
     }
 
     // -- for tests and the benchmark --
