@@ -15,6 +15,7 @@ import javafx.stage.Stage;
 import org.jmamba.Model;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
@@ -24,6 +25,8 @@ import org.testfx.util.WaitForAsyncUtils;
 
 /** The chat in a real window (Xvfb in the test script), driven with TestFX's robot. */
 @ExtendWith(ApplicationExtension.class)
+@EnabledIfEnvironmentVariable(named = "DISPLAY", matches = ".+",
+        disabledReason = "no display: the window tests need an X display (scripts/test.sh starts Xvfb, or run under xvfb-run)")
 class ChatWindowTest {
     @TempDir
     static Path data;

@@ -14,8 +14,11 @@ import javax.swing.SwingUtilities;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 /** The assistant in a real window (Xvfb in the test script), typed into with java.awt.Robot. */
+@EnabledIfEnvironmentVariable(named = "DISPLAY", matches = ".+",
+        disabledReason = "no display: the window tests need an X display (scripts/test.sh starts Xvfb, or run under xvfb-run)")
 class AssistantWindowTest {
     private UiRobot ui;
     private AssistantWindow window;

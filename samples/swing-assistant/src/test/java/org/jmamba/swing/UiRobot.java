@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.awt.AWTException;
 import java.awt.Component;
-import java.awt.GraphicsEnvironment;
 import java.awt.Rectangle;
 import java.awt.Robot;
 import java.awt.event.KeyEvent;
@@ -25,9 +24,6 @@ final class UiRobot {
     final Robot robot;
 
     UiRobot() {
-        if (GraphicsEnvironment.isHeadless()) {
-            fail("no display: these tests need a real X display (scripts/test.sh starts Xvfb; or run under xvfb-run)");
-        }
         try {
             robot = new Robot();
         } catch (AWTException e) {
