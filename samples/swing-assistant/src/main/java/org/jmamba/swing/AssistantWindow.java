@@ -158,6 +158,7 @@ public final class AssistantWindow extends JFrame {
         }
         if (prefix.isBlank()) return;
         requestedAt = System.nanoTime();
+        lastResult = null;
         StringBuilder shown = new StringBuilder();
         boolean[] first = {true};
         engine.request(prefix, text -> {

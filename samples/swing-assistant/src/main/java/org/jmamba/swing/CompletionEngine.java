@@ -42,7 +42,7 @@ final class CompletionEngine implements AutoCloseable {
     CompletionEngine(Model model) {
         this.model = model;
         this.session = model.newSession();
-        this.context = new IncrementalContext(session);
+        this.context = new IncrementalContext(session, !Boolean.getBoolean("jmamba.swing.noReuse"));
     }
 
     Model model() {

@@ -21,6 +21,7 @@ final class IncrementalContext implements AutoCloseable {
     static final int MAX_SNAPSHOTS = 24;
 
     private final Session session;
+    private final boolean reuse;
     private final TreeMap<Integer, State> snapshots = new TreeMap<>();
     private int[] history = new int[0];
 
@@ -28,7 +29,13 @@ final class IncrementalContext implements AutoCloseable {
     record Prepared(int reused, int evaluated, Logits logits) {}
 
     IncrementalContext(Session session) {
+        this(session, true);
+    }
+
+    /** With {@code reuse} false every prepare evaluates all its tokens (to measure what reuse saves). */
+    IncrementalContext(Session session, boolean reuse) {
         this.session = session;
+        this.reuse = reuse;
     }
 
     Session session() {
@@ -41,7 +48,7 @@ final class IncrementalContext implements AutoCloseable {
      */
     Prepared prepare(int[] tokens) {
         if (tokens.length == 0) throw new IllegalArgumentException("no tokens");
-        int common = commonPrefix(history, tokens);
+        int common = reuse ? commonPrefix(history, tokens) : 0;
         // Snapshots past the common prefix hold text that is gone.
         snapshots.tailMap(common, false).values().forEach(State::close);
         snapshots.tailMap(common, false).clear();
