@@ -102,8 +102,8 @@ class EmbedTest {
                     ui, t -> {});
             g.cancel();
             GenerationStats st = g.done().get(60, TimeUnit.SECONDS);
-            assertEquals(StopReason.CANCELLED, st.stopReason());
-            assertEquals(0, st.generatedTokens());
+            assertEquals(StopReason.CANCELLED, st.stopReason()); // forgotten, it would run to an end of generation
+            assertTrue(st.generatedTokens() < 1000, "tokens generated after the cancel: " + st.generatedTokens());
         }
     }
 
