@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.List;
-import org.jmamba.gguf.GgmlType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,25 +13,8 @@ import org.junit.jupiter.api.Test;
  * the same tokens, within the tolerance the forward already holds between one batch and single
  * steps (SessionTest: 1e-5 of the largest value).
  */
-class CheckpointTest {
+class CheckpointTest extends SmallModelTests {
     static final float TOLERANCE = 1e-5f;
-    static Model model;
-    static int vocab;
-
-    @BeforeAll
-    static void load() throws Exception {
-        model = Model.load(TestModels.write(TestModels.small(), GgmlType.F32, 7), Model.Options.defaults().withThreads(2));
-        vocab = model.params().nVocab();
-    }
-
-    @AfterAll
-    static void close() {
-        model.close();
-    }
-
-    static int[] tokens(int n, int seed) {
-        return TestModels.tokens(vocab, n, seed);
-    }
 
     static SessionOptions checkpoints(int n, int spacing) {
         return SessionOptions.defaults().withCheckpoints(model, n).withCheckpointSpacing(spacing);

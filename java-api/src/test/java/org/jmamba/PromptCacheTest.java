@@ -15,30 +15,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.jmamba.gguf.GgmlType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The prefix cache: a hit gives the cold run's logits; budgets, the folder, bad files, other models, threads. */
-class PromptCacheTest {
-    static Model model;
-    static int vocab;
-
-    @BeforeAll
-    static void load() throws Exception {
-        model = Model.load(TestModels.write(TestModels.small(), GgmlType.F32, 7), Model.Options.defaults().withThreads(2));
-        vocab = model.params().nVocab();
-    }
-
-    @AfterAll
-    static void close() {
-        model.close();
-    }
-
-    static int[] tokens(int n, int seed) {
-        return TestModels.tokens(vocab, n, seed);
-    }
+class PromptCacheTest extends SmallModelTests {
 
     static int[] concat(int[] a, int[] b) {
         int[] c = Arrays.copyOf(a, a.length + b.length);
