@@ -48,10 +48,10 @@ model=$(grep -oE '"[^"]+\.gguf"' <<<"$example" | head -1 | tr -d '"')
 [ -n "$model" ] || { echo "test-consumer: the README's example names no .gguf file" >&2; exit 1; }
 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
   -cp "samples/cli/target/jmamba-cli-0.1.0-SNAPSHOT.jar:samples/cli/target/lib/*" org.jmamba.cli.Main \
-  random-model "$DIR/$model" --layers 2 --d-model 128 --vocab 1024 >/dev/null
+  random-model "$DIR/$model" --layers 2 --d-model 128 --vocab 1024 >/dev/null 2>&1
 
 ./mvnw -B -q -f "$DIR/pom.xml" "$@" package dependency:build-classpath -Dmdep.outputFile="$DIR/classpath.txt"
-grep -q "jmamba-natives-$(uname -m | sed 's/amd64/x86_64/; s/arm64/aarch64/')" "$DIR/classpath.txt" || {
+grep -q "jmamba-natives-linux-$(uname -m | sed 's/amd64/x86_64/; s/arm64/aarch64/')" "$DIR/classpath.txt" || {
   echo "test-consumer: no natives jar for this machine on the consumer's class path: $(cat "$DIR/classpath.txt")" >&2; exit 1; }
 out=$(cd "$DIR" && "$JAVA_HOME/bin/java" "$flag" --illegal-native-access=deny \
   -cp "target/classes:$(cat classpath.txt)" Example)

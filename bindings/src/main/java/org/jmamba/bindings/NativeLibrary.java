@@ -57,8 +57,12 @@ public final class NativeLibrary {
 
     /** The running platform: {@code linux-x86_64}, {@code linux-aarch64}, {@code macos-aarch64}, ... */
     public static String platform() {
-        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
-        String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+        return platform(System.getProperty("os.name"), System.getProperty("os.arch"));
+    }
+
+    static String platform(String osName, String osArch) {
+        String os = osName.toLowerCase(Locale.ROOT);
+        String arch = osArch.toLowerCase(Locale.ROOT);
         String o = os.contains("mac") ? "macos" : os.contains("win") ? "windows" : "linux";
         String a = switch (arch) {
             case "amd64", "x86_64" -> "x86_64";
@@ -69,7 +73,10 @@ public final class NativeLibrary {
     }
 
     static String fileName() {
-        String p = platform();
+        return fileName(platform());
+    }
+
+    static String fileName(String p) {
         if (p.startsWith("macos")) return "libjmamba.dylib";
         if (p.startsWith("windows")) return "jmamba.dll";
         return "libjmamba.so";
@@ -91,7 +98,7 @@ public final class NativeLibrary {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + resource, e);
         }
-        if (bytes == null) throw new IllegalStateException(missing());
+        if (bytes == null) throw new IllegalStateException(missing(platform()));
         return extract(bytes);
     }
 
@@ -126,13 +133,12 @@ public final class NativeLibrary {
     }
 
     /** Why there is no library: which platforms are built, and what to add. */
-    static String missing() {
-        String p = platform();
+    static String missing(String p) {
         String built = String.join(", ", PLATFORMS);
         if (PLATFORMS.contains(p)) {
             return "no jmamba native library for " + p + " on the class path or module path: add the jar "
                     + "org.jmamba:jmamba-natives-" + p + " (natives are built for " + built + "), or set -D"
-                    + PATH_PROPERTY + "=DIR to a folder with " + fileName();
+                    + PATH_PROPERTY + "=DIR to a folder with " + fileName(p);
         }
         String why = p.startsWith("macos") ? "macOS is not built yet" : p + " is not built";
         return "no jmamba native library for " + p + ": " + why + "; natives are built for " + built
