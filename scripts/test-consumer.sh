@@ -21,21 +21,21 @@ maven=$(block xml jmamba-bom)
 example=$(block java "")
 [ -n "$maven" ] || { echo "test-consumer: README.md has no \`\`\`xml block naming jmamba-bom" >&2; exit 1; }
 [ -n "$example" ] || { echo "test-consumer: README.md has no \`\`\`java block" >&2; exit 1; }
-flag=$(grep -o -- '--enable-native-access=ALL-UNNAMED' README.md | head -1) || true
-[ -n "$flag" ] || { echo "test-consumer: README.md does not give the flag --enable-native-access=ALL-UNNAMED" >&2; exit 1; }
+for flag in --enable-native-access=ALL-UNNAMED --enable-native-access=org.jmamba.bindings; do
+  grep -q -- "$flag" README.md || { echo "test-consumer: README.md does not give the flag $flag" >&2; exit 1; }
+done
 
 python3 - "$DIR/pom.xml" "$maven" <<'PY'
 import sys
 pom = open("bom/src/it/consumer/pom.xml").read()
 open(sys.argv[1], "w").write(pom.replace("<!-- README -->", sys.argv[2]))
 PY
-# The example is a snippet: its imports (if any) on top, the API's packages and java.nio.file
-# imported, the rest as main's body.
+# The example is a snippet: its imports (if any) on top, the packages the API module exports and
+# java.nio.file imported, the rest as main's body.
 {
   grep -E '^import ' <<<"$example" || true
   echo "import java.nio.file.*;"
-  find java-api/src/main/java -name '*.java' ! -name module-info.java ! -name package-info.java -printf '%h\n' \
-    | sort -u | sed 's|^java-api/src/main/java/||; s|/|.|g; s|.*|import &.*;|'
+  sed -n 's/^ *exports \([A-Za-z0-9_.]*\);/import \1.*;/p' java-api/src/main/java/module-info.java
   echo "public class Example {"
   echo "    public static void main(String[] args) throws Exception {"
   grep -vE '^import ' <<<"$example" | sed 's/^/        /'
@@ -53,7 +53,19 @@ model=$(grep -oE '"[^"]+\.gguf"' <<<"$example" | head -1 | tr -d '"')
 ./mvnw -B -q -f "$DIR/pom.xml" "$@" package dependency:build-classpath -Dmdep.outputFile="$DIR/classpath.txt"
 grep -q "jmamba-natives-linux-$(uname -m | sed 's/amd64/x86_64/; s/arm64/aarch64/')" "$DIR/classpath.txt" || {
   echo "test-consumer: no natives jar for this machine on the consumer's class path: $(cat "$DIR/classpath.txt")" >&2; exit 1; }
-out=$(cd "$DIR" && "$JAVA_HOME/bin/java" "$flag" --illegal-native-access=deny \
-  -cp "target/classes:$(cat classpath.txt)" Example)
+out=$(cd "$DIR" && "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --illegal-native-access=deny \
+  -cp "target/classes:$(cat classpath.txt)" Example | tr -d '\000')
 [ -n "$out" ] || { echo "test-consumer: the README's example printed nothing" >&2; exit 1; }
-echo "test-consumer: the README's example built from its Maven block and ran (${#out} characters of text)"
+echo "test-consumer: on the class path, the README's example built from its Maven block and ran (${#out} characters of text)"
+
+# The same on the module path: the example in a module that requires org.jmamba, the jars of
+# the same resolution as modules, native access granted to the bindings module alone.
+mkdir -p "$DIR/module/src/example" "$DIR/module/out"
+echo "module example { requires org.jmamba; }" >"$DIR/module/src/module-info.java"
+{ echo "package example;"; cat "$DIR/src/main/java/Example.java"; } >"$DIR/module/src/example/Example.java"
+"$JAVA_HOME/bin/javac" -d "$DIR/module/out" -p "$(cat "$DIR/classpath.txt")" \
+  "$DIR/module/src/module-info.java" "$DIR/module/src/example/Example.java"
+out=$(cd "$DIR" && "$JAVA_HOME/bin/java" --enable-native-access=org.jmamba.bindings --illegal-native-access=deny \
+  -p "module/out:$(cat classpath.txt)" -m example/example.Example | tr -d '\000')
+[ -n "$out" ] || { echo "test-consumer: the README's example printed nothing on the module path" >&2; exit 1; }
+echo "test-consumer: on the module path, the README's example ran (${#out} characters of text)"
