@@ -75,6 +75,26 @@ class NativeLibraryTest {
         assertTrue(out.startsWith(cache.toString()), "extracted into the cache: " + out);
     }
 
+    /** {@code -Djmamba.library.path=DIR} loads DIR's library, not the natives jar's. */
+    @Test
+    void libraryPathPropertyWins(@TempDir Path dir) throws Exception {
+        Path jar = nativesJar();
+        String resource = "org/jmamba/natives/" + NativeLibrary.platform() + "/" + NativeLibrary.fileName();
+        try (ZipFile zip = new ZipFile(jar.toFile()); var in = zip.getInputStream(zip.getEntry(resource))) {
+            Files.copy(in, dir.resolve(NativeLibrary.fileName()));
+        }
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder pb = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED",
+                "-D" + NativeLibrary.PATH_PROPERTY + "=" + dir, "-cp", System.getProperty("java.class.path"),
+                "org.jmamba.bindings.NativeLibraryTest$Probe");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertEquals(dir.resolve(NativeLibrary.fileName()).toString(), out);
+    }
+
     /** Run in a child JVM: loads the library and prints where it came from. */
     static final class Probe {
         public static void main(String[] args) {
