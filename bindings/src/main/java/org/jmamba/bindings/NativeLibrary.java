@@ -27,8 +27,9 @@ import java.util.zip.ZipFile;
  * platform Maven runs on comes with the bindings. The loader takes the running platform's
  * library from the class path, or from the module path, where no module requires a natives
  * jar and so it is read as a file. On first use the library is extracted into a per-user cache
- * folder named after its content hash (so a new build never reuses a stale copy and two JVMs
- * never write the same file half-way), then loaded with
+ * ({@code ~/.cache/jmamba/native} or under {@code $XDG_CACHE_HOME}; on Windows under
+ * {@code %LOCALAPPDATA%}), in a folder named after its content hash (so a new build never reuses
+ * a stale copy and two JVMs never write the same file half-way), then loaded with
  * {@link SymbolLookup#libraryLookup(Path, Arena)}. Setting {@code -Djmamba.library.path=DIR}
  * loads {@code DIR/libjmamba.so} (or the platform's name) instead, for development.
  */
@@ -170,6 +171,10 @@ public final class NativeLibrary {
     }
 
     private static Path cacheRoot() {
+        String local = System.getenv("LOCALAPPDATA"); // Windows' per-user cache
+        if (platform().startsWith("windows") && local != null && !local.isBlank()) {
+            return Path.of(local, "jmamba", "native");
+        }
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
                 : Path.of(System.getProperty("user.home"), ".cache");
