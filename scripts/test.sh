@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: the C kernel tests (ctest, from the Maven build), all Java tests, and the
-# C tests built for arm64 and run under qemu.
+# Runs every test: the C kernel tests (ctest, from the Maven build), all Java tests, the C tests
+# built for arm64 and run under qemu, and the checks against llama.cpp's libraries.
 # Installs what the tests need on a fresh Debian machine when run as root.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,6 +13,8 @@ command -v cc >/dev/null || need_pkgs+=(gcc)
 { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import clang.cindex" 2>/dev/null; } || need_pkgs+=(python3-clang-14 libclang-14-dev)
 command -v aarch64-linux-gnu-gcc >/dev/null || need_pkgs+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
 command -v qemu-aarch64-static >/dev/null || need_pkgs+=(qemu-user-static)
+command -v npm >/dev/null || need_pkgs+=(npm) # llama.cpp's libraries (scripts/llama-cpp) for the ggml checks
+command -v chattr >/dev/null || need_pkgs+=(e2fsprogs)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing ${need_pkgs[*]}" >&2
@@ -22,5 +24,18 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   fi
 fi
 export JMAMBA_REQUIRE_GENERATOR=1
+# The conformance data from llama.cpp (../shared/testdata, see its README): a user's clone may
+# lack it and its tests then skip, saying so; here they fail instead, so none passes for want of it.
+TESTDATA="$ROOT/../shared/testdata"
+if [ ! -f "$TESTDATA/mamba2-tiny-f32-long.logits" ]; then
+  echo "test.sh: the shared test data is missing: $TESTDATA (llama.cpp's conformance data; see the" >&2
+  echo "         README there). The tests need it; without it the conformance tests would be skipped." >&2
+  exit 1
+fi
+export JMAMBA_REQUIRE_TESTDATA=1
 ./mvnw -B verify "$@"
 scripts/test-arm64.sh
+# against llama.cpp's own code (its libraries, fetched with npm): the golden quantizer tables,
+# and our GGUF writer's and quantizer's files read and run by it
+scripts/golden-tables.sh
+scripts/llama-cpp/check-our-gguf.sh
