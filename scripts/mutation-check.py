@@ -14,7 +14,7 @@ a bug costs an incremental build plus its tests. Not part of CI: a full run take
 
 Suite parts (each is a piece of scripts/test.sh):
     c        ctest of the CMake build (every C test)
-    java:M   the JUnit tests of Maven module M (-pl M -am), ctest skipped
+    java:M[:T1+T2]  the JUnit tests (T1, T2, or all) of Maven module M (-pl M -am; its ctest runs too)
     llama    scripts/llama-cpp/check-our-gguf.sh (llama.cpp reads and runs our GGUF files)
 A bug is tried against its parts in order and counts as caught by the first that fails.
 """
@@ -90,6 +90,20 @@ BUGS = [
     ("split-parts", "native-src/core/threadpool.h",
      "*hi = *lo + per + (ith < rem ? 1 : 0);", "*hi = *lo + per;",
      ["c"], "thread split drops the remainder items"),
+    # ---- Java: tokenizer, sampler, GGUF reader and writer ----
+    ("spm-space", "java-api/src/main/java/org/jmamba/tokenizer/SentencePieceTokenizer.java",
+     "b.setCharAt(i, ESCAPED_SPACE);", "b.setCharAt(i, ' ');",
+     ["java:java-api:SentencePieceTokenizerTest+LlamaSpmVocabTest+GgufTokenizerTest"],
+     "SentencePiece tokenizer leaves spaces unescaped"),
+    ("sampler-min-p", "java-api/src/main/java/org/jmamba/sampling/Sampler.java",
+     "                if (w[i] >= threshold) {", "                if (w[i] > threshold) {",
+     ["java:java-api:SamplerTest+SamplerConfigTest"], "min-p drops the candidates exactly at its threshold"),
+    ("gguf-data-offset", "java-api/src/main/java/org/jmamba/gguf/GgufParser.java",
+     "dataOffset = (pos + alignment - 1) / alignment * alignment;", "dataOffset = pos;",
+     ["java:java-api:GgufReaderTest+GgufLlamaFilesTest+GgufWriterTest"], "GGUF reader: data section not aligned"),
+    ("gguf-writer-align", "java-api/src/main/java/org/jmamba/gguf/GgufWriter.java",
+     "return Math.addExact(n, alignment - 1) / alignment * alignment;", "return n;",
+     ["java:java-api:GgufWriterTest", "llama"], "GGUF writer: no alignment padding"),
 ]
 
 TEST_SUMMARY = re.compile(r"^\s*\d+ - (\S+) \(Failed\)|^\[ERROR\]\s+(\S+)\.\S+:\d+|^\[ERROR\] Tests run:.*in (\S+)|^check-our-gguf: (.*)")
@@ -130,9 +144,10 @@ def part_command(part):
         return (f"cmake -S . -B {b} -DCMAKE_BUILD_TYPE=Release -DJM_BUILD_BENCH=OFF >/dev/null && "
                 f"cmake --build {b} --parallel 2 >/dev/null && ctest --test-dir {b} --output-on-failure")
     if part.startswith("java:"):
-        module = part[5:]
-        return (f"./mvnw -o -B verify -pl {module} -am -Dexec.skip=false -Dsurefire.failIfNoSpecifiedTests=false "
-                f"-Djmamba.skip.ctest=true")
+        module, _, tests = part[5:].partition(":")
+        only = f"-Dtest='{tests.replace('+', ',')}' " if tests else ""
+        return (f"JMAMBA_REQUIRE_TESTDATA=1 JMAMBA_REQUIRE_GENERATOR=1 ./mvnw -o -B verify -pl {module} -am "
+                f"{only}-Dsurefire.failIfNoSpecifiedTests=false")
     if part == "llama":
         return "./mvnw -o -B -q package -DskipTests && scripts/llama-cpp/check-our-gguf.sh"
     raise SystemExit(f"unknown suite part {part}")
