@@ -201,7 +201,13 @@ def main(argv):
     open(log, "w").close()
     env = dict(os.environ)
     # baseline: the unmutated copy must pass every part used
-    for part in sorted({p for b in bugs for p in b[4]}):
+    parts = {p for b in bugs for p in b[4] if not p.startswith("java:")}
+    java = {}  # one baseline run per module, of every test the bugs name
+    for p in (p for b in bugs for p in b[4] if p.startswith("java:")):
+        module, _, tests = p[5:].partition(":")
+        java.setdefault(module, set()).update(tests.split("+") if tests else [])
+    parts |= {f"java:{m}:{'+'.join(sorted(t))}" for m, t in java.items()}
+    for part in sorted(parts):
         if run(part_command(part), SCRATCH, log, env) != 0:
             print(f"mutation-check: the unmutated copy fails part {part}: see {log}", file=sys.stderr)
             return 1
