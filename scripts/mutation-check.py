@@ -113,7 +113,8 @@ def run(cmd, cwd, log, env=None):
     with open(log, "a") as f:
         f.write(f"\n$ {cmd}\n")
         f.flush()
-        return subprocess.run(cmd, shell=True, cwd=cwd, stdout=f, stderr=subprocess.STDOUT, env=env).returncode
+        return subprocess.run(cmd, shell=True, executable="/bin/bash", cwd=cwd, stdout=f, stderr=subprocess.STDOUT,
+                              env=env).returncode
 
 
 def sync_scratch():
@@ -146,10 +147,11 @@ def part_command(part):
     if part.startswith("java:"):
         module, _, tests = part[5:].partition(":")
         only = f"-Dtest='{tests.replace('+', ',')}' " if tests else ""
-        return (f"JMAMBA_REQUIRE_TESTDATA=1 JMAMBA_REQUIRE_GENERATOR=1 ./mvnw -o -B verify -pl {module} -am "
+        return (f"source scripts/find-jdk.sh >/dev/null && "
+                f"JMAMBA_REQUIRE_TESTDATA=1 JMAMBA_REQUIRE_GENERATOR=1 ./mvnw -o -B verify -pl {module} -am "
                 f"{only}-Dsurefire.failIfNoSpecifiedTests=false")
     if part == "llama":
-        return "./mvnw -o -B -q package -DskipTests && scripts/llama-cpp/check-our-gguf.sh"
+        return "source scripts/find-jdk.sh >/dev/null && ./mvnw -o -B -q package -DskipTests && scripts/llama-cpp/check-our-gguf.sh"
     raise SystemExit(f"unknown suite part {part}")
 
 
