@@ -220,13 +220,6 @@ static void test_dispatch(void) {
 #endif
 }
 
-static jm_vec_dot_fn g_level_dots[NTYPES];
-static void dots0(const jm_gemm_args *a, int64_t r0, int64_t r1) { jm_gemm_by_dots(g_level_dots[0], a, r0, r1); }
-static void dots1(const jm_gemm_args *a, int64_t r0, int64_t r1) { jm_gemm_by_dots(g_level_dots[1], a, r0, r1); }
-static void dots2(const jm_gemm_args *a, int64_t r0, int64_t r1) { jm_gemm_by_dots(g_level_dots[2], a, r0, r1); }
-static void dots3(const jm_gemm_args *a, int64_t r0, int64_t r1) { jm_gemm_by_dots(g_level_dots[3], a, r0, r1); }
-static void dots4(const jm_gemm_args *a, int64_t r0, int64_t r1) { jm_gemm_by_dots(g_level_dots[4], a, r0, r1); }
-static const jm_gemm_fn by_level_dots[NTYPES] = { dots0, dots1, dots2, dots3, dots4 };
 
 /*
  * One level per run (argv[1], see test_levels.h): each type's tiled kernel,

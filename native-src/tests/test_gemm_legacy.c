@@ -226,15 +226,6 @@ static void check_level(const char *lvl, const jm_kernels *k) {
 #define NEED_AVX2 (JM_CPU_AVX2 | JM_CPU_FMA | JM_CPU_F16C)
 #define NEED_AVX512 (NEED_AVX2 | JM_CPU_AVX512F | JM_CPU_AVX512BW | JM_CPU_AVX512VL)
 
-/* Products the level runs through jm_gemm_by_dots (NEON has no tiled kernels): its dots, tile by tile. */
-static jm_vec_dot_fn g_level_dots[5]; /* per k_types entry */
-static void dots0(const jm_gemm_args *a, int64_t r0, int64_t r1) { jm_gemm_by_dots(g_level_dots[0], a, r0, r1); }
-static void dots1(const jm_gemm_args *a, int64_t r0, int64_t r1) { jm_gemm_by_dots(g_level_dots[1], a, r0, r1); }
-static void dots2(const jm_gemm_args *a, int64_t r0, int64_t r1) { jm_gemm_by_dots(g_level_dots[2], a, r0, r1); }
-static void dots3(const jm_gemm_args *a, int64_t r0, int64_t r1) { jm_gemm_by_dots(g_level_dots[3], a, r0, r1); }
-static void dots4(const jm_gemm_args *a, int64_t r0, int64_t r1) { jm_gemm_by_dots(g_level_dots[4], a, r0, r1); }
-static const jm_gemm_fn by_level_dots[5] = { dots0, dots1, dots2, dots3, dots4 };
-
 /* Which gemm kernels each feature set picks (tables only: nothing runs, so the CPU need not have them). */
 static void check_dispatch(void) {
     jm_kernels k;

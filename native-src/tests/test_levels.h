@@ -39,6 +39,21 @@ static const test_level TEST_LEVELS[] = {
 };
 
 /*
+ * Products a level runs through jm_gemm_by_dots (NEON has no tiled kernels): wrappers with the
+ * jm_gemm_fn signature over the level's dot of type slot i, set in g_level_dots[i] (needs
+ * kernels/kernels.h included first).
+ */
+#if defined(JM_KERNELS_H)
+static jm_vec_dot_fn g_level_dots[5];
+static void dots0(const jm_gemm_args *a, int64_t r0, int64_t r1) { jm_gemm_by_dots(g_level_dots[0], a, r0, r1); }
+static void dots1(const jm_gemm_args *a, int64_t r0, int64_t r1) { jm_gemm_by_dots(g_level_dots[1], a, r0, r1); }
+static void dots2(const jm_gemm_args *a, int64_t r0, int64_t r1) { jm_gemm_by_dots(g_level_dots[2], a, r0, r1); }
+static void dots3(const jm_gemm_args *a, int64_t r0, int64_t r1) { jm_gemm_by_dots(g_level_dots[3], a, r0, r1); }
+static void dots4(const jm_gemm_args *a, int64_t r0, int64_t r1) { jm_gemm_by_dots(g_level_dots[4], a, r0, r1); }
+static const jm_gemm_fn by_level_dots[5] = { dots0, dots1, dots2, dots3, dots4 };
+#endif
+
+/*
  * The level argv[1] names, or NULL after printing why: an unknown name
  * (*status = 2) or a level this CPU cannot run (*status = TEST_SKIP).
  */
