@@ -163,6 +163,7 @@ def failing_tests(log, since):
             m = TEST_SUMMARY.search(line)
             if m:
                 name = next(g for g in m.groups() if g)
+                name = name.rsplit(".", 1)[-1] if m.group(4) is None else name  # test classes without package
                 if name not in names:
                     names.append(name)
         return names
