@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
             InfoCommand.class, RunCommand.class, ChatCommand.class, EvalCommand.class,
             TokenizeCommand.class, DemoCommand.class, BenchCommand.class, QuantizeCommand.class, ConvertCommand.class,
             RandomModelCommand.class, CommandLine.HelpCommand.class,
+            org.jmamba.server.ServeCommand.class,
         })
 public final class Main implements Runnable {
 
