@@ -288,6 +288,30 @@ class OpenAiServerTest {
         }
     }
 
+    @Test
+    void aPromptThatExtendsAnEarlierOneStartsFromItsCachedState() throws Exception {
+        try (OpenAiServer cached = OpenAiServer.start(model, config(2, 2, null), new org.jmamba.server.cache.SnapshotPrefixCache(1 << 24))) {
+            OpenAIClient c = client(cached, "k");
+            String first = "def fib(n):", second = "def fib(n): return fib";
+            int[] a = textPrompt(first), b = textPrompt(second);
+            assertTrue(b.length > a.length && java.util.Arrays.equals(a, 0, a.length, b, 0, a.length), "a token prefix");
+            CompletionCreateParams.Builder p = CompletionCreateParams.builder().model(MODEL_ID).maxTokens(8).temperature(0.0);
+            c.completions().create(p.prompt(first).build());
+            String got = c.completions().create(p.prompt(second).build()).choices().get(0).text();
+            HttpResponse<String> m = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(cached.url() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(m.body().contains("\njmamba_prompt_cache_hits_total 1\n"), m.body());
+            // the oracle: the first prompt's state, then the rest of the second prompt
+            StringBuilder want = new StringBuilder();
+            try (Session s = model.newSession()) {
+                s.feed(a);
+                new Generator(s, model.tokenizer()).generate(java.util.Arrays.copyOfRange(b, a.length, b.length),
+                        new GenerationOptions(8, SamplerConfig.greedy(), List.of(), true), want::append);
+            }
+            assertEquals(want.toString(), got);
+        }
+    }
+
     // ---- errors ---------------------------------------------------------------------------
 
     private static ChatCompletionCreateParams.LogitBias noEos() {
