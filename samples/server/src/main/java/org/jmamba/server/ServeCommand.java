@@ -82,7 +82,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     private String banner(OpenAiServer s, String id) {
-        String auth = apiKey != null ? " -H 'Authorization: Bearer $JMAMBA_API_KEY'" : "";
+        String auth = apiKey != null ? " -H \"Authorization: Bearer $JMAMBA_API_KEY\"" : "";
         return "jmamba serve: " + id + " on " + s.url() + "/v1 (" + parallel + " sequences at once"
                 + (apiKey != null ? ", API key required" : "") + ")\n"
                 + "try:\n  curl " + s.url() + "/v1/chat/completions -H 'Content-Type: application/json'" + auth

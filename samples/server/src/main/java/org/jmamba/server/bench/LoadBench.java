@@ -19,7 +19,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.jmamba.DecodeScheduler;
 import org.jmamba.Model;
+import org.jmamba.Session;
 import org.jmamba.server.OpenAiServer;
 import org.jmamba.server.cache.PromptPrefixCache;
 import picocli.CommandLine;
@@ -49,8 +51,13 @@ public final class LoadBench implements Callable<Integer> {
     @Option(names = {"-p", "--prompt-tokens"}, paramLabel = "N", description = "prompt tokens per request (default: ${DEFAULT-VALUE})")
     int promptTokens = 32;
 
+    @Option(names = "--direct", description = "drive the DecodeScheduler in-process, without HTTP (the native batched step and the scheduler alone)")
+    boolean direct;
+
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "worker threads (default: one per core)")
     int threads = 0;
+
+    // figures: tokens after each request's first, over the time from the last first token to the last end
 
     /** One request's timings, in nanoseconds from the common start. */
     private record Result(long firstToken, long end, int completionTokens) {}
@@ -65,18 +72,73 @@ public final class LoadBench implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%s: %d layers, d_model %d, %.0f MiB file, state %.2f MiB per sequence%n",
                     model.getFileName(), m.params().nLayer(), m.params().dModel(), Files.size(model) / 1048576.0,
                     m.stateBytes() / 1048576.0);
-            System.out.println("| sequences | aggregate decode tok/s | per sequence tok/s | vs first row | TTFT median ms | TTFT max ms | RSS MiB |");
+            System.out.println("| sequences | aggregate decode tok/s | per sequence tok/s | vs first row | TTFT median ms | TTFT max ms | peak RSS MiB |");
             System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
             double base = 0;
             for (int level : levels) {
-                double[] r = level(m, level);
+                double[] r = direct ? direct(m, level) : level(m, level);
                 if (base == 0) base = r[0]; // the speed-up is against the first level
                 double speedup = r[0] / base;
                 System.out.printf(Locale.ROOT, "| %d | %.1f | %.1f | %.2fx | %.0f | %.0f | %.0f |%n", level, r[0], r[0] / level,
-                        speedup, r[1], r[2], rssMiB());
+                        speedup, r[1], r[2], peakRss);
+                peakRss = 0;
             }
         }
         return 0;
+    }
+
+    /** The same figures with jobs submitted straight to a DecodeScheduler; RSS is sampled while they run. */
+    private double[] direct(Model m, int n) throws Exception {
+        try (DecodeScheduler sched = DecodeScheduler.start(m, DecodeScheduler.Options.of(n))) {
+            List<Session> sessions = new ArrayList<>();
+            try {
+                for (int i = 0; i <= n; i++) sessions.add(m.newSession());
+                run(sched, List.of(sessions.get(n)), 1, System.nanoTime()); // warm up
+                long start = System.nanoTime();
+                List<Result> rs = run(sched, sessions.subList(0, n), n, start);
+                return figures(rs);
+            } finally {
+                for (Session s : sessions) s.close();
+            }
+        }
+    }
+
+    private List<Result> run(DecodeScheduler sched, List<Session> sessions, int n, long start) throws Exception {
+        List<DecodeScheduler.Job> jobs = new ArrayList<>();
+        long[] first = new long[n];
+        for (int k = 0; k < n; k++) {
+            int[] prompt = prompt(k + 1);
+            int idx = k;
+            int[] count = {0};
+            jobs.add(sched.submit(sessions.get(k), prompt, logits -> {
+                if (count[0]++ == 0) first[idx] = System.nanoTime() - start;
+                if (count[0] >= tokens) return DecodeScheduler.STOP;
+                return 3 + count[0] % 300; // a fixed token stream: sampling is not what is measured
+            }));
+        }
+        List<Result> rs = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            jobs.get(k).done().get();
+            rs.add(new Result(first[k], System.nanoTime() - start, tokens));
+        }
+        peakRss = Math.max(peakRss, rssMiB());
+        return rs;
+    }
+
+    private volatile double peakRss;
+
+    private static double[] figures(List<Result> rs) {
+        long lastFirst = rs.stream().mapToLong(Result::firstToken).max().orElseThrow();
+        long lastEnd = rs.stream().mapToLong(Result::end).max().orElseThrow();
+        long decoded = rs.stream().mapToLong(r -> r.completionTokens() - 1).sum();
+        long[] ttft = rs.stream().mapToLong(Result::firstToken).sorted().toArray();
+        return new double[] {decoded / ((lastEnd - lastFirst) / 1e9), ttft[ttft.length / 2] / 1e6, ttft[ttft.length - 1] / 1e6};
+    }
+
+    private int[] prompt(int k) {
+        int[] prompt = new int[promptTokens];
+        for (int i = 0; i < prompt.length; i++) prompt[i] = 3 + (i * 31 + k * 17) % 300;
+        return prompt;
     }
 
     /** {aggregate decode tok/s, median TTFT ms, max TTFT ms} at this concurrency. */
@@ -95,13 +157,7 @@ public final class LoadBench implements Callable<Integer> {
                 }
                 List<Result> rs = new ArrayList<>();
                 for (Future<Result> f : fs) rs.add(f.get());
-                long lastFirst = rs.stream().mapToLong(Result::firstToken).max().orElseThrow();
-                long lastEnd = rs.stream().mapToLong(Result::end).max().orElseThrow();
-                // tokens after the first ones, over the time all of them were decoding
-                long decoded = rs.stream().mapToLong(r -> r.completionTokens() - 1).sum();
-                long[] ttft = rs.stream().mapToLong(Result::firstToken).sorted().toArray();
-                return new double[] {decoded / ((lastEnd - lastFirst) / 1e9), ttft[ttft.length / 2] / 1e6,
-                        ttft[ttft.length - 1] / 1e6};
+                return figures(rs);
             } finally {
                 pool.shutdownNow();
             }
@@ -110,9 +166,7 @@ public final class LoadBench implements Callable<Integer> {
 
     /** One streamed completion: a distinct prompt of promptTokens ids, EOS banned so it runs to max_tokens. */
     private Result request(HttpClient http, OpenAiServer server, int k, long start) throws Exception {
-        int vocab = 300;
-        int[] prompt = new int[promptTokens];
-        for (int i = 0; i < prompt.length; i++) prompt[i] = 3 + (i * 31 + k * 17) % vocab;
+        int[] prompt = prompt(k);
         String body = "{\"model\":\"bench\",\"stream\":true,\"max_tokens\":" + tokens + ",\"temperature\":0,"
                 + "\"stream_options\":{\"include_usage\":true},\"logit_bias\":{\"2\":-100},\"prompt\":"
                 + Arrays.toString(prompt) + "}";
@@ -125,6 +179,7 @@ public final class LoadBench implements Callable<Integer> {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
+                peakRss = Math.max(peakRss, rssMiB());
                 if (!line.startsWith("data: ") || line.equals("data: [DONE]")) continue;
                 JsonNode j = JSON.readTree(line.substring(6));
                 if (first < 0 && j.path("choices").size() > 0) first = System.nanoTime() - start;
