@@ -604,7 +604,7 @@ static int batched_level(const Options *o, struct llama_model *model, int n_seq,
     int n_ctx = n_seq * (n_prompt + n_gen) > 512 ? n_seq * (n_prompt + n_gen) : 512;
     int n_batch = n_seq * n_prompt > n_seq ? n_seq * n_prompt : n_seq;
     struct llama_context *ctx = new_context_seqs(o, model, n_ctx, n_batch, n_batch, n_seq);
-    if (!ctx) return fail("batched: cannot create a context for %d sequences", n_seq);
+    if (!ctx) return fail("%s", "batched: cannot create a context for that many sequences");
     threadpool_free_fn pool_free;
     struct ggml_threadpool *pool = new_threadpool(llama_n_threads(ctx), poll, &pool_free);
     if (!pool) { llama_free(ctx); return fail("%s", "cannot create the CPU thread pool"); }
@@ -646,7 +646,7 @@ static int batched_level(const Options *o, struct llama_model *model, int n_seq,
     llama_batch_free(b);
     llama_free(ctx);
     pool_free(pool);
-    return rc ? fail("batched: llama_decode failed with %d sequences", n_seq) : 0;
+    return rc ? fail("%s", "batched: llama_decode failed") : 0;
 }
 
 static int cmd_batched(const Options *o, int argc, char **argv) {

@@ -3,6 +3,7 @@ module org.jmamba.cli {
     requires org.jmamba;
     requires org.jmamba.quantize;
     requires org.jmamba.testkit;
+    requires org.jmamba.server;
     requires info.picocli;
     requires me.tongfei.progressbar;
     requires com.fasterxml.jackson.databind;

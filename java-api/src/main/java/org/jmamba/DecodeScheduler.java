@@ -68,11 +68,11 @@ public final class DecodeScheduler implements AutoCloseable {
     @FunctionalInterface
     public interface Step {
         /**
-         * @param logits the logits after the last token fed (n_vocab floats, read-only, valid
-         *               during this call only)
+         * @param logits the logits after the last token fed: a view that goes stale when the
+         *               job's session advances (copy it to keep it)
          * @return the next token to feed, or {@link #STOP}
          */
-        int next(MemorySegment logits);
+        int next(Logits logits);
     }
 
     /** How a job ended. */
@@ -335,6 +335,7 @@ public final class DecodeScheduler implements AutoCloseable {
                     count = 1;
                     slotTokens[j.slot].setAtIndex(ValueLayout.JAVA_INT, 0, j.next);
                 }
+                j.session.advancing();
                 MemorySegment s = jm_batch_seq.asSlice(seqs, batch.size());
                 jm_batch_seq.state(s, j.session.stateSegment());
                 jm_batch_seq.tokens(s, slotTokens[j.slot]);
@@ -379,7 +380,7 @@ public final class DecodeScheduler implements AutoCloseable {
             }
             if (j.cancelled) continue; // admit() ends it
             try {
-                int t = j.step.next(slotLogits[j.slot].asReadOnly());
+                int t = j.step.next(new Logits(j.session, j.session.logitsVersion(), slotLogits[j.slot].asReadOnly()));
                 int vocab = model.params().nVocab();
                 if (t == STOP) {
                     ended.add(j);

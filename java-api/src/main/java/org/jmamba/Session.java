@@ -195,6 +195,11 @@ public final class Session implements AutoCloseable {
         return state;
     }
 
+    /** Called by a batched step (with the lock held) before it feeds more tokens into this session's state. */
+    void advancing() {
+        invalidate("evaluated more tokens");
+    }
+
     /** Bookkeeping after a batched step fed ids into this session's state. */
     void advanced(int[] ids) {
         position += ids.length;

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,8 +52,8 @@ class DecodeSchedulerTest {
         }
 
         @Override
-        public int next(MemorySegment logits) {
-            float[] l = logits.toArray(ValueLayout.JAVA_FLOAT);
+        public int next(Logits logits) {
+            float[] l = logits.toArray();
             seen.add(l);
             return seen.size() > maxTokens ? DecodeScheduler.STOP : argmax(l);
         }
@@ -65,12 +63,12 @@ class DecodeSchedulerTest {
     private static List<float[]> alone(int[] prompt, int chunk, int maxTokens) {
         List<float[]> seen = new ArrayList<>();
         try (Session s = model.newSession()) {
-            MemorySegment l = null;
+            Logits l = null;
             for (int i = 0; i < prompt.length; i += chunk) {
                 l = s.eval(java.util.Arrays.copyOfRange(prompt, i, Math.min(prompt.length, i + chunk)));
             }
             for (int t = 0; ; t++) {
-                float[] a = l.toArray(ValueLayout.JAVA_FLOAT);
+                float[] a = l.toArray();
                 seen.add(a);
                 if (t == maxTokens) break;
                 l = s.eval(argmax(a));

@@ -294,9 +294,9 @@ public final class OpenAiServer implements AutoCloseable {
                 throw ApiException.invalid("messages", e.getMessage());
             }
             if (text.isEmpty()) throw ApiException.invalid("messages", "the conversation has no user message");
-            return tokenizer.encode(text, tokenizer.addBosDefault(), true);
+            return tokenizer.encode(text, tokenizer.defaultEncodeOptions().withParseSpecial());
         }
-        int[] ids = tokenizer.encode(req.prompt(), tokenizer.addBosDefault(), false);
+        int[] ids = tokenizer.encode(req.prompt());
         if (ids.length == 0) throw ApiException.invalid("prompt", "the prompt has no tokens");
         return ids;
     }

@@ -51,7 +51,7 @@ import org.jmamba.generate.Generator;
 import org.jmamba.gguf.GgmlType;
 import org.jmamba.sampling.SamplerConfig;
 import org.jmamba.server.cache.PromptPrefixCache;
-import org.jmamba.testmodel.RandomMamba2;
+import org.jmamba.testkit.RandomMamba2;
 import org.jmamba.tokenizer.Tokenizer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,12 +108,12 @@ class OpenAiServerTest {
     private static int[] chatPrompt(String user) {
         Tokenizer t = model.tokenizer();
         String text = MistralInstruct.v3().render(List.of(ChatMessage.user(user)));
-        return t.encode(text, t.addBosDefault(), true);
+        return t.encode(text, t.defaultEncodeOptions().withParseSpecial());
     }
 
     private static int[] textPrompt(String prompt) {
         Tokenizer t = model.tokenizer();
-        return t.encode(prompt, t.addBosDefault(), false);
+        return t.encode(prompt);
     }
 
     /** Greedy text from Generator, and how many tokens it generated. */

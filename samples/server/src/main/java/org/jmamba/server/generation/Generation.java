@@ -1,13 +1,12 @@
 package org.jmamba.server.generation;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.jmamba.DecodeScheduler;
+import org.jmamba.Logits;
 import org.jmamba.chat.StopMatcher;
 import org.jmamba.sampling.Sampler;
 import org.jmamba.sampling.SamplerConfig;
@@ -91,7 +90,7 @@ public final class Generation implements DecodeScheduler.Step {
     }
 
     @Override
-    public int next(MemorySegment logits) {
+    public int next(Logits logits) {
         if (!started) {
             started = true;
             listener.promptDone(this);
@@ -116,8 +115,8 @@ public final class Generation implements DecodeScheduler.Step {
     private static final float BANNED = -1e30f;
 
     /** OpenAI's logit_bias: added to the logits; -100 bans a token. */
-    private float[] biased(MemorySegment logits) {
-        float[] l = logits.toArray(ValueLayout.JAVA_FLOAT);
+    private float[] biased(Logits logits) {
+        float[] l = logits.toArray();
         for (int i = 0; i < biasIds.length; i++) {
             l[biasIds[i]] = biasValues[i] <= -100f ? BANNED : l[biasIds[i]] + biasValues[i];
         }
