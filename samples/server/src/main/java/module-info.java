@@ -6,6 +6,7 @@ module org.jmamba.server {
     requires com.fasterxml.jackson.databind;
     requires info.picocli;
     requires java.net.http;
+    requires jdk.management;
 
     exports org.jmamba.server;
     exports org.jmamba.server.cache;

@@ -77,6 +77,8 @@ public final class OpenAiServer implements AutoCloseable {
     private static final SecureRandom IDS = new SecureRandom();
     /** How long a stream may stay silent before a comment line checks the client is still there. */
     private static final long KEEPALIVE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** How long a non-streamed answer may take before the server starts checking the client is still there. */
+    private static final long HEARTBEAT_AFTER_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final Model model;
     private final Tokenizer tokenizer;
@@ -262,9 +264,13 @@ public final class OpenAiServer implements AutoCloseable {
         });
         try {
             if (req.stream()) stream(ctx, route, req, gen, job);
-            else respond(ctx, route, req, gen);
+            else respond(ctx, route, req, gen, job);
         } finally {
-            job.cancel(); // a no-op once it ended; otherwise the client is gone or the thread failed
+            // still running here: the client went away (a failed write, an interrupted wait) or this thread failed
+            if (!job.done().isDone()) {
+                job.cancel();
+                metrics.cancelled.increment();
+            }
         }
     }
 
@@ -301,30 +307,61 @@ public final class OpenAiServer implements AutoCloseable {
         return ids;
     }
 
-    /** Waits for the whole generation and answers with one JSON body. */
-    private void respond(Context ctx, String route, GenerationRequest req, Generation gen) throws InterruptedException {
+    /**
+     * Waits for the whole generation and answers with one JSON body. A long wait sends the status
+     * and a space now and then (JSON allows leading whitespace): a write that fails means the
+     * client went away, and the job is cancelled then, as a stream's is.
+     */
+    private void respond(Context ctx, String route, GenerationRequest req, Generation gen, DecodeScheduler.Job job)
+            throws InterruptedException {
         StringBuilder text = new StringBuilder();
-        while (true) {
-            Generation.Event e = gen.poll(1, TimeUnit.SECONDS);
-            if (e == null) continue;
-            switch (e) {
-                case Generation.Event.Text t -> text.append(t.text());
-                case Generation.Event.Failed f -> throw failure(f.error());
-                case Generation.Event.Done d -> {
-                    firstToken(gen);
-                    Wire.Usage usage = Wire.Usage.of(gen.promptTokens(), d.completionTokens());
-                    long now = System.currentTimeMillis() / 1000;
-                    Object body = req.isChat()
-                            ? new Wire.ChatCompletion(id("chatcmpl-"), "chat.completion", now, config.modelId(),
-                                    List.of(new Wire.ChatChoice(0, new Wire.Message("assistant", text.toString(), null),
-                                            d.finish().wire, null)), usage, null)
-                            : new Wire.Completion(id("cmpl-"), "text_completion", now, config.modelId(),
-                                    List.of(new Wire.TextChoice(text.toString(), 0, null, d.finish().wire)), usage);
-                    metrics.request(route, 200);
-                    json(ctx, 200, body);
-                    return;
+        long nextBeat = System.nanoTime() + HEARTBEAT_AFTER_NANOS;
+        OutputStream out = null;
+        try {
+            while (true) {
+                Generation.Event e = gen.poll(1, TimeUnit.SECONDS);
+                if (System.nanoTime() - nextBeat >= 0) {
+                    if (out == null) {
+                        ctx.status(200);
+                        ctx.res().setContentType("application/json");
+                        out = ctx.res().getOutputStream();
+                        metrics.request(route, 200);
+                    }
+                    out.write(' ');
+                    out.flush();
+                    nextBeat = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+                }
+                if (e == null) continue;
+                switch (e) {
+                    case Generation.Event.Text t -> text.append(t.text());
+                    case Generation.Event.Failed f -> {
+                        if (out == null) throw failure(f.error());
+                        if (!job.isCancelled()) out.write(JSON.writeValueAsBytes(failure(f.error()).body()));
+                        return;
+                    }
+                    case Generation.Event.Done d -> {
+                        firstToken(gen);
+                        Wire.Usage usage = Wire.Usage.of(gen.promptTokens(), d.completionTokens());
+                        long now = System.currentTimeMillis() / 1000;
+                        Object body = req.isChat()
+                                ? new Wire.ChatCompletion(id("chatcmpl-"), "chat.completion", now, config.modelId(),
+                                        List.of(new Wire.ChatChoice(0, new Wire.Message("assistant", text.toString(), null),
+                                                d.finish().wire, null)), usage, null)
+                                : new Wire.Completion(id("cmpl-"), "text_completion", now, config.modelId(),
+                                        List.of(new Wire.TextChoice(text.toString(), 0, null, d.finish().wire)), usage);
+                        if (out != null) {
+                            out.write(JSON.writeValueAsBytes(body));
+                            out.flush();
+                        } else {
+                            metrics.request(route, 200);
+                            json(ctx, 200, body);
+                        }
+                        return;
+                    }
                 }
             }
+        } catch (IOException gone) {
+            // the client went away: run() cancels the job
         }
     }
 
@@ -385,8 +422,7 @@ public final class OpenAiServer implements AutoCloseable {
                 }
             }
         } catch (IOException gone) {
-            job.cancel();
-            metrics.cancelled.increment();
+            // the client went away: run() cancels the job
         }
     }
 

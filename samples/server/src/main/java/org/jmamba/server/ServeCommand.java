@@ -70,6 +70,9 @@ public final class ServeCommand implements Callable<Integer> {
                 stop.countDown();
             }));
             System.out.println(banner(server, id));
+            if (!java.net.InetAddress.getByName(host).isLoopbackAddress() && apiKey == null) {
+                System.err.println("jmamba serve: warning: listening on " + host + " without --api-key: anyone who can reach it may use it");
+            }
             System.out.flush();
             stop.await();
         }

@@ -269,6 +269,21 @@ class OpenAiServerTest {
     }
 
     @Test
+    void aClientThatGivesUpOnAWholeAnswerFreesItsSequence() throws Exception {
+        double cancelledBefore = metric("jmamba_requests_cancelled_total");
+        OpenAIClient impatient = OpenAIOkHttpClient.builder().baseUrl(server.url() + "/v1").apiKey("k").maxRetries(0)
+                .timeout(Duration.ofMillis(1500)).build();
+        assertThrows(com.openai.errors.OpenAIException.class, () -> impatient.chat().completions()
+                .create(chat("take your time", 100_000).logitBias(noEos()).build()));
+        for (int i = 0; i < 200 && (metric("jmamba_sequences_active") != 0
+                || metric("jmamba_requests_cancelled_total") <= cancelledBefore); i++) {
+            Thread.sleep(50);
+        }
+        assertEquals(0, metric("jmamba_sequences_active"), "the sequence is freed");
+        assertEquals(cancelledBefore + 1, metric("jmamba_requests_cancelled_total"));
+    }
+
+    @Test
     void aClientThatNeverReadsDoesNotStallTheOthers() throws Exception {
         String body = "{\"model\":\"" + MODEL_ID + "\",\"stream\":true,\"max_tokens\":3000,\"logit_bias\":{\"2\":-100},"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"never read\"}]}";
@@ -286,6 +301,9 @@ class OpenAiServerTest {
                         content(client.chat().completions().create(chat("other " + i, 8).build())));
             }
         }
+        // once the socket is closed, the server's next write fails and frees the sequence
+        for (int i = 0; i < 400 && metric("jmamba_sequences_active") != 0; i++) Thread.sleep(50);
+        assertEquals(0, metric("jmamba_sequences_active"));
     }
 
     @Test

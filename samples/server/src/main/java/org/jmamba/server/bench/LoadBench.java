@@ -72,15 +72,15 @@ public final class LoadBench implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%s: %d layers, d_model %d, %.0f MiB file, state %.2f MiB per sequence%n",
                     model.getFileName(), m.params().nLayer(), m.params().dModel(), Files.size(model) / 1048576.0,
                     m.stateBytes() / 1048576.0);
-            System.out.println("| sequences | aggregate decode tok/s | per sequence tok/s | vs first row | TTFT median ms | TTFT max ms | peak RSS MiB |");
-            System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
-            double base = 0;
+            System.out.println("| sequences | aggregate decode tok/s | per sequence tok/s | vs first row | TTFT median ms | TTFT max ms | peak RSS MiB | tok per CPU-s | CPU-s vs first row |");
+            System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            double base = 0, cpuBase = 0;
             for (int level : levels) {
                 double[] r = direct ? direct(m, level) : level(m, level);
-                if (base == 0) base = r[0]; // the speed-up is against the first level
-                double speedup = r[0] / base;
-                System.out.printf(Locale.ROOT, "| %d | %.1f | %.1f | %.2fx | %.0f | %.0f | %.0f |%n", level, r[0], r[0] / level,
-                        speedup, r[1], r[2], peakRss);
+                if (base == 0) base = r[0]; // the speed-ups are against the first level
+                if (cpuBase == 0) cpuBase = r[3];
+                System.out.printf(Locale.ROOT, "| %d | %.1f | %.1f | %.2fx | %.0f | %.0f | %.0f | %.1f | %.2fx |%n", level, r[0],
+                        r[0] / level, r[0] / base, r[1], r[2], peakRss, r[3], r[3] / cpuBase);
                 peakRss = 0;
             }
         }
@@ -94,9 +94,9 @@ public final class LoadBench implements Callable<Integer> {
             try {
                 for (int i = 0; i <= n; i++) sessions.add(m.newSession());
                 run(sched, List.of(sessions.get(n)), 1, System.nanoTime()); // warm up
-                long start = System.nanoTime();
+                long start = System.nanoTime(), cpu0 = cpuNanos();
                 List<Result> rs = run(sched, sessions.subList(0, n), n, start);
-                return figures(rs);
+                return withCpu(figures(rs), rs, cpuNanos() - cpu0);
             } finally {
                 for (Session s : sessions) s.close();
             }
@@ -135,13 +135,27 @@ public final class LoadBench implements Callable<Integer> {
         return new double[] {decoded / ((lastEnd - lastFirst) / 1e9), ttft[ttft.length / 2] / 1e6, ttft[ttft.length - 1] / 1e6};
     }
 
+    /**
+     * Adds tokens generated per CPU-second of this process over the whole run (prompts included):
+     * on a machine shared with other work, a steadier figure than wall-clock rates.
+     */
+    private static double[] withCpu(double[] f, List<Result> rs, long cpu) {
+        long generated = rs.stream().mapToLong(Result::completionTokens).sum();
+        return new double[] {f[0], f[1], f[2], generated / (cpu / 1e9)};
+    }
+
+    private static long cpuNanos() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean s ? s.getProcessCpuTime() : 0;
+    }
+
     private int[] prompt(int k) {
         int[] prompt = new int[promptTokens];
         for (int i = 0; i < prompt.length; i++) prompt[i] = 3 + (i * 31 + k * 17) % 300;
         return prompt;
     }
 
-    /** {aggregate decode tok/s, median TTFT ms, max TTFT ms} at this concurrency. */
+    /** {aggregate decode tok/s, median TTFT ms, max TTFT ms, tokens per CPU-second} at this concurrency. */
     private double[] level(Model m, int n) throws Exception {
         var cfg = new OpenAiServer.Config("127.0.0.1", 0, n, n, null, 1 << 20, 1 << 22, tokens, "bench");
         try (OpenAiServer server = OpenAiServer.start(m, cfg, PromptPrefixCache.NONE)) {
@@ -149,7 +163,7 @@ public final class LoadBench implements Callable<Integer> {
             request(http, server, 0, System.nanoTime()); // warm up
             ExecutorService pool = Executors.newFixedThreadPool(n);
             try {
-                long start = System.nanoTime();
+                long start = System.nanoTime(), cpu0 = cpuNanos();
                 List<Future<Result>> fs = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
                     int k = i + 1;
@@ -157,7 +171,7 @@ public final class LoadBench implements Callable<Integer> {
                 }
                 List<Result> rs = new ArrayList<>();
                 for (Future<Result> f : fs) rs.add(f.get());
-                return figures(rs);
+                return withCpu(figures(rs), rs, cpuNanos() - cpu0);
             } finally {
                 pool.shutdownNow();
             }
