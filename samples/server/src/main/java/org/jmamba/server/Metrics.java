@@ -24,8 +24,13 @@ final class Metrics {
     private final AtomicLongArray bucketSecond = new AtomicLongArray(WINDOW_SECONDS);
     private final AtomicLongArray bucketTokens = new AtomicLongArray(WINDOW_SECONDS);
 
+    /** The routes counted by name; any other path counts as "other", so clients cannot grow the label set. */
+    private static final java.util.Set<String> ROUTES = java.util.Set.of("/v1/chat/completions", "/v1/completions",
+            "/v1/models", "/health", "/metrics");
+
     void request(String route, int status) {
-        requests.computeIfAbsent(route + "\u0000" + status, k -> new LongAdder()).increment();
+        String r = ROUTES.contains(route) ? route : route.startsWith("/v1/models/") ? "/v1/models" : "other";
+        requests.computeIfAbsent(r + "\u0000" + status, k -> new LongAdder()).increment();
     }
 
     void token() {
