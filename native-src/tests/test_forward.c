@@ -412,6 +412,77 @@ static void test_bad_models(void) {
     jm_model_free(m);
 }
 
+
+/*
+ * jm_model_eval_batch: sequences at different points of their histories,
+ * some decoding one token, some prefilling chunks (one of them chunked-scan
+ * long, one longer than a micro-batch), one wanting no logits, advanced in
+ * one call, give each the same bits as jm_model_eval alone.
+ */
+static void test_batch(int32_t type, const char *name, int n_threads) {
+    jm_model_params p = jm_model_default_params();
+    p.n_vocab = 96; p.d_model = 64; p.n_layer = 2; p.d_inner = 128; p.d_state = 16;
+    p.n_head = 8; p.n_group = 2; p.d_conv = 4;
+    if (type >= JM_TYPE_Q2_K && type <= JM_TYPE_Q6_K) { p.d_model = 256; p.d_inner = 512; p.n_head = 16; }
+    jm_context_params cp = jm_context_default_params();
+    cp.n_threads = n_threads;
+    jm_context *ctx = NULL;
+    jm_context_create(&cp, &ctx, NULL);
+    weights w = {0};
+    jm_model *m = build(&p, type, &w, ctx);
+    CHECK(m != NULL, "%s: model builds", name);
+    if (!m) return;
+    const int64_t S = jm_model_state_size(m), V = p.n_vocab;
+    enum { NS = 7 };
+    const int32_t lens[NS] = {1, 1, 40, 1, 5, 300, 1};
+    float *alone = calloc(NS * S, 1), *batched = calloc(NS * S, 1);
+    float *la = calloc(NS * V, 4), *lb = calloc(NS * V, 4);
+    int32_t *toks[NS];
+    jm_batch_seq seqs[NS];
+    jm_error err;
+    for (int s = 0; s < NS; s++) {
+        /* a history of s * 3 tokens first, so the states differ */
+        int32_t hist[32];
+        for (int i = 0; i < s * 3; i++) hist[i] = (s * 31 + i * 7) % (int32_t)V;
+        if (s > 0) jm_model_eval(ctx, m, (char *)alone + s * S, hist, s * 3, NULL, 0, &err);
+        memcpy((char *)batched + s * S, (char *)alone + s * S, S);
+        toks[s] = malloc(lens[s] * sizeof(int32_t));
+        for (int i = 0; i < lens[s]; i++) toks[s][i] = (s * 17 + i * 5 + 1) % (int32_t)V;
+        seqs[s] = (jm_batch_seq){ .state = (char *)batched + s * S, .tokens = toks[s], .n_tokens = lens[s],
+                                  .logits = s == 3 ? NULL : lb + s * V };
+    }
+    for (int step = 0; step < 2; step++) {
+        for (int s = 0; s < NS; s++)
+            jm_model_eval(ctx, m, (char *)alone + s * S, toks[s], lens[s], s == 3 ? NULL : la + s * V, 0, &err);
+        CHECK(jm_model_eval_batch(ctx, m, seqs, NS, &err) == JM_OK, "%s: batch step: %s", name, err.message);
+        CHECK(memcmp(la, lb, NS * V * 4) == 0, "%s/%d threads, step %d: every sequence's logits are its bits alone",
+              name, n_threads, step);
+        CHECK(memcmp(alone, batched, NS * S) == 0, "%s/%d threads, step %d: every state is its bits alone",
+              name, n_threads, step);
+    }
+
+    /* refused calls change no state */
+    memcpy(alone, batched, NS * S);
+    seqs[4].tokens = (const int32_t[]){ 3, (int32_t)V };
+    seqs[4].n_tokens = 2;
+    CHECK(jm_model_eval_batch(ctx, m, seqs, NS, &err) == JM_ERR_INVALID_ARG && strstr(err.message, "sequence 4"),
+          "%s: a bad token id is refused, naming the sequence: %s", name, err.message);
+    seqs[4].n_tokens = 0;
+    CHECK(jm_model_eval_batch(ctx, m, seqs, NS, &err) == JM_ERR_INVALID_ARG, "%s: zero tokens refused", name);
+    seqs[4].n_tokens = 1;
+    seqs[4].state = (char *)batched + 2 * S + 8;
+    CHECK(jm_model_eval_batch(ctx, m, seqs, NS, &err) == JM_ERR_INVALID_ARG && strstr(err.message, "overlaps"),
+          "%s: overlapping states refused: %s", name, err.message);
+    CHECK(jm_model_eval_batch(ctx, m, seqs, 0, &err) == JM_ERR_INVALID_ARG, "%s: no sequences refused", name);
+    CHECK(memcmp(alone, batched, NS * S) == 0, "%s: states unchanged after refused calls", name);
+
+    jm_model_free(m);
+    for (int i = 0; i < w.n; i++) free(w.buf[i]);
+    for (int s = 0; s < NS; s++) free(toks[s]);
+    free(alone); free(batched); free(la); free(lb);
+    jm_context_free(ctx);
+}
+
 int main(void) {
     test_bad_models();
     test_type(JM_TYPE_F32, "F32");
@@ -420,5 +491,9 @@ int main(void) {
     if (jm_type_can_compute(JM_TYPE_Q4_0)) test_type(JM_TYPE_Q4_0, "Q4_0");
     if (jm_type_can_compute(JM_TYPE_Q4_K)) test_type(JM_TYPE_Q4_K, "Q4_K");
     if (jm_type_can_compute(JM_TYPE_Q6_K)) test_type(JM_TYPE_Q6_K, "Q6_K");
+    test_batch(JM_TYPE_F32, "F32", 2);
+    if (jm_type_can_compute(JM_TYPE_Q8_0)) test_batch(JM_TYPE_Q8_0, "Q8_0", 2);
+    if (jm_type_can_compute(JM_TYPE_Q4_0)) test_batch(JM_TYPE_Q4_0, "Q4_0", 1);
+    if (jm_type_can_compute(JM_TYPE_Q4_K)) test_batch(JM_TYPE_Q4_K, "Q4_K", 2);
     return test_report();
 }

@@ -470,7 +470,28 @@ public final class Session implements AutoCloseable {
         return state.asReadOnly();
     }
 
-    private void acquire() {
+    /** The state a batched step (DecodeScheduler) writes, for the thread holding this session. */
+    MemorySegment stateSegment() {
+        return state;
+    }
+
+    /** Called by a batched step (with the lock held) before it feeds more tokens into this session's state. */
+    void advancing() {
+        invalidate("evaluated more tokens");
+    }
+
+    /** Bookkeeping after a batched step fed ids into this session's state. */
+    void advanced(int[] ids) {
+        position += ids.length;
+    }
+
+    /** Ends what {@link #acquire()} began, on the same thread. */
+    void release() {
+        lock.unlock();
+    }
+
+    /** Takes this session for the calling thread: fails when another thread has it or it is closed. */
+    void acquire() {
         if (!lock.tryLock()) {
             throw new IllegalStateException("the session is in use by another thread");
         }

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
             TokenizeCommand.class, DemoCommand.class, BenchCommand.class, QuantizeCommand.class, ConvertCommand.class,
             RandomModelCommand.class, IngestCommand.class, DesktopCommands.Swing.class, DesktopCommands.Fx.class,
             CommandLine.HelpCommand.class,
+            org.jmamba.server.ServeCommand.class,
         })
 public final class Main implements Runnable {
 
