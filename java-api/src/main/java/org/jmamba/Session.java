@@ -3,6 +3,8 @@ package org.jmamba;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jmamba.bindings.jmamba_h;
@@ -12,6 +14,10 @@ import org.jmamba.bindings.jmamba_h;
  * an off-heap segment owned by this session's arena and goes to native code by pointer. A session
  * is used by one thread at a time (a second thread gets an exception, not a corrupted state);
  * many sessions may run on one model at once.
+ *
+ * <p>{@link #close()} may come from any thread at any time: a call in flight on another thread
+ * finishes, and the state is freed when it returns; every later call, on any thread, is told
+ * "the session is closed". A session dropped without close() is freed by a cleaner.
  */
 public final class Session implements AutoCloseable {
     private final Model model;
@@ -20,9 +26,13 @@ public final class Session implements AutoCloseable {
     private final MemorySegment logits;
     private final MemorySegment error;
     private final ReentrantLock lock = new ReentrantLock();
+    private final Cleaner.Cleanable cleanable;
     private MemorySegment tokens;
     private long position;
+    /** Set under the lock, once the state is freed. */
     private volatile boolean closed;
+    /** Set by close() at once, before it gets the lock: the thread holding it frees the state on its way out. */
+    private volatile boolean closeRequested;
     /** Bumped whenever the logits or state change under the views handed out; see {@link Logits}. */
     private volatile long logitsVersion;
     private volatile String lastChange;
@@ -30,10 +40,18 @@ public final class Session implements AutoCloseable {
     Session(Model model) {
         this.model = model;
         Mamba2Params p = model.params();
-        this.state = arena.allocate(p.stateBytes(), 64);
-        this.logits = arena.allocate((long) p.nVocab() * Float.BYTES, 64);
-        this.error = NativeCalls.newError(arena);
-        this.tokens = arena.allocate(ValueLayout.JAVA_INT, 512);
+        try {
+            this.state = arena.allocate(p.stateBytes(), 64);
+            this.logits = arena.allocate((long) p.nVocab() * Float.BYTES, 64);
+            this.error = NativeCalls.newError(arena);
+            this.tokens = arena.allocate(ValueLayout.JAVA_INT, 512);
+        } catch (OutOfMemoryError e) {
+            arena.close();
+            throw new InsufficientMemoryException("cannot allocate a session of " + Model.sessionBytes(p)
+                    + " bytes for " + model.path() + ": " + e.getMessage(), e);
+        }
+        Arena a = arena;
+        this.cleanable = Model.CLEANER.register(this, a::close);
     }
 
     public Model model() {
@@ -87,7 +105,7 @@ public final class Session implements AutoCloseable {
 
     /** Why a view taken at {@code version} is stale, or null while it is valid. */
     String staleReason(long version) {
-        if (closed) return "the session is closed";
+        if (closed || closeRequested) return "the session is closed";
         if (version != logitsVersion) return "the session " + lastChange + " since the view was taken";
         return null;
     }
@@ -112,6 +130,7 @@ public final class Session implements AutoCloseable {
         try {
             model.enter();
             try {
+                model.checkFile();
                 if (tokens.byteSize() < (long) ids.length * Integer.BYTES) {
                     tokens = arena.allocate(ValueLayout.JAVA_INT, Math.max(ids.length, 2L * tokens.byteSize() / Integer.BYTES));
                 }
@@ -130,7 +149,8 @@ public final class Session implements AutoCloseable {
                 model.leave();
             }
         } finally {
-            lock.unlock();
+            release();
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -140,7 +160,7 @@ public final class Session implements AutoCloseable {
         try {
             return State.copyOf(model, state, position);
         } finally {
-            lock.unlock();
+            release();
         }
     }
 
@@ -154,7 +174,7 @@ public final class Session implements AutoCloseable {
             MemorySegment.copy(s.segment(), 0, state, 0, state.byteSize());
             position = s.position();
         } finally {
-            lock.unlock();
+            release();
         }
     }
 
@@ -167,7 +187,7 @@ public final class Session implements AutoCloseable {
             s.position = position;
             return s;
         } finally {
-            lock.unlock();
+            release();
         }
     }
 
@@ -180,7 +200,7 @@ public final class Session implements AutoCloseable {
             logits.fill((byte) 0);
             position = 0;
         } finally {
-            lock.unlock();
+            release();
         }
     }
 
@@ -190,36 +210,55 @@ public final class Session implements AutoCloseable {
         return state.asReadOnly();
     }
 
+    /** Takes the lock for one call, or says why not. */
     private void acquire() {
+        if (closeRequested) throw new IllegalStateException("the session is closed");
         if (!lock.tryLock()) {
+            // the holder may be close() itself: that is not "in use"
+            if (closeRequested) throw new IllegalStateException("the session is closed");
             throw new IllegalStateException("the session is in use by another thread");
         }
-        if (closed) {
-            lock.unlock();
+        if (closed || closeRequested) {
+            release();
             throw new IllegalStateException("the session is closed");
         }
     }
 
-    private void checkOpen() {
-        if (closed) throw new IllegalStateException("the session is closed");
+    /** Gives the lock back, and frees the state if close() came while this thread held it. */
+    private void release() {
+        lock.unlock();
+        if (closeRequested && !closed) tryClose();
     }
 
-    public boolean isClosed() {
-        return closed;
-    }
-
-    /** Frees the state and makes every {@link Logits} view stale; waits for a call in flight on another thread to finish. */
-    @Override
-    public void close() {
-        lock.lock();
+    private void tryClose() {
+        if (!lock.tryLock()) return; // the holder closes on its way out (release)
         try {
             if (closed) return;
-            closed = true;
             invalidate("was closed");
+            closed = true;
             model.forget(this);
-            arena.close();
+            cleanable.clean();
         } finally {
             lock.unlock();
         }
+    }
+
+    private void checkOpen() {
+        if (closed || closeRequested) throw new IllegalStateException("the session is closed");
+    }
+
+    public boolean isClosed() {
+        return closed || closeRequested;
+    }
+
+    /**
+     * Frees the state and makes every {@link Logits} view stale. Returns at once; when another thread
+     * is evaluating on this session, its call finishes and the state is freed as it returns.
+     * Idempotent, and safe from any thread.
+     */
+    @Override
+    public void close() {
+        closeRequested = true;
+        tryClose();
     }
 }

@@ -78,15 +78,23 @@ public final class State implements AutoCloseable {
             ByteBuffer body = data.asByteBuffer();
             while (body.hasRemaining()) ch.write(body);
             ch.force(true);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
+            ch.close();
+            try {
+                Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            Files.deleteIfExists(tmp); // whatever failed, the final rename included, no temp stays behind
+            if (e instanceof IOException io) throw new IOException("cannot save the state to " + path + ": " + reason(io), io);
             throw e;
         }
-        try {
-            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
-        }
+    }
+
+    /** What went wrong, without the temporary file's name. */
+    private static String reason(IOException e) {
+        String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
+        return e.getClass().getSimpleName() + (why == null ? "" : " (" + why + ")");
     }
 
     /**
