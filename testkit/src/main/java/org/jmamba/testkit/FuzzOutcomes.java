@@ -7,15 +7,23 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts what a fuzz target did with each input (accepted, or refused with which exception) and,
- * when fuzzing ({@code JAZZER_FUZZ} set), prints the counts as the JVM exits: the figures a
- * fuzzing run reports.
+ * when {@code JMAMBA_FUZZ_OUTCOMES} names a file (scripts/fuzz.sh sets it), appends the counts to it
+ * as the JVM exits: the figures a fuzzing run reports.
  */
 public final class FuzzOutcomes {
     private static final Map<String, Map<String, LongAdder>> COUNTS = new ConcurrentHashMap<>();
 
     static {
-        if (System.getenv("JAZZER_FUZZ") != null) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.print(summary()), "fuzz-outcomes"));
+        String file = System.getenv("JMAMBA_FUZZ_OUTCOMES");
+        if (file != null) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    java.nio.file.Files.writeString(java.nio.file.Path.of(file), summary(),
+                            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                } catch (java.io.IOException e) {
+                    System.err.print(summary());
+                }
+            }, "fuzz-outcomes"));
         }
     }
 
