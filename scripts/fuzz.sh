@@ -19,6 +19,7 @@ source scripts/find-jdk.sh
 SECONDS_EACH="${1:-60}"
 shift || true
 TARGETS=("$@")
+# every fuzz test of the project; a new parser (the server's request handling next) adds its line
 if [ ${#TARGETS[@]} -eq 0 ]; then
   TARGETS=(java-api:GgufParserFuzzTest#parse java-api:ModelLoadFuzzTest#load java-api:TokenizerMetadataFuzzTest#build
            java-api:StateFileFuzzTest#load quantize:CheckpointReadersFuzzTest#configJson
