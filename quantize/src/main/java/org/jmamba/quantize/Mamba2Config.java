@@ -35,8 +35,11 @@ public record Mamba2Config(int dModel, int nLayer, int vocabSize, int dState, in
     }
 
     private static JsonNode read(Path file) throws IOException {
+        // decoded here as UTF-8: given bytes, Jackson guesses the encoding and a guessed UTF-32 fails
+        // with an IOException that names no file
+        String text = new String(java.nio.file.Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8);
         try {
-            JsonNode j = new ObjectMapper().readTree(file.toFile());
+            JsonNode j = new ObjectMapper().readTree(text);
             if (j == null || !j.isObject()) throw new QuantizeException(file + ": not a JSON object");
             return j;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
