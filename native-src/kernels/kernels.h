@@ -7,6 +7,10 @@
 
 #include "../quants/quants.h"
 
+/* For kernel building blocks whose constant parameters (a type, a column
+   count, a lane count) must fold away at every call. */
+#define JM_ALWAYS_INLINE static inline __attribute__((always_inline))
+
 /*
  * One row of the selective-scan update: s[i] = s[i] * dA + xdt * B[i] for
  * i < n, returning sum_i s[i] * C[i]. The decode step's inner loop.

@@ -29,7 +29,7 @@
 #include "amx_tiles.h"
 #include "../avx512/kquant_rows_avx512.h"
 
-typedef void (*kr_build_fn)(kr_sb *o, const jm_gemm_rows *g, int64_t b);
+typedef void (*kr_build_fn)(kr_sb *o, const jm_gemm16_rows *g, int64_t b);
 
 /* Sub-block j's dots of the 16 tokens at y (their super-block's quants)
    through tiles TC, TA, TB into DOTS. */
@@ -65,7 +65,7 @@ static inline __attribute__((always_inline)) void ka_gemm(const jm_gemm_args *a,
     amx_configure(kb);
     for (int64_t r = r0; r < r1; r += AMX_LANES) {
         const int nrows = (int)(r1 - r < AMX_LANES ? r1 - r : AMX_LANES);
-        jm_gemm_rows g;
+        jm_gemm16_rows g;
         kr_rows(&g, a, r, nrows, bx);
         for (int64_t i = 0; i < nb; i++) build(wb + i, &g, i);
         for (int64_t c = 0; c < full; c += AMX_TOKENS) {

@@ -73,9 +73,9 @@ KR_INLINE void kr_cols(const kr_sb *w, const block_q8_K *const *x, const kr_col 
 
 
 /* Decode: a packed group is one stream, the file's rows 16 (kernels.h) */
-KR_INLINE void kr_prefetch(const jm_gemm_rows *g, int64_t b, int64_t bx) {
+KR_INLINE void kr_prefetch(const jm_gemm16_rows *g, int64_t b, int64_t bx) {
     if (g->packed) jm_gemm_prefetch_packed(g->packed, b, JM_GEMM_KPACKED_BYTES(bx));
-    else jm_gemm_prefetch_rows(g->p, JM_GEMM_LANES, g->row_bytes, b, bx);
+    else jm_gemm_prefetch_rows(g->p, JM_GEMM16_LANES, g->row_bytes, b, bx);
 }
 
 /* =========================================================================
@@ -98,7 +98,7 @@ KR_INLINE __m512i kr_one_dot(__m512i s, const __m512i *w, const int32_t *y, cons
 }
 
 /* Q4_K, and Q5_K with the fifth bit of quant 32j + l from bit j of qh[l] */
-KR_INLINE void kr_one_k4(const jm_gemm_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc,
+KR_INLINE void kr_one_k4(const jm_gemm16_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc,
                          const int64_t bx, const int64_t qs, const int QH, const int64_t qh) {
     kr_sb w; /* the scales and mins only */
     kr_scales_k4(&w, g, b, bx);
@@ -121,15 +121,15 @@ KR_INLINE void kr_one_k4(const jm_gemm_rows *g, int64_t b, const block_q8_K *x, 
     *acc = _mm512_fmadd_ps(t, _mm512_set1_ps(p->d), *acc);
 }
 
-KR_INLINE void kr_one_q4_K(const jm_gemm_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc) {
+KR_INLINE void kr_one_q4_K(const jm_gemm16_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc) {
     kr_one_k4(g, b, x, p, acc, sizeof(block_q4_K), offsetof(block_q4_K, qs), 0, 0);
 }
 
-KR_INLINE void kr_one_q5_K(const jm_gemm_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc) {
+KR_INLINE void kr_one_q5_K(const jm_gemm16_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc) {
     kr_one_k4(g, b, x, p, acc, sizeof(block_q5_K), offsetof(block_q5_K, qs), 1, offsetof(block_q5_K, qh));
 }
 
-KR_INLINE void kr_one_q6_K(const jm_gemm_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc) {
+KR_INLINE void kr_one_q6_K(const jm_gemm16_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc) {
     kr_sb w; /* the scales only */
     kr_scales_q6(&w, g, b);
     const int32_t *y = (const int32_t *)x->qs;
@@ -151,7 +151,7 @@ KR_INLINE void kr_one_q6_K(const jm_gemm_rows *g, int64_t b, const block_q8_K *x
 }
 
 /* Q2_K and Q3_K: the super-block built, then kr_cols for one column */
-KR_INLINE void kr_one_built(const jm_gemm_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc,
+KR_INLINE void kr_one_built(const jm_gemm16_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc,
                             const int T) {
     kr_sb w;
     if (T == JM_TYPE_Q2_K) kr_build_q2_K(&w, g, b);
@@ -169,9 +169,9 @@ KR_INLINE void kr_store(const jm_gemm_args *a, int64_t r, int nrows, int64_t c, 
 
 typedef kr_sb kgemm_sb;
 typedef kr_col kgemm_col;
-typedef jm_gemm_rows kgemm_group;
+typedef jm_gemm16_rows kgemm_group;
 typedef __m512 kgemm_acc;
-enum { KGEMM_LANES = JM_GEMM_LANES, KGEMM_TILE = 8, KGEMM_ALIGN = 64 };
+enum { KGEMM_LANES = JM_GEMM16_LANES, KGEMM_TILE = 8, KGEMM_ALIGN = 64 };
 
 /* sub-blocks per super-block, whether the type has mins, and the offset
    its quants are stored with (see the top) */
@@ -181,13 +181,13 @@ KR_INLINE int kr_offset(const int T) { return T == JM_TYPE_Q3_K ? 4 : T == JM_TY
 
 KR_INLINE __m512 kgemm_zero(void) { return _mm512_setzero_ps(); }
 
-KR_INLINE void kgemm_group_rows(jm_gemm_rows *g, const jm_gemm_args *a, int64_t r, int nrows, int64_t bx) {
+KR_INLINE void kgemm_group_rows(jm_gemm16_rows *g, const jm_gemm_args *a, int64_t r, int nrows, int64_t bx) {
     kr_rows(g, a, r, nrows, bx);
 }
 
-KR_INLINE void kgemm_prefetch(const jm_gemm_rows *g, int64_t b, int64_t bx) { kr_prefetch(g, b, bx); }
+KR_INLINE void kgemm_prefetch(const jm_gemm16_rows *g, int64_t b, int64_t bx) { kr_prefetch(g, b, bx); }
 
-KR_INLINE void kgemm_build(kr_sb *w, const jm_gemm_rows *g, int64_t b, const int T) {
+KR_INLINE void kgemm_build(kr_sb *w, const jm_gemm16_rows *g, int64_t b, const int T) {
     switch (T) {
     case JM_TYPE_Q2_K: kr_build_q2_K(w, g, b); break;
     case JM_TYPE_Q3_K: kr_build_q3_K(w, g, b); break;
@@ -206,7 +206,7 @@ KR_INLINE void kgemm_cols(const kr_sb *w, const block_q8_K *const *x, const kr_c
     kr_cols(w, x, p, ps, acc, C, kr_subblocks(T), kr_mins(T));
 }
 
-KR_INLINE void kgemm_one(const jm_gemm_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc,
+KR_INLINE void kgemm_one(const jm_gemm16_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc,
                          const int T) {
     switch (T) {
     case JM_TYPE_Q4_K: kr_one_q4_K(g, b, x, p, acc); break;
@@ -222,8 +222,15 @@ KR_INLINE void kgemm_store(const jm_gemm_args *a, int64_t r, int nrows, int64_t 
 
 #include "../gemm_kquant_driver.inc"
 
-void jm_gemm_q2_K_avx512vnni(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_run(a, r0, r1, JM_TYPE_Q2_K); }
-void jm_gemm_q3_K_avx512vnni(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_run(a, r0, r1, JM_TYPE_Q3_K); }
-void jm_gemm_q4_K_avx512vnni(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_run(a, r0, r1, JM_TYPE_Q4_K); }
-void jm_gemm_q5_K_avx512vnni(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_run(a, r0, r1, JM_TYPE_Q5_K); }
-void jm_gemm_q6_K_avx512vnni(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_run(a, r0, r1, JM_TYPE_Q6_K); }
+/* The kernels, and their decode paths as functions of their own */
+static void q2_K_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_decode(a, r0, r1, JM_TYPE_Q2_K); }
+static void q3_K_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_decode(a, r0, r1, JM_TYPE_Q3_K); }
+static void q4_K_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_decode(a, r0, r1, JM_TYPE_Q4_K); }
+static void q5_K_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_decode(a, r0, r1, JM_TYPE_Q5_K); }
+static void q6_K_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_decode(a, r0, r1, JM_TYPE_Q6_K); }
+
+void jm_gemm_q2_K_avx512vnni(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_run(a, r0, r1, JM_TYPE_Q2_K, q2_K_decode); }
+void jm_gemm_q3_K_avx512vnni(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_run(a, r0, r1, JM_TYPE_Q3_K, q3_K_decode); }
+void jm_gemm_q4_K_avx512vnni(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_run(a, r0, r1, JM_TYPE_Q4_K, q4_K_decode); }
+void jm_gemm_q5_K_avx512vnni(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_run(a, r0, r1, JM_TYPE_Q5_K, q5_K_decode); }
+void jm_gemm_q6_K_avx512vnni(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_run(a, r0, r1, JM_TYPE_Q6_K, q6_K_decode); }

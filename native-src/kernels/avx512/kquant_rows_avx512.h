@@ -44,39 +44,39 @@ KR_INLINE void kr_prep_col(kr_col *p, const block_q8_K *x, const int NS, const i
 
 /* t[k], k < n (4 or 8): dword k from byte off of each row's block b (off a
    multiple of 4 where the group is packed) */
-KR_INLINE void kr_dwords(__m512i *t, const jm_gemm_rows *g, int64_t b, int64_t bx, int64_t off, const int n) {
+KR_INLINE void kr_dwords(__m512i *t, const jm_gemm16_rows *g, int64_t b, int64_t bx, int64_t off, const int n) {
     if (g->packed) {
         const uint8_t *p = g->packed + b * JM_GEMM_KPACKED_BYTES(bx) + off * 16;
         for (int k = 0; k < n; k++) t[k] = _mm512_loadu_si512(p + 64 * k);
     } else if (n == 4) {
-        jm_gemm_t16x4(t, g, b * bx + off);
+        jm_gemm16_t16x4(t, g, b * bx + off);
     } else {
-        jm_gemm_t16x8(t, g, b * bx + off);
+        jm_gemm16_t16x8(t, g, b * bx + off);
     }
 }
 
 /* The dword at byte off (a multiple of 4) of each row's block b */
-KR_INLINE __m512i kr_dword(const jm_gemm_rows *g, int64_t b, int64_t bx, int64_t off) {
+KR_INLINE __m512i kr_dword(const jm_gemm16_rows *g, int64_t b, int64_t bx, int64_t off) {
     if (g->packed) return _mm512_loadu_si512(g->packed + b * JM_GEMM_KPACKED_BYTES(bx) + off * 16);
-    return jm_gemm_gather(g, b * bx + off);
+    return jm_gemm16_gather(g, b * bx + off);
 }
 
 /* The fp16 at the even byte off of each row's block b, widened. A dword
    read from the file's rows stays inside the block (the last one of a
    tensor may end a mapping). */
-KR_INLINE __m512 kr_fp16(const jm_gemm_rows *g, int64_t b, int64_t bx, int64_t off) {
-    if (g->packed || off + 4 <= bx) return jm_gemm_fp16(kr_dword(g, b, bx, off & ~3), (off & 2) != 0);
-    return jm_gemm_fp16(jm_gemm_gather(g, b * bx + off - 2), 1);
+KR_INLINE __m512 kr_fp16(const jm_gemm16_rows *g, int64_t b, int64_t bx, int64_t off) {
+    if (g->packed || off + 4 <= bx) return jm_gemm16_fp16(kr_dword(g, b, bx, off & ~3), (off & 2) != 0);
+    return jm_gemm16_fp16(jm_gemm16_gather(g, b * bx + off - 2), 1);
 }
 
 /* Q4_K / Q5_K: d, dmin at 0, the 12 scale bytes at 4; six-bit scales and
  * mins as ggml's get_scale_min_k4, lane by lane on bytes 0-3 (S0), 4-7
  * (S1) and 8-11 (S2) */
-KR_INLINE void kr_scales_k4(kr_sb *o, const jm_gemm_rows *g, int64_t b, int64_t bx) {
+KR_INLINE void kr_scales_k4(kr_sb *o, const jm_gemm16_rows *g, int64_t b, int64_t bx) {
     __m512i S[4];
     kr_dwords(S, g, b, bx, 4, 4);
     const __m512i h = kr_dword(g, b, bx, 0);
-    const __m512 d = jm_gemm_fp16(h, 0), dmin = jm_gemm_fp16(h, 1);
+    const __m512 d = jm_gemm16_fp16(h, 0), dmin = jm_gemm16_fp16(h, 1);
     const __m512i m63 = _mm512_set1_epi32(63), m15 = _mm512_set1_epi32(15), m48 = _mm512_set1_epi32(0x30);
     for (int j = 0; j < 4; j++) {
         const __m512i sc = _mm512_and_si512(_mm512_srli_epi32(S[0], 8 * j), m63);
@@ -99,7 +99,7 @@ KR_INLINE __m512i kr_nib_step(const __m512i *t, int j, int k) {
     return _mm512_and_si512(j & 1 ? _mm512_srli_epi16(t[k], 4) : t[k], _mm512_set1_epi8(0x0F));
 }
 
-KR_INLINE void kr_nibbles_k4(kr_sb *o, const jm_gemm_rows *g, int64_t b, int64_t bx, int64_t qs) {
+KR_INLINE void kr_nibbles_k4(kr_sb *o, const jm_gemm16_rows *g, int64_t b, int64_t bx, int64_t qs) {
     for (int p = 0; p < 4; p++) {
         __m512i t[8];
         kr_dwords(t, g, b, bx, qs + 32 * p, 8);
@@ -107,7 +107,7 @@ KR_INLINE void kr_nibbles_k4(kr_sb *o, const jm_gemm_rows *g, int64_t b, int64_t
     }
 }
 
-KR_INLINE void kr_build_q4_K(kr_sb *o, const jm_gemm_rows *g, int64_t b) {
+KR_INLINE void kr_build_q4_K(kr_sb *o, const jm_gemm16_rows *g, int64_t b) {
     const int64_t bx = sizeof(block_q4_K);
     kr_nibbles_k4(o, g, b, bx, offsetof(block_q4_K, qs));
     kr_scales_k4(o, g, b, bx);
@@ -131,7 +131,7 @@ KR_INLINE void kr_or_high_bit(kr_sb *o, const __m512i h[8], const int pos) {
 }
 
 /* Q5_K: the fifth bit of quant 32j + l is bit j of qh[l] */
-KR_INLINE void kr_build_q5_K(kr_sb *o, const jm_gemm_rows *g, int64_t b) {
+KR_INLINE void kr_build_q5_K(kr_sb *o, const jm_gemm16_rows *g, int64_t b) {
     const int64_t bx = sizeof(block_q5_K);
     kr_nibbles_k4(o, g, b, bx, offsetof(block_q5_K, qs));
     __m512i h[8];
@@ -152,14 +152,14 @@ KR_INLINE __m512i kr_q6_step(const __m512i *lo, const __m512i *hi, int gg, int k
 }
 
 /* the ql and qh dwords of half h (quants 128h..128h + 127) */
-KR_INLINE void kr_q6_half(__m512i lo[2][8], __m512i hi[8], const jm_gemm_rows *g, int64_t b, int h) {
+KR_INLINE void kr_q6_half(__m512i lo[2][8], __m512i hi[8], const jm_gemm16_rows *g, int64_t b, int h) {
     const int64_t bx = sizeof(block_q6_K);
     kr_dwords(hi, g, b, bx, offsetof(block_q6_K, qh) + 32 * h, 8);
     for (int half = 0; half < 2; half++) kr_dwords(lo[half], g, b, bx, offsetof(block_q6_K, ql) + 64 * h + 32 * half, 8);
 }
 
 /* Q6_K: int8 scales per 16 quants times d (the fp16 at 208) */
-KR_INLINE void kr_scales_q6(kr_sb *o, const jm_gemm_rows *g, int64_t b) {
+KR_INLINE void kr_scales_q6(kr_sb *o, const jm_gemm16_rows *g, int64_t b) {
     const int64_t bx = sizeof(block_q6_K);
     __m512i S[4];
     kr_dwords(S, g, b, bx, offsetof(block_q6_K, scales), 4);
@@ -170,7 +170,7 @@ KR_INLINE void kr_scales_q6(kr_sb *o, const jm_gemm_rows *g, int64_t b) {
     }
 }
 
-KR_INLINE void kr_build_q6_K(kr_sb *o, const jm_gemm_rows *g, int64_t b) {
+KR_INLINE void kr_build_q6_K(kr_sb *o, const jm_gemm16_rows *g, int64_t b) {
     for (int h = 0; h < 2; h++) {
         __m512i lo[2][8], hi[8];
         kr_q6_half(lo, hi, g, b, h);
@@ -182,7 +182,7 @@ KR_INLINE void kr_build_q6_K(kr_sb *o, const jm_gemm_rows *g, int64_t b) {
 
 /* Q2_K / Q3_K two-bit quants: quant 128h + 32g + l is qs[32h + l] bits 2g,
  * 2g + 1, so step 32h + 8g + k takes them from qs dword 8h + k */
-KR_INLINE void kr_two_bits(kr_sb *o, const jm_gemm_rows *g, int64_t b, int64_t bx, int64_t qs) {
+KR_INLINE void kr_two_bits(kr_sb *o, const jm_gemm16_rows *g, int64_t b, int64_t bx, int64_t qs) {
     const __m512i m3 = _mm512_set1_epi8(3);
     for (int h = 0; h < 2; h++) {
         __m512i t[8];
@@ -195,13 +195,13 @@ KR_INLINE void kr_two_bits(kr_sb *o, const jm_gemm_rows *g, int64_t b, int64_t b
 
 /* Q2_K: a byte per sub-block of 16, scale in the low nibble and min in the
  * high one; d, dmin at 80 */
-KR_INLINE void kr_build_q2_K(kr_sb *o, const jm_gemm_rows *g, int64_t b) {
+KR_INLINE void kr_build_q2_K(kr_sb *o, const jm_gemm16_rows *g, int64_t b) {
     const int64_t bx = sizeof(block_q2_K);
     kr_two_bits(o, g, b, bx, offsetof(block_q2_K, qs));
     __m512i S[4];
     kr_dwords(S, g, b, bx, offsetof(block_q2_K, scales), 4);
     const __m512i h = kr_dword(g, b, bx, offsetof(block_q2_K, d));
-    const __m512 d = jm_gemm_fp16(h, 0), dmin = jm_gemm_fp16(h, 1);
+    const __m512 d = jm_gemm16_fp16(h, 0), dmin = jm_gemm16_fp16(h, 1);
     const __m512i m15 = _mm512_set1_epi32(15);
     for (int j = 0; j < 16; j++) {
         const __m512i v = _mm512_srli_epi32(S[j / 4], 8 * (j % 4));
@@ -213,7 +213,7 @@ KR_INLINE void kr_build_q2_K(kr_sb *o, const jm_gemm_rows *g, int64_t b) {
 /* Q3_K: quant e is its two bits plus 4 times bit e / 32 of hmask[e % 32],
  * stored so in 0..7 (q + 4); six-bit scales minus 32, packed as ggml's
  * kmask1 / kmask2 unpacking reads them, lane by lane */
-KR_INLINE void kr_build_q3_K(kr_sb *o, const jm_gemm_rows *g, int64_t b) {
+KR_INLINE void kr_build_q3_K(kr_sb *o, const jm_gemm16_rows *g, int64_t b) {
     const int64_t bx = sizeof(block_q3_K);
     kr_two_bits(o, g, b, bx, offsetof(block_q3_K, qs));
     __m512i hm[8];
@@ -225,7 +225,7 @@ KR_INLINE void kr_build_q3_K(kr_sb *o, const jm_gemm_rows *g, int64_t b) {
     if (g->packed) {
         kr_dwords(a, g, b, bx, offsetof(block_q3_K, scales), 4);
     } else {
-        jm_gemm_t16x4(D, g, b * bx + offsetof(block_q3_K, scales) - 2);
+        jm_gemm16_t16x4(D, g, b * bx + offsetof(block_q3_K, scales) - 2);
         for (int i = 0; i < 3; i++) a[i] = _mm512_or_si512(_mm512_srli_epi32(D[i], 16), _mm512_slli_epi32(D[i + 1], 16));
     }
     const __m512i k1 = _mm512_set1_epi32(0x03030303), k2 = _mm512_set1_epi32(0x0f0f0f0f);
@@ -245,10 +245,10 @@ KR_INLINE void kr_build_q3_K(kr_sb *o, const jm_gemm_rows *g, int64_t b) {
     }
 }
 
-static inline void kr_rows(jm_gemm_rows *g, const jm_gemm_args *a, int64_t r, int nrows, int64_t bx) {
+static inline void kr_rows(jm_gemm16_rows *g, const jm_gemm_args *a, int64_t r, int nrows, int64_t bx) {
     g->row_bytes = a->w_row_bytes;
-    g->packed = jm_gemm_packed_group(a, r, JM_GEMM_LANES, a->n / QK_K, JM_GEMM_KPACKED_BYTES(bx));
-    for (int i = 0; i < JM_GEMM_LANES; i++)
+    g->packed = jm_gemm_packed_group(a, r, JM_GEMM16_LANES, a->n / QK_K, JM_GEMM_KPACKED_BYTES(bx));
+    for (int i = 0; i < JM_GEMM16_LANES; i++)
         g->p[i] = (const uint8_t *)a->w + (r + (i < nrows ? i : nrows - 1)) * a->w_row_bytes;
 }
 
