@@ -35,45 +35,45 @@
 
 /*
  * C columns of one super-block: x[v] the column's Q8_K block, p[v * ps]
- * its prepared sums, acc[v] its accumulator. NS sub-blocks of QK_K / NS; MINS
+ * its prepared sums, acc[v] its accumulator. subblocks sub-blocks of QK_K / subblocks; mins
  * for Q4_K / Q5_K. The sub-block's weights stay in registers for all the
  * columns.
  */
-KR_INLINE void kr_cols(const kr_sb *w, const block_q8_K *const *x, const kr_col *p, int64_t ps, __m512 *acc,
-                       const int C, const int NS, const int MINS) {
+JM_ALWAYS_INLINE void kr_cols(const kr_sb *w, const block_q8_K *const *x, const kr_col *p, int64_t ps, __m512 *acc,
+                       const int C, const int subblocks, const int mins) {
     enum { KMAX = 8 };
-    const int KS = KR_STEPS / NS;
+    const int steps = KR_STEPS / subblocks;
     __m512 t[8];
-    for (int j = 0; j < NS; j++) {
+    for (int j = 0; j < subblocks; j++) {
         __m512i wj[KMAX];
-        for (int k = 0; k < KS; k++) wj[k] = w->w[KS * j + k];
+        for (int k = 0; k < steps; k++) wj[k] = w->w[steps * j + k];
         for (int v = 0; v < C; v++) {
-            const int32_t *q = (const int32_t *)x[v]->qs + KS * j;
-            __m512i s = MINS ? _mm512_setzero_si512() : _mm512_set1_epi32(p[v * ps].off[j]);
+            const int32_t *q = (const int32_t *)x[v]->qs + steps * j;
+            __m512i s = mins ? _mm512_setzero_si512() : _mm512_set1_epi32(p[v * ps].off[j]);
             if (C < 4) { /* two chains when few columns give the out-of-order core little else */
                 __m512i s1 = _mm512_setzero_si512();
-                for (int k = 0; k < KS; k += 2) {
+                for (int k = 0; k < steps; k += 2) {
                     s = _mm512_dpbusd_epi32(s, wj[k], _mm512_set1_epi32(q[k]));
                     s1 = _mm512_dpbusd_epi32(s1, wj[k + 1], _mm512_set1_epi32(q[k + 1]));
                 }
                 s = _mm512_add_epi32(s, s1);
             } else {
-                for (int k = 0; k < KS; k++) s = _mm512_dpbusd_epi32(s, wj[k], _mm512_set1_epi32(q[k]));
+                for (int k = 0; k < steps; k++) s = _mm512_dpbusd_epi32(s, wj[k], _mm512_set1_epi32(q[k]));
             }
             const __m512 f = _mm512_cvtepi32_ps(s);
             t[v] = j == 0 ? _mm512_mul_ps(f, w->sc[0]) : _mm512_fmadd_ps(f, w->sc[j], t[v]);
         }
     }
     for (int v = 0; v < C; v++) {
-        if (MINS)
-            for (int j = 0; j < NS; j++) t[v] = _mm512_fnmadd_ps(w->mn[j], _mm512_set1_ps(p[v * ps].bs[j]), t[v]);
+        if (mins)
+            for (int j = 0; j < subblocks; j++) t[v] = _mm512_fnmadd_ps(w->mn[j], _mm512_set1_ps(p[v * ps].bs[j]), t[v]);
         acc[v] = _mm512_fmadd_ps(t[v], _mm512_set1_ps(p[v * ps].d), acc[v]);
     }
 }
 
 
 /* Decode: a packed group is one stream, the file's rows 16 (kernels.h) */
-KR_INLINE void kr_prefetch(const jm_gemm16_rows *g, int64_t b, int64_t bx) {
+JM_ALWAYS_INLINE void kr_prefetch(const jm_gemm16_rows *g, int64_t b, int64_t bx) {
     if (g->packed) jm_gemm_prefetch_packed(g->packed, b, JM_GEMM_KPACKED_BYTES(bx));
     else jm_gemm_prefetch_rows(g->p, JM_GEMM16_LANES, g->row_bytes, b, bx);
 }
@@ -86,11 +86,11 @@ KR_INLINE void kr_prefetch(const jm_gemm16_rows *g, int64_t b, int64_t bx) {
  * and the fma into acc. Q2_K and Q3_K build the super-block.
  */
 
-/* the int32 sums of KS (8 or 4) steps w[k] against the quants y[k] in two
+/* the int32 sums of steps (8 or 4) steps w[k] against the quants y[k] in two
    chains, added to s, as kr_cols for C < 4 */
-KR_INLINE __m512i kr_one_dot(__m512i s, const __m512i *w, const int32_t *y, const int KS) {
+JM_ALWAYS_INLINE __m512i kr_one_dot(__m512i s, const __m512i *w, const int32_t *y, const int steps) {
     __m512i s1 = _mm512_setzero_si512();
-    for (int k = 0; k < KS; k += 2) {
+    for (int k = 0; k < steps; k += 2) {
         s = _mm512_dpbusd_epi32(s, w[k], _mm512_set1_epi32(y[k]));
         s1 = _mm512_dpbusd_epi32(s1, w[k + 1], _mm512_set1_epi32(y[k + 1]));
     }
@@ -98,7 +98,7 @@ KR_INLINE __m512i kr_one_dot(__m512i s, const __m512i *w, const int32_t *y, cons
 }
 
 /* Q4_K, and Q5_K with the fifth bit of quant 32j + l from bit j of qh[l] */
-KR_INLINE void kr_one_k4(const jm_gemm16_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc,
+JM_ALWAYS_INLINE void kr_one_k4(const jm_gemm16_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc,
                          const int64_t bx, const int64_t qs, const int QH, const int64_t qh) {
     kr_sb w; /* the scales and mins only */
     kr_scales_k4(&w, g, b, bx);
@@ -121,15 +121,15 @@ KR_INLINE void kr_one_k4(const jm_gemm16_rows *g, int64_t b, const block_q8_K *x
     *acc = _mm512_fmadd_ps(t, _mm512_set1_ps(p->d), *acc);
 }
 
-KR_INLINE void kr_one_q4_K(const jm_gemm16_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc) {
+JM_ALWAYS_INLINE void kr_one_q4_K(const jm_gemm16_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc) {
     kr_one_k4(g, b, x, p, acc, sizeof(block_q4_K), offsetof(block_q4_K, qs), 0, 0);
 }
 
-KR_INLINE void kr_one_q5_K(const jm_gemm16_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc) {
+JM_ALWAYS_INLINE void kr_one_q5_K(const jm_gemm16_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc) {
     kr_one_k4(g, b, x, p, acc, sizeof(block_q5_K), offsetof(block_q5_K, qs), 1, offsetof(block_q5_K, qh));
 }
 
-KR_INLINE void kr_one_q6_K(const jm_gemm16_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc) {
+JM_ALWAYS_INLINE void kr_one_q6_K(const jm_gemm16_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc) {
     kr_sb w; /* the scales only */
     kr_scales_q6(&w, g, b);
     const int32_t *y = (const int32_t *)x->qs;
@@ -151,7 +151,7 @@ KR_INLINE void kr_one_q6_K(const jm_gemm16_rows *g, int64_t b, const block_q8_K 
 }
 
 /* Q2_K and Q3_K: the super-block built, then kr_cols for one column */
-KR_INLINE void kr_one_built(const jm_gemm16_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc,
+JM_ALWAYS_INLINE void kr_one_built(const jm_gemm16_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc,
                             const int T) {
     kr_sb w;
     if (T == JM_TYPE_Q2_K) kr_build_q2_K(&w, g, b);
@@ -162,7 +162,7 @@ KR_INLINE void kr_one_built(const jm_gemm16_rows *g, int64_t b, const block_q8_K
 /* =========================================================================
  * The building blocks of the tile driver (gemm_kquant_driver.inc), by type.
  */
-KR_INLINE void kr_store(const jm_gemm_args *a, int64_t r, int nrows, int64_t c, const __m512 *acc, const int C) {
+JM_ALWAYS_INLINE void kr_store(const jm_gemm_args *a, int64_t r, int nrows, int64_t c, const __m512 *acc, const int C) {
     const __mmask16 m = (__mmask16)((1u << nrows) - 1);
     for (int v = 0; v < C; v++) _mm512_mask_storeu_ps(a->y + (c + v) * a->y_stride + r, m, acc[v]);
 }
@@ -175,19 +175,19 @@ enum { KGEMM_LANES = JM_GEMM16_LANES, KGEMM_TILE = 8, KGEMM_ALIGN = 64 };
 
 /* sub-blocks per super-block, whether the type has mins, and the offset
    its quants are stored with (see the top) */
-KR_INLINE int kr_subblocks(const int T) { return T == JM_TYPE_Q4_K || T == JM_TYPE_Q5_K ? 8 : 16; }
-KR_INLINE int kr_mins(const int T) { return T != JM_TYPE_Q3_K && T != JM_TYPE_Q6_K; }
-KR_INLINE int kr_offset(const int T) { return T == JM_TYPE_Q3_K ? 4 : T == JM_TYPE_Q6_K ? 32 : 0; }
+JM_ALWAYS_INLINE int kr_subblocks(const int T) { return T == JM_TYPE_Q4_K || T == JM_TYPE_Q5_K ? 8 : 16; }
+JM_ALWAYS_INLINE int kr_mins(const int T) { return T != JM_TYPE_Q3_K && T != JM_TYPE_Q6_K; }
+JM_ALWAYS_INLINE int kr_offset(const int T) { return T == JM_TYPE_Q3_K ? 4 : T == JM_TYPE_Q6_K ? 32 : 0; }
 
-KR_INLINE __m512 kgemm_zero(void) { return _mm512_setzero_ps(); }
+JM_ALWAYS_INLINE __m512 kgemm_zero(void) { return _mm512_setzero_ps(); }
 
-KR_INLINE void kgemm_group_rows(jm_gemm16_rows *g, const jm_gemm_args *a, int64_t r, int nrows, int64_t bx) {
+JM_ALWAYS_INLINE void kgemm_group_rows(jm_gemm16_rows *g, const jm_gemm_args *a, int64_t r, int nrows, int64_t bx) {
     kr_rows(g, a, r, nrows, bx);
 }
 
-KR_INLINE void kgemm_prefetch(const jm_gemm16_rows *g, int64_t b, int64_t bx) { kr_prefetch(g, b, bx); }
+JM_ALWAYS_INLINE void kgemm_prefetch(const jm_gemm16_rows *g, int64_t b, int64_t bx) { kr_prefetch(g, b, bx); }
 
-KR_INLINE void kgemm_build(kr_sb *w, const jm_gemm16_rows *g, int64_t b, const int T) {
+JM_ALWAYS_INLINE void kgemm_build(kr_sb *w, const jm_gemm16_rows *g, int64_t b, const int T) {
     switch (T) {
     case JM_TYPE_Q2_K: kr_build_q2_K(w, g, b); break;
     case JM_TYPE_Q3_K: kr_build_q3_K(w, g, b); break;
@@ -197,16 +197,16 @@ KR_INLINE void kgemm_build(kr_sb *w, const jm_gemm16_rows *g, int64_t b, const i
     }
 }
 
-KR_INLINE void kgemm_prep_col(kr_col *p, const block_q8_K *x, const int T) {
+JM_ALWAYS_INLINE void kgemm_prep_col(kr_col *p, const block_q8_K *x, const int T) {
     kr_prep_col(p, x, kr_subblocks(T), kr_mins(T), kr_offset(T));
 }
 
-KR_INLINE void kgemm_cols(const kr_sb *w, const block_q8_K *const *x, const kr_col *p, int64_t ps, __m512 *acc,
+JM_ALWAYS_INLINE void kgemm_cols(const kr_sb *w, const block_q8_K *const *x, const kr_col *p, int64_t ps, __m512 *acc,
                           const int C, const int T) {
     kr_cols(w, x, p, ps, acc, C, kr_subblocks(T), kr_mins(T));
 }
 
-KR_INLINE void kgemm_one(const jm_gemm16_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc,
+JM_ALWAYS_INLINE void kgemm_one(const jm_gemm16_rows *g, int64_t b, const block_q8_K *x, const kr_col *p, __m512 *acc,
                          const int T) {
     switch (T) {
     case JM_TYPE_Q4_K: kr_one_q4_K(g, b, x, p, acc); break;
@@ -216,7 +216,7 @@ KR_INLINE void kgemm_one(const jm_gemm16_rows *g, int64_t b, const block_q8_K *x
     }
 }
 
-KR_INLINE void kgemm_store(const jm_gemm_args *a, int64_t r, int nrows, int64_t c, const __m512 *acc, const int C) {
+JM_ALWAYS_INLINE void kgemm_store(const jm_gemm_args *a, int64_t r, int nrows, int64_t c, const __m512 *acc, const int C) {
     kr_store(a, r, nrows, c, acc, C);
 }
 
