@@ -2,12 +2,7 @@
 #define JM_AVX2_VNNI 0
 #include "gemm_legacy_avx2.inc"
 
-/* The kernels, and their decode paths as functions of their own */
-static void q4_0_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { lgemm_decode(a, r0, r1, JM_TYPE_Q4_0); }
-static void q4_1_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { lgemm_decode(a, r0, r1, JM_TYPE_Q4_1); }
-static void q5_0_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { lgemm_decode(a, r0, r1, JM_TYPE_Q5_0); }
-static void q5_1_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { lgemm_decode(a, r0, r1, JM_TYPE_Q5_1); }
-static void q8_0_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { lgemm_decode(a, r0, r1, JM_TYPE_Q8_0); }
+/* The kernels (their decode paths are in the .inc) */
 
 void jm_gemm_q4_0_avx2(const jm_gemm_args *a, int64_t r0, int64_t r1) { lgemm_run(a, r0, r1, JM_TYPE_Q4_0, q4_0_decode); }
 void jm_gemm_q4_1_avx2(const jm_gemm_args *a, int64_t r0, int64_t r1) { lgemm_run(a, r0, r1, JM_TYPE_Q4_1, q4_1_decode); }

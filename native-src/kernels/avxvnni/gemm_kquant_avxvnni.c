@@ -2,10 +2,7 @@
 #define JM_AVX2_VNNI 1
 #include "../avx2/gemm_kquant_avx2.inc"
 
-/* The kernels, and their decode paths as functions of their own */
-static void q4_K_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_decode(a, r0, r1, JM_TYPE_Q4_K); }
-static void q5_K_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_decode(a, r0, r1, JM_TYPE_Q5_K); }
-static void q6_K_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_decode(a, r0, r1, JM_TYPE_Q6_K); }
+/* The kernels (their decode paths are in the .inc) */
 
 void jm_gemm_q4_K_avxvnni(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_run(a, r0, r1, JM_TYPE_Q4_K, q4_K_decode); }
 void jm_gemm_q5_K_avxvnni(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_run(a, r0, r1, JM_TYPE_Q5_K, q5_K_decode); }
