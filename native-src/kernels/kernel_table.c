@@ -14,9 +14,9 @@
  * What runs in a model: a matmul takes .gemm for its weight type where
  * there is one, else jm_gemm_by_dots over .dot; the activations are rounded
  * by .quantize of the weight type's vec_dot_type. So where a level has a
- * gemm for a type, its .dot for that type is only reached through the
- * public dot (jm_vec_dot) and the tests, which compare every kernel here
- * against its scalar twin: the AVX-512 VNNI legacy dots are such oracles.
+ * gemm for a type, its .dot for that type runs only in the tests, which
+ * compare every kernel here against its scalar twin: the AVX-512 VNNI dots
+ * (every integer type has a gemm there) are such test oracles.
  * Example: the Q4_0 AVX-512 kernel a decode step runs is
  * k_avx512vnni[JM_TYPE_Q4_0].gemm, jm_gemm_q4_0_avx512vnni
  * (kernels/avx512/gemm_legacy_avx512.c), on 16-row packed weights.
@@ -104,8 +104,8 @@ static const type_kernels types_avx512bf16[JM_TYPE_COUNT] = {
     [JM_TYPE_BF16] = { jm_vec_dot_bf16_avx512bf16, NULL, NULL, NULL },
 };
 
-/* ---- AVX-512 VNNI: every integer gemm on 16 rows (the legacy dots are the
-   gemms' oracles: see the top) -------------------------------------------- */
+/* ---- AVX-512 VNNI: every integer gemm on 16 rows (the dots are test
+   oracles: a matmul runs the gemms, see the top) ------------------------- */
 static const type_kernels types_avx512vnni[JM_TYPE_COUNT] = {
     [JM_TYPE_Q4_0] = { jm_vec_dot_q4_0_q8_0_avx512vnni, jm_gemm_q4_0_avx512vnni, NULL, NULL },
     [JM_TYPE_Q4_1] = { jm_vec_dot_q4_1_q8_1_avx512vnni, jm_gemm_q4_1_avx512vnni, NULL, NULL },
