@@ -86,15 +86,9 @@ JM_ALWAYS_INLINE void kr_prefetch(const jm_gemm16_rows *g, int64_t b, int64_t bx
  * and the fma into acc. Q2_K and Q3_K build the super-block.
  */
 
-/* the int32 sums of steps (8 or 4) steps w[k] against the quants y[k] in two
-   chains, added to s, as kr_cols for C < 4 */
-JM_ALWAYS_INLINE __m512i kr_one_dot(__m512i s, const __m512i *w, const int32_t *y, const int steps) {
-    __m512i s1 = _mm512_setzero_si512();
-    for (int k = 0; k < steps; k += 2) {
-        s = _mm512_dpbusd_epi32(s, w[k], _mm512_set1_epi32(y[k]));
-        s1 = _mm512_dpbusd_epi32(s1, w[k + 1], _mm512_set1_epi32(y[k + 1]));
-    }
-    return _mm512_add_epi32(s, s1);
+/* step k of sub-block j of a Q4_K (or, QH, Q5_K) super-block from its qs dwords T (and qh dwords h) */
+JM_ALWAYS_INLINE __m512i kr_k4_step(const __m512i *T, const __m512i *h, int j, int k, const int QH) {
+    return QH ? kr_high_bit_step(kr_nib_step(T, j, k), h, 8 * j + k, 4) : kr_nib_step(T, j, k);
 }
 
 /* Q4_K, and Q5_K with the fifth bit of quant 32j + l from bit j of qh[l] */
@@ -110,9 +104,13 @@ JM_ALWAYS_INLINE void kr_one_k4(const jm_gemm16_rows *g, int64_t b, const block_
         __m512i T[8];
         kr_dwords(T, g, b, bx, qs + 32 * q, 8);
         for (int j = 2 * q; j < 2 * q + 2; j++) {
-            __m512i wj[8];
-            for (int k = 0; k < 8; k++) wj[k] = QH ? kr_high_bit_step(kr_nib_step(T, j, k), h, 8 * j + k, 4) : kr_nib_step(T, j, k);
-            const __m512i s = kr_one_dot(_mm512_setzero_si512(), wj, y + 8 * j, 8);
+            /* two int32 chains, as kr_cols for C < 4, each step unpacked where it is used */
+            __m512i s = _mm512_setzero_si512(), s1 = _mm512_setzero_si512();
+            for (int k = 0; k < 8; k += 2) {
+                s = _mm512_dpbusd_epi32(s, kr_k4_step(T, h, j, k, QH), _mm512_set1_epi32(y[8 * j + k]));
+                s1 = _mm512_dpbusd_epi32(s1, kr_k4_step(T, h, j, k + 1, QH), _mm512_set1_epi32(y[8 * j + k + 1]));
+            }
+            s = _mm512_add_epi32(s, s1);
             const __m512 f = _mm512_cvtepi32_ps(s);
             t = j == 0 ? _mm512_mul_ps(f, w.sc[0]) : _mm512_fmadd_ps(f, w.sc[j], t);
         }
@@ -140,9 +138,12 @@ JM_ALWAYS_INLINE void kr_one_q6_K(const jm_gemm16_rows *g, int64_t b, const bloc
         for (int gg = 0; gg < 4; gg++)
             for (int u = 0; u < 2; u++) { /* sub-blocks of 16: steps 4u..4u + 3 of the 32 */
                 const int j = 2 * (4 * h + gg) + u;
-                __m512i wj[4];
-                for (int k = 0; k < 4; k++) wj[k] = kr_q6_step(lo[gg % 2], hi, gg, 4 * u + k);
-                const __m512i s = kr_one_dot(_mm512_set1_epi32(p->off[j]), wj, y + 4 * j, 4);
+                __m512i s = _mm512_set1_epi32(p->off[j]), s1 = _mm512_setzero_si512();
+                for (int k = 0; k < 4; k += 2) {
+                    s = _mm512_dpbusd_epi32(s, kr_q6_step(lo[gg % 2], hi, gg, 4 * u + k), _mm512_set1_epi32(y[4 * j + k]));
+                    s1 = _mm512_dpbusd_epi32(s1, kr_q6_step(lo[gg % 2], hi, gg, 4 * u + k + 1), _mm512_set1_epi32(y[4 * j + k + 1]));
+                }
+                s = _mm512_add_epi32(s, s1);
                 const __m512 f = _mm512_cvtepi32_ps(s);
                 t = j == 0 ? _mm512_mul_ps(f, w.sc[0]) : _mm512_fmadd_ps(f, w.sc[j], t);
             }
