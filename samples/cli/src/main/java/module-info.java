@@ -8,6 +8,7 @@ module org.jmamba.cli {
     requires info.picocli;
     requires me.tongfei.progressbar;
     requires com.fasterxml.jackson.databind;
+    requires org.eclipse.jgit;
 
     opens org.jmamba.cli to info.picocli;
 }
