@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             InfoCommand.class, RunCommand.class, ChatCommand.class, EvalCommand.class,
             TokenizeCommand.class, DemoCommand.class, BenchCommand.class, QuantizeCommand.class, ConvertCommand.class,
+            PerplexityCommand.class,
             RandomModelCommand.class, CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
