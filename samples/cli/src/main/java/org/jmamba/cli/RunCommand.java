@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
         description = "Generate text from a prompt: the text streams to stdout, the stats go to stderr.")
 final class RunCommand implements Callable<Integer> {
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "GGUF model")
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE", description = "GGUF model (default: the repository's Java model, "
+            + DefaultModel.FILE + ")")
     Path model;
 
     @Option(names = {"-p", "--prompt"}, required = true, paramLabel = "TEXT", description = "the prompt")
@@ -50,6 +51,10 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (nPredict <= 0) throw new IllegalArgumentException("-n must be positive, got " + nPredict);
         if (prompt.isEmpty()) throw new IllegalArgumentException("the prompt is empty");
+        if (model == null) {
+            model = DefaultModel.resolve();
+            System.err.println("jmamba run: no -m given, using the default model " + model);
+        }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try (Model m = Model.load(model, threads.options()); Session s = m.newSession()) {
             Tokenizer tok = m.tokenizer();
