@@ -24,8 +24,12 @@ final class NativeContext implements AutoCloseable {
             MemorySegment out = tmp.allocate(jmamba_h.C_POINTER);
             error = NativeCalls.newError(arena);
             int st = jmamba_h.jm_context_create(params, out, error);
-            if (st != jmamba_h.JM_OK) arena.close();
-            NativeCalls.check(st, error, "cannot create a native context");
+            try {
+                NativeCalls.check(st, error, "cannot create a native context");
+            } catch (RuntimeException | Error e) {
+                arena.close(); // after the check: the error's message lives in this arena
+                throw e;
+            }
             handle = out.get(jmamba_h.C_POINTER, 0);
         }
     }
@@ -43,8 +47,8 @@ final class NativeContext implements AutoCloseable {
         return cpuFeatureMask;
     }
 
-    int kernelLevel() {
-        return jmamba_h.jm_context_kernel_level(handle);
+    KernelLevel kernelLevel() {
+        return KernelLevel.of(jmamba_h.jm_context_kernel_level(handle));
     }
 
     @Override

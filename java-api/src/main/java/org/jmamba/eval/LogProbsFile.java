@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import org.jmamba.JmambaException;
 
 /**
  * The next-token log-probabilities of a perplexity run, saved so that another run (a quantized
@@ -24,6 +25,8 @@ import java.util.Arrays;
  * u32 n_chunk; the n_chunk * n_ctx i32 tokens of the windows, as tokenized; then for each chunk and
  * each scored position (n_ctx - 1 - n_ctx / 2 per chunk): f32 min, f32 step, n_vocab u16 q, the
  * log-probability being min + step * q.
+ *
+ * <p>A file that does not fit its header is refused with a {@link JmambaException} naming the file and the problem.
  */
 public final class LogProbsFile {
     static final byte[] MAGIC = "jmlogits".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -131,8 +134,8 @@ public final class LogProbsFile {
             return data.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), off);
         }
 
-        private IllegalArgumentException bad(String why) {
-            return new IllegalArgumentException(path + " is not a usable base-logits file: " + why);
+        private JmambaException bad(String why) {
+            return new JmambaException(path + " is not a usable base-logits file: " + why);
         }
 
         public int token(long i) {

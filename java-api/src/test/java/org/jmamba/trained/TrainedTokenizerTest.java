@@ -10,6 +10,8 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import org.jmamba.gguf.GgufFile;
+import org.jmamba.testkit.TrainedModel;
+import org.jmamba.tokenizer.EncodeOptions;
 import org.jmamba.tokenizer.Tokenizer;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +40,7 @@ class TrainedTokenizerTest {
         try (GgufFile f = GgufFile.open(TrainedModel.gguf())) {
             Tokenizer tok = Tokenizer.fromGguf(f);
             for (Case c : cases) {
-                int[] got = tok.encode(c.text(), false, false);
+                int[] got = tok.encode(c.text(), EncodeOptions.PLAIN);
                 assertArrayEquals(c.ids(), got, () -> c.name() + ": sentencepiece " + Arrays.toString(c.ids())
                         + "\n  jmamba " + Arrays.toString(got));
                 // U+2581 is how SentencePiece writes a space: sentencepiece decodes it to a space too

@@ -53,7 +53,7 @@ final class PerplexityCommand implements Callable<Integer> {
         try (LogProbsFile.Reader baseFile = base == null ? null : new LogProbsFile.Reader(base);
              Model m = Model.load(model, threads.options())) {
             int n = ctx != null ? ctx : baseFile != null ? baseFile.ctx : 512;
-            int[] tokens = m.tokenizer().encode(text, m.tokenizer().addBosDefault(), false);
+            int[] tokens = m.tokenizer().encode(text);
             int nChunk = tokens.length >= n && n > 0 ? tokens.length / n : 0;
             System.err.printf(Locale.ROOT, "perplexity: %s, %d tokens, %d windows of %d, scoring %d tokens each%n",
                     file, tokens.length, nChunk, n, n - 1 - n / 2);

@@ -1,6 +1,7 @@
 package org.jmamba.cli;
 
 import java.io.IOException;
+import org.jmamba.tokenizer.EncodeOptions;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -59,8 +60,8 @@ final class RunCommand implements Callable<Integer> {
         try (Model m = Model.load(model, threads.options()); Session s = m.newSession()) {
             Tokenizer tok = m.tokenizer();
             int[] ids = chat
-                    ? tok.encode(MistralInstruct.v3().render(List.of(ChatMessage.user(prompt))), tok.addBosDefault(), true)
-                    : tok.encode(prompt, tok.addBosDefault(), false);
+                    ? tok.encode(MistralInstruct.v3().render(List.of(ChatMessage.user(prompt))), EncodeOptions.PLAIN.withBos(tok.addBosDefault()).withParseSpecial())
+                    : tok.encode(prompt, EncodeOptions.PLAIN.withBos(tok.addBosDefault()));
             GenerationOptions opts = new GenerationOptions(nPredict, sampling.config(), stops, !ignoreEos);
             Generator g = new Generator(s, tok);
             GenerationStats st = g.generate(ids, opts, text -> out.print(text));

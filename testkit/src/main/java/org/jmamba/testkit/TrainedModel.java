@@ -1,4 +1,4 @@
-package org.jmamba.trained;
+package org.jmamba.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package org.jmamba.trained;
+package org.jmamba.quantize;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,9 +9,7 @@ import java.util.Locale;
 import org.jmamba.Model;
 import org.jmamba.eval.LogProbsFile;
 import org.jmamba.eval.Perplexity;
-import org.jmamba.quantize.FileType;
-import org.jmamba.quantize.Progress;
-import org.jmamba.quantize.Quantizer;
+import org.jmamba.testkit.TrainedModel;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
