@@ -12,4 +12,5 @@ module org.jmamba {
     exports org.jmamba.generate;
     exports org.jmamba.chat;
     exports org.jmamba.eval;
+    exports org.jmamba.embed;
 }

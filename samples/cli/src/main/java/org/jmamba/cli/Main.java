@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
             InfoCommand.class, RunCommand.class, ChatCommand.class, EvalCommand.class,
             TokenizeCommand.class, DemoCommand.class, BenchCommand.class, QuantizeCommand.class, ConvertCommand.class,
             PerplexityCommand.class,
-            RandomModelCommand.class, CommandLine.HelpCommand.class,
+            RandomModelCommand.class, IngestCommand.class, DesktopCommands.Swing.class, DesktopCommands.Fx.class,
+            CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
 

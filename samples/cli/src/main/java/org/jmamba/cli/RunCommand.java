@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.jmamba.Model;
+import org.jmamba.PromptCache;
 import org.jmamba.Session;
 import org.jmamba.chat.ChatMessage;
 import org.jmamba.chat.MistralInstruct;
@@ -27,7 +28,7 @@ final class RunCommand implements Callable<Integer> {
             + DefaultModel.FILE + ")")
     Path model;
 
-    @Option(names = {"-p", "--prompt"}, required = true, paramLabel = "TEXT", description = "the prompt")
+    @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT", description = "the prompt (optional with --state)")
     String prompt;
 
     @Option(names = {"-n", "--n-predict"}, paramLabel = "N", description = "tokens to generate at most (default: ${DEFAULT-VALUE})")
@@ -43,6 +44,16 @@ final class RunCommand implements Callable<Integer> {
     boolean ignoreEos;
 
     @Mixin
+    StateOptions state;
+
+    @Option(names = "--prompt-cache", paramLabel = "DIR",
+            description = "reuse the longest prefix of the prompt whose state DIR holds, and keep this prompt's state there")
+    Path promptCache;
+
+    @Option(names = "--prompt-cache-max", paramLabel = "MIB", description = "what --prompt-cache DIR may hold (default: ${DEFAULT-VALUE} MiB)")
+    long promptCacheMiB = 8192;
+
+    @Mixin
     SamplingOptions sampling;
 
     @Mixin
@@ -51,22 +62,28 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (nPredict <= 0) throw new IllegalArgumentException("-n must be positive, got " + nPredict);
-        if (prompt.isEmpty()) throw new IllegalArgumentException("the prompt is empty");
+        if (prompt == null && state.from == null) throw new IllegalArgumentException("give a prompt (-p TEXT), or a state to continue (--state FILE)");
+        if (prompt != null && prompt.isEmpty()) throw new IllegalArgumentException("the prompt is empty");
+        if (promptCache != null && state.from != null) throw new IllegalArgumentException("--prompt-cache and --state do not go together");
         if (model == null) {
             model = DefaultModel.resolve();
             System.err.println("jmamba run: no -m given, using the default model " + model);
         }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        try (Model m = Model.load(model, threads.options()); Session s = m.newSession()) {
+        try (Model m = Model.load(model, threads.options()); Session s = m.newSession();
+             PromptCache cache = promptCache == null ? null : PromptCache.open(promptCache, 0, promptCacheMiB << 20)) {
             Tokenizer tok = m.tokenizer();
-            int[] ids = chat
-                    ? tok.encode(MistralInstruct.v3().render(List.of(ChatMessage.user(prompt))), EncodeOptions.PLAIN.withBos(tok.addBosDefault()).withParseSpecial())
-                    : tok.encode(prompt, EncodeOptions.PLAIN.withBos(tok.addBosDefault()));
+            boolean continuing = state.restoreInto(s, prompt == null);
+            EncodeOptions enc = EncodeOptions.PLAIN.withBos(!continuing && tok.addBosDefault()); // a continued state has its BOS
+            int[] ids = prompt == null ? new int[0] : chat
+                    ? tok.encode(MistralInstruct.v3().render(List.of(ChatMessage.user(prompt))), enc.withParseSpecial())
+                    : tok.encode(prompt, enc);
             GenerationOptions opts = new GenerationOptions(nPredict, sampling.config(), stops, !ignoreEos);
-            Generator g = new Generator(s, tok);
+            Generator g = new Generator(s, tok).usePromptCache(cache);
             GenerationStats st = g.generate(ids, opts, text -> out.print(text));
             out.println();
             System.err.println(st.summary());
+            state.saveFrom(s);
         }
         return 0;
     }
