@@ -65,7 +65,7 @@ public final class LogProbsFile {
             out.write(h.array());
         }
 
-        /** Appends one scored position's log-probabilities (n_vocab of them, all <= 0). */
+        /** Appends one scored position's log-probabilities (n_vocab of them, none above 0). */
         public void add(double[] logProbs) throws IOException {
             double min = 0;
             for (int i = 0; i < nVocab; i++) min = Math.min(min, logProbs[i]);
