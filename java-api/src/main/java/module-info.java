@@ -11,5 +11,6 @@ module org.jmamba {
     exports org.jmamba.sampling;
     exports org.jmamba.generate;
     exports org.jmamba.chat;
+    exports org.jmamba.eval;
     exports org.jmamba.embed;
 }

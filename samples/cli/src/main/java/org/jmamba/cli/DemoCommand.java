@@ -24,16 +24,21 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run the whole pipeline on a small random-weight model (made once and cached): load, tokenize, prefill, stream, snapshot and restore.")
+        description = "Run the whole pipeline on the repository's small Java code model (or, with --random, a random-weight one):"
+                + " load, tokenize, prefill, stream, snapshot and restore.")
 final class DemoCommand implements Callable<Integer> {
     static final RandomMamba2.Shape SHAPE = new RandomMamba2.Shape(4096, 256, 4, 512, 64, 16, 1, 4, false);
     static final String PROMPT = "def fibonacci(n):\n    if n < 2:\n        return n\n";
+    static final String JAVA_PROMPT = "    /**\n     * Returns the greatest common divisor of two numbers.\n     */\n    public static int gcd(int a, int b) {\n";
+
+    @Option(names = "--random", description = "use a small random-weight model (made once and cached) instead of the trained one")
+    boolean random;
 
     @Option(names = "--model-dir", paramLabel = "DIR", description = "where the demo model is cached (default: ~/.cache/jmamba/demo)")
     Path dir;
 
     @Option(names = {"-n", "--n-predict"}, paramLabel = "N", description = "tokens to generate (default: ${DEFAULT-VALUE})")
-    int nPredict = 48;
+    int nPredict = 120;
 
     @Mixin
     Threads threads;
@@ -41,20 +46,27 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        out.println("jmamba demo: the weights below are RANDOM, so the text is noise. It exercises every step a real");
-        out.println("model goes through; see the end for how to run Codestral Mamba.\n");
-        Path file = demoModel(out);
+        if (random) {
+            out.println("jmamba demo: the weights below are RANDOM, so the text is noise. It exercises every step a real");
+            out.println("model goes through; see the end for how to run Codestral Mamba.\n");
+        } else {
+            out.println("jmamba demo: a 2.8M-parameter Mamba-2 trained here on Java code (models/README.md): small, so the code");
+            out.println("looks like Java more than it works; see the end for how to run Codestral Mamba.\n");
+        }
+        Path file = random ? demoModel(out) : DefaultModel.resolve();
+        String prompt = random ? PROMPT : JAVA_PROMPT;
         try (Model model = Model.load(file, threads.options()); Session session = model.newSession()) {
             var p = model.params();
             out.printf("model:     %s%n", file);
             out.printf("shape:     %d layers, d_model %d, d_inner %d, %d heads x %d, d_state %d, vocab %d, %s weights%n",
-                    p.nLayer(), p.dModel(), p.dInner(), p.nHead(), p.headDim(), p.dState(), p.nVocab(), GgmlType.Q8_0);
+                    p.nLayer(), p.dModel(), p.dInner(), p.nHead(), p.headDim(), p.dState(), p.nVocab(),
+                    model.gguf().tensor("blk.0.ssm_in.weight").map(t -> t.type()).orElse(GgmlType.F32));
             out.printf("state:     %s per sequence, whatever the context length%n", InfoCommand.human(p.stateBytes()));
             out.printf("kernels:   %s, %d threads%n%n", model.kernelLevel().displayName(), threads.threads > 0 ? threads.threads : Runtime.getRuntime().availableProcessors());
 
             Tokenizer tok = model.tokenizer();
-            int[] ids = tok.encode(PROMPT, EncodeOptions.PLAIN.withBos());
-            out.printf("prompt:    %s%n", PROMPT.replace("\n", "\\n"));
+            int[] ids = tok.encode(prompt, EncodeOptions.PLAIN.withBos());
+            out.printf("prompt:    %s%n", prompt.replace("\n", "\\n"));
             out.printf("tokens:    %d ids %s%n%n", ids.length, Arrays.toString(ids));
 
             SamplerConfig sampler = SamplerConfig.defaults().withSeed(42);
@@ -65,6 +77,7 @@ final class DemoCommand implements Callable<Integer> {
             try (State afterPrompt = session.snapshot()) {
                 StringBuilder first = new StringBuilder();
                 out.println("--- generating (streamed) ---");
+                if (!random) out.print(prompt);
                 GenerationStats st = gen.generate(new int[] {ids[ids.length - 1]}, opts, t -> {
                     out.print(t);
                     first.append(t);

@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             InfoCommand.class, RunCommand.class, ChatCommand.class, EvalCommand.class,
             TokenizeCommand.class, DemoCommand.class, BenchCommand.class, QuantizeCommand.class, ConvertCommand.class,
+            PerplexityCommand.class,
             RandomModelCommand.class, IngestCommand.class, DesktopCommands.Swing.class, DesktopCommands.Fx.class,
             CommandLine.HelpCommand.class,
             org.jmamba.server.ServeCommand.class,

@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
         description = "Generate text from a prompt: the text streams to stdout, the stats go to stderr.")
 final class RunCommand implements Callable<Integer> {
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "GGUF model")
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE", description = "GGUF model (default: the repository's Java model, "
+            + DefaultModel.FILE + ")")
     Path model;
 
     @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT", description = "the prompt (optional with --state)")
@@ -64,6 +65,10 @@ final class RunCommand implements Callable<Integer> {
         if (prompt == null && state.from == null) throw new IllegalArgumentException("give a prompt (-p TEXT), or a state to continue (--state FILE)");
         if (prompt != null && prompt.isEmpty()) throw new IllegalArgumentException("the prompt is empty");
         if (promptCache != null && state.from != null) throw new IllegalArgumentException("--prompt-cache and --state do not go together");
+        if (model == null) {
+            model = DefaultModel.resolve();
+            System.err.println("jmamba run: no -m given, using the default model " + model);
+        }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try (Model m = Model.load(model, threads.options()); Session s = m.newSession();
              PromptCache cache = promptCache == null ? null : PromptCache.open(promptCache, 0, promptCacheMiB << 20)) {
