@@ -24,8 +24,14 @@ final class NativeContext implements AutoCloseable {
             MemorySegment out = tmp.allocate(jmamba_h.C_POINTER);
             error = NativeCalls.newError(arena);
             int st = jmamba_h.jm_context_create(params, out, error);
-            if (st != jmamba_h.JM_OK) arena.close();
-            NativeCalls.check(st, error, "cannot create a native context");
+            if (st != jmamba_h.JM_OK) {
+                // the message lives in the arena: read it (check throws) before the arena goes
+                try {
+                    NativeCalls.check(st, error, "cannot create a native context");
+                } finally {
+                    arena.close();
+                }
+            }
             handle = out.get(jmamba_h.C_POINTER, 0);
         }
     }

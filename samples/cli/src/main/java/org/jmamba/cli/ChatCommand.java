@@ -1,35 +1,43 @@
 package org.jmamba.cli;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.jmamba.Model;
 import org.jmamba.Session;
 import org.jmamba.chat.MistralInstruct;
-import org.jmamba.generate.Chat;
+import org.jmamba.cli.repl.ChatRepl;
 import org.jmamba.generate.GenerationOptions;
-import org.jmamba.generate.GenerationStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "chat", mixinStandardHelpOptions = true,
-        description = "Chat with an instruct model, turn by turn; earlier turns are kept in the model's state, never re-read. /reset starts over, /exit or end of input quits.")
+        description = {
+            "Chat with an instruct model, turn by turn; earlier turns are kept in the model's state, never re-read.",
+            "On a terminal: line editing, history (Up/Down, kept in --history-file), Alt-Enter or a trailing \\ for a new line,"
+                    + " a paste stays one turn, Ctrl-C stops a reply and keeps the conversation. /help lists the commands.",
+            "From a pipe: one turn per line (a line ending in \\ goes on on the next), replies to stdout."})
 final class ChatCommand implements Callable<Integer> {
 
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "GGUF model")
     Path model;
 
-    @Option(names = {"-n", "--n-predict"}, paramLabel = "N", description = "tokens per reply at most (default: ${DEFAULT-VALUE})")
+    @Option(names = {"-n", "--n-predict", "--predict"}, paramLabel = "N", description = "tokens per reply at most; -1 = until the end-of-turn token (default: ${DEFAULT-VALUE})")
     int nPredict = 1024;
 
-    @Option(names = "--system", paramLabel = "TEXT", description = "system prompt")
+    @Option(names = {"-sys", "--system", "--system-prompt"}, paramLabel = "TEXT", description = "system prompt (/system changes it)")
     String system;
+
+    @Option(names = "--ignore-eos", description = "keep generating past end-of-generation tokens (until -n)")
+    boolean ignoreEos;
+
+    @Option(names = "--history-file", paramLabel = "FILE", description = "where the input history is kept (default: $XDG_STATE_HOME/jmamba/chat_history, else ~/.local/state/jmamba/chat_history)")
+    Path historyFile;
+
+    @Option(names = "--no-history", description = "keep no input history file")
+    boolean noHistory;
 
     @Mixin
     SamplingOptions sampling;
@@ -39,28 +47,20 @@ final class ChatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        int maxTokens = RunCommand.maxTokens(nPredict, "-n/--n-predict");
+        GenerationOptions opts = new GenerationOptions(maxTokens, sampling.config(), List.of(), !ignoreEos);
         try (Model m = Model.load(model, threads.options()); Session s = m.newSession()) {
-            Chat chat = new Chat(s, m.tokenizer(), MistralInstruct.v3(), system);
-            GenerationOptions opts = new GenerationOptions(nPredict, sampling.config(), List.of(), true);
-            System.err.println("chat with " + model.getFileName() + " (/reset to start over, /exit to quit)");
-            while (true) {
-                out.print("> ");
-                out.flush();
-                String line = in.readLine();
-                if (line == null || line.strip().equals("/exit")) break;
-                if (line.isBlank()) continue;
-                if (line.strip().equals("/reset")) {
-                    chat.reset();
-                    System.err.println("(conversation cleared)");
-                    continue;
-                }
-                GenerationStats st = chat.send(line, opts, out::print);
-                out.println();
-                System.err.println("[" + st.summary() + "]");
-            }
+            ChatRepl repl = new ChatRepl(s, m.tokenizer(), MistralInstruct.v3(), system, opts, System.err);
+            repl.run(noHistory ? null : historyFile != null ? historyFile : defaultHistoryFile(),
+                    "chat with " + model.getFileName() + " (/help for the commands, Ctrl-D or /exit to quit)");
         }
         return 0;
+    }
+
+    static Path defaultHistoryFile() {
+        String state = System.getenv("XDG_STATE_HOME");
+        Path base = state != null && !state.isBlank() ? Path.of(state)
+                : Path.of(System.getProperty("user.home"), ".local", "state");
+        return base.resolve("jmamba").resolve("chat_history");
     }
 }

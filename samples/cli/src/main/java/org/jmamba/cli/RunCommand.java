@@ -1,8 +1,11 @@
 package org.jmamba.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -25,11 +28,19 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "GGUF model")
     Path model;
 
-    @Option(names = {"-p", "--prompt"}, required = true, paramLabel = "TEXT", description = "the prompt")
+    @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT", description = "the prompt; - reads it from standard input")
     String prompt;
 
-    @Option(names = {"-n", "--n-predict"}, paramLabel = "N", description = "tokens to generate at most (default: ${DEFAULT-VALUE})")
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "read the prompt from FILE (UTF-8)")
+    Path promptFile;
+
+    @Option(names = {"-n", "--n-predict", "--predict"}, paramLabel = "N", description = "tokens to generate at most; -1 = until an end-of-generation token (default: ${DEFAULT-VALUE})")
     int nPredict = 256;
+
+    @Option(names = {"-c", "--ctx-size"}, paramLabel = "N",
+            description = "Mamba has no context window (its state has one size at any length), so 0, the default, is no limit;"
+                    + " N > 0 caps prompt + generated tokens at N, as llama.cpp's context would")
+    int ctxSize = 0;
 
     @Option(names = "--chat", description = "wrap the prompt in the model's chat format ([INST] ... [/INST])")
     boolean chat;
@@ -40,6 +51,15 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--ignore-eos", description = "keep generating past end-of-generation tokens")
     boolean ignoreEos;
 
+    @Option(names = "--verbose-prompt", description = "print the prompt's tokens (id -> piece) to stderr before generating")
+    boolean verbosePrompt;
+
+    @Option(names = "--json", description = "print one JSON object (text, token counts, timings, seed) instead of streaming")
+    boolean json;
+
+    @Option(names = {"-ngl", "--gpu-layers", "--n-gpu-layers"}, paramLabel = "N", hidden = true)
+    String gpuLayers;
+
     @Mixin
     SamplingOptions sampling;
 
@@ -48,20 +68,126 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (nPredict <= 0) throw new IllegalArgumentException("-n must be positive, got " + nPredict);
-        if (prompt.isEmpty()) throw new IllegalArgumentException("the prompt is empty");
+        if (gpuLayers != null) {
+            throw new CliException("-ngl/--gpu-layers " + gpuLayers + ": jmamba runs on the CPU only, there are no layers to offload; drop the flag");
+        }
+        int maxTokens = maxTokens(nPredict, "-n/--n-predict");
+        if (ctxSize < 0) throw new CliException("-c/--ctx-size must be 0 (no limit) or more, got " + ctxSize);
+        String text = promptText();
+        GenerationOptions opts;
+        try {
+            opts = new GenerationOptions(maxTokens, sampling.config(), stops, !ignoreEos);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--stop: " + e.getMessage());
+        }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        long loadStart = System.nanoTime();
         try (Model m = Model.load(model, threads.options()); Session s = m.newSession()) {
+            double loadMs = (System.nanoTime() - loadStart) / 1e6;
+            if (sampling.seedIsRandom()) System.err.println("seed: " + sampling.effectiveSeed());
             Tokenizer tok = m.tokenizer();
             int[] ids = chat
-                    ? tok.encode(MistralInstruct.v3().render(List.of(ChatMessage.user(prompt))), tok.addBosDefault(), true)
-                    : tok.encode(prompt, tok.addBosDefault(), false);
-            GenerationOptions opts = new GenerationOptions(nPredict, sampling.config(), stops, !ignoreEos);
+                    ? tok.encode(MistralInstruct.v3().render(List.of(ChatMessage.user(text))), tok.addBosDefault(), true)
+                    : tok.encode(text, tok.addBosDefault(), false);
+            if (ids.length == 0) throw new CliException("the prompt has no tokens");
+            if (verbosePrompt) printTokens(text, ids, tok);
+            if (ctxSize > 0) {
+                if (ids.length >= ctxSize) {
+                    throw new CliException("the prompt is " + ids.length + " tokens, which leaves nothing to generate within -c/--ctx-size " + ctxSize);
+                }
+                opts = opts.withMaxTokens(Math.min(maxTokens, ctxSize - ids.length));
+            }
             Generator g = new Generator(s, tok);
-            GenerationStats st = g.generate(ids, opts, text -> out.print(text));
-            out.println();
-            System.err.println(st.summary());
+            StringBuilder all = new StringBuilder();
+            GenerationStats st = g.generate(ids, opts, piece -> {
+                if (json) all.append(piece);
+                else out.print(piece);
+            });
+            if (json) out.println(json(all.toString(), st, loadMs));
+            else out.println();
+            perf(st, loadMs).forEach(System.err::println);
         }
         return 0;
+    }
+
+    /** -n as llama.cpp reads it: -1 is "no limit", 0 and other negatives are mistakes. */
+    static int maxTokens(int n, String flag) {
+        if (n == -1) return Integer.MAX_VALUE;
+        if (n <= 0) throw new CliException(flag + " must be positive, or -1 for no limit; got " + n);
+        return n;
+    }
+
+    private String promptText() throws IOException {
+        if (prompt != null && promptFile != null) throw new CliException("give the prompt once: -p or -f, not both");
+        String text;
+        if (promptFile != null) {
+            text = Files.readString(promptFile, StandardCharsets.UTF_8);
+        } else if ("-".equals(prompt)) {
+            text = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+        } else if (prompt != null) {
+            text = prompt;
+        } else {
+            throw new CliException("no prompt: give -p TEXT, -p - (read standard input) or -f FILE");
+        }
+        if (text.isEmpty()) throw new CliException("the prompt is empty");
+        return text;
+    }
+
+    private static void printTokens(String text, int[] ids, Tokenizer tok) {
+        System.err.println("prompt: '" + text + "'");
+        System.err.println("number of tokens in prompt = " + ids.length);
+        for (int id : ids) {
+            String piece = new String(tok.tokenBytes(id, true), StandardCharsets.UTF_8);
+            System.err.printf("%6d -> '%s'%n", id, piece);
+        }
+        System.err.println();
+    }
+
+    /** The figures of llama.cpp's llama_perf_context_print, in its layout. */
+    static List<String> perf(GenerationStats st, double loadMs) {
+        double promptMs = st.prefillTime().toNanos() / 1e6;
+        double evalMs = st.decodeTime().toNanos() / 1e6;
+        int evals = st.generatedTokens(); // decodeTime runs from the first token's draw: every generated token's eval
+        return List.of(
+                String.format("jmamba_perf:        load time = %10.2f ms", loadMs),
+                String.format("jmamba_perf: prompt eval time = %10.2f ms / %5d tokens (%8.2f ms per token, %8.2f tokens per second)",
+                        promptMs, st.promptTokens(), perToken(promptMs, st.promptTokens()), perSecond(promptMs, st.promptTokens())),
+                String.format("jmamba_perf:        eval time = %10.2f ms / %5d runs   (%8.2f ms per token, %8.2f tokens per second)",
+                        evalMs, evals, perToken(evalMs, evals), perSecond(evalMs, evals)),
+                String.format("jmamba_perf:       total time = %10.2f ms / %5d tokens, stop: %s",
+                        loadMs + st.timeToFirstToken().toNanos() / 1e6 + evalMs, st.promptTokens() + st.generatedTokens(),
+                        st.stopReason().name().toLowerCase().replace('_', ' ')));
+    }
+
+    private static double perToken(double ms, int n) {
+        return n > 0 ? ms / n : 0;
+    }
+
+    private static double perSecond(double ms, int n) {
+        return ms > 0 ? n * 1000 / ms : 0;
+    }
+
+    private String json(String text, GenerationStats st, double loadMs) {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode();
+        root.put("model", model.toString());
+        root.put("content", text);
+        root.put("stop_reason", st.stopReason().name().toLowerCase());
+        root.put("seed", sampling.effectiveSeed());
+        root.put("tokens_evaluated", st.promptTokens());
+        root.put("tokens_predicted", st.generatedTokens());
+        ObjectNode t = root.putObject("timings");
+        double promptMs = st.prefillTime().toNanos() / 1e6;
+        double evalMs = st.decodeTime().toNanos() / 1e6;
+        int evals = st.generatedTokens();
+        t.put("load_ms", loadMs);
+        t.put("prompt_n", st.promptTokens());
+        t.put("prompt_ms", promptMs);
+        t.put("prompt_per_second", perSecond(promptMs, st.promptTokens()));
+        t.put("first_token_ms", st.timeToFirstToken().toNanos() / 1e6);
+        t.put("predicted_n", evals);
+        t.put("predicted_ms", evalMs);
+        t.put("predicted_per_second", perSecond(evalMs, evals));
+        return root.toString();
     }
 }
