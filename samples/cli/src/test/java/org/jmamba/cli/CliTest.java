@@ -172,7 +172,7 @@ class CliTest {
             expected = sb.toString();
         }
         assertEquals(expected + System.lineSeparator(), r.out());
-        assertTrue(r.err().contains("generated 12 tokens"), r.err());
+        assertTrue(r.err().contains("/    12 runs"), r.err());
     }
 
     @Test

@@ -57,6 +57,9 @@ final class TerminalLines implements LineSource {
             }
         }
         reader = b.build();
+        if (System.getenv("JMAMBA_DEBUG") != null && terminal instanceof org.jline.terminal.spi.TerminalExt ext) {
+            terminal.writer().println("(terminal " + terminal.getType() + " through JLine's " + ext.getProvider().name() + " provider)");
+        }
         reader.getWidgets().put(NEWLINE_WIDGET, () -> {
             reader.getBuffer().write('\n');
             return true;
