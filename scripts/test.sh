@@ -13,6 +13,7 @@ command -v cc >/dev/null || need_pkgs+=(gcc)
 { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import clang.cindex" 2>/dev/null; } || need_pkgs+=(python3-clang-14 libclang-14-dev)
 command -v aarch64-linux-gnu-gcc >/dev/null || need_pkgs+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
 command -v qemu-aarch64-static >/dev/null || need_pkgs+=(qemu-user-static)
+command -v tmux >/dev/null || need_pkgs+=(tmux) # the chat REPL's tests drive it in a real terminal
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing ${need_pkgs[*]}" >&2
