@@ -16,8 +16,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.jmamba.Model;
 import org.jmamba.Session;
-import org.jmamba.gguf.GgmlType;
-import org.jmamba.testmodel.RandomMamba2;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,8 +28,7 @@ class CliTest {
 
     @BeforeAll
     static void makeModel() throws Exception {
-        model = dir.resolve("tiny.gguf");
-        RandomMamba2.write(model, new RandomMamba2.Spec(new RandomMamba2.Shape(512, 64, 2, 128, 16, 8, 2, 4, false), GgmlType.Q8_0, 3));
+        model = TinyModel.write(dir, 3);
     }
 
     record Run(int code, String out, String err) {}

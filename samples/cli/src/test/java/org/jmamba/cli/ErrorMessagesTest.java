@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.jmamba.gguf.GgmlType;
-import org.jmamba.testmodel.RandomMamba2;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,9 +20,7 @@ class ErrorMessagesTest {
 
     @BeforeAll
     static void makeModel() throws Exception {
-        Path p = dir.resolve("tiny.gguf");
-        RandomMamba2.write(p, new RandomMamba2.Spec(new RandomMamba2.Shape(512, 64, 2, 128, 16, 8, 2, 4, false), GgmlType.Q8_0, 3));
-        model = p.toString();
+        model = TinyModel.write(dir, 3).toString();
     }
 
     record Case(List<String> args, String message) {}

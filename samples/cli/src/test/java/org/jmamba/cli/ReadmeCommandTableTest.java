@@ -17,8 +17,6 @@ import org.jmamba.Session;
 import org.jmamba.chat.MistralInstruct;
 import org.jmamba.cli.repl.ChatRepl;
 import org.jmamba.generate.GenerationOptions;
-import org.jmamba.gguf.GgmlType;
-import org.jmamba.testmodel.RandomMamba2;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -68,8 +66,7 @@ class ReadmeCommandTableTest {
 
     @Test
     void theChatSectionListsTheReplsCommands(@TempDir Path dir) throws Exception {
-        Path model = dir.resolve("tiny.gguf");
-        RandomMamba2.write(model, new RandomMamba2.Spec(new RandomMamba2.Shape(300, 64, 1, 128, 16, 8, 2, 4, false), GgmlType.F32, 1));
+        Path model = TinyModel.write(dir, 1);
         Set<String> inRepl = new TreeSet<>();
         try (Model m = Model.load(model); Session s = m.newSession()) {
             var repl = new ChatRepl(s, m.tokenizer(), MistralInstruct.v3(), null, GenerationOptions.defaults(), System.err);

@@ -13,8 +13,6 @@ import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jmamba.Model;
-import org.jmamba.gguf.GgmlType;
-import org.jmamba.testmodel.RandomMamba2;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,8 +25,7 @@ class RunCommandTest {
 
     @BeforeAll
     static void makeModel() throws Exception {
-        model = dir.resolve("tiny.gguf");
-        RandomMamba2.write(model, new RandomMamba2.Spec(new RandomMamba2.Shape(512, 64, 2, 128, 16, 8, 2, 4, false), GgmlType.Q8_0, 5));
+        model = TinyModel.write(dir, 5);
     }
 
     static CliTest.Run run(String... args) {

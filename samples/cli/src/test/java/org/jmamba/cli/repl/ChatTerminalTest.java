@@ -11,8 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
-import org.jmamba.gguf.GgmlType;
-import org.jmamba.testmodel.RandomMamba2;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,8 +31,7 @@ class ChatTerminalTest {
     @BeforeAll
     static void setUp() throws Exception {
         assumeTrue(run("tmux", "-V").exit == 0, "tmux is not installed (scripts/test.sh installs it as root): the terminal tests are skipped");
-        model = dir.resolve("tiny.gguf");
-        RandomMamba2.write(model, new RandomMamba2.Spec(new RandomMamba2.Shape(512, 64, 2, 128, 16, 8, 2, 4, false), GgmlType.Q8_0, 3));
+        model = org.jmamba.cli.TinyModel.write(dir, 3);
         // the command as ./jmamba runs it, on the test's class path
         launcher = dir.resolve("jmamba");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
