@@ -7,8 +7,8 @@ import org.jmamba.bindings.jmamba_h;
 
 /**
  * The CPU features the native kernels can use (the C header's {@code jm_cpu_feature} bits). A
- * {@link Model.Options} mask made of them limits which kernel sets a model runs, e.g. to compare
- * AVX2 with AVX-512 on one machine; features the CPU lacks are never used, whatever the mask.
+ * {@link Model.Options} set of them limits which kernel sets a model runs, e.g. to compare
+ * AVX2 with AVX-512 on one machine; features the CPU lacks are never used, whatever the set.
  */
 public enum CpuFeature {
     AVX2(jmamba_h.JM_CPU_AVX2),
@@ -30,8 +30,8 @@ public enum CpuFeature {
         this.bit = bit;
     }
 
-    /** This feature's bit in a {@link Model.Options#cpuFeatureMask()}. */
-    public int bit() {
+    /** This feature's bit in the C header's {@code cpu_features_mask}. */
+    int bit() {
         return bit;
     }
 
@@ -55,8 +55,8 @@ public enum CpuFeature {
         return s;
     }
 
-    /** The mask allowing exactly these features. */
-    public static int mask(Set<CpuFeature> features) {
+    /** The C header's mask allowing exactly these features. */
+    static int mask(Set<CpuFeature> features) {
         int m = 0;
         for (CpuFeature f : features) m |= f.bit;
         return m;

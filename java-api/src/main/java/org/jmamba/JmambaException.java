@@ -1,6 +1,13 @@
 package org.jmamba;
 
-/** A failure reported by the native library or a check in front of it; the message names the cause. */
+/**
+ * The root of every exception jmamba throws for a problem it detects: a malformed GGUF file
+ * ({@link org.jmamba.gguf.GgufFormatException}), bad tokenizer metadata
+ * ({@link org.jmamba.tokenizer.TokenizerFormatException}), a model it cannot run
+ * ({@link UnsupportedModelException}, {@link MissingTensorException}, {@link ShapeMismatchException}),
+ * a bad saved state ({@link StateFormatException}) or a failure the native library reports
+ * ({@link NativeException}). Unchecked; see the package documentation for the rule.
+ */
 public class JmambaException extends RuntimeException {
     public JmambaException(String message) {
         super(message);

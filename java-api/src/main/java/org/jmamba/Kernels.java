@@ -3,7 +3,9 @@ package org.jmamba;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Set;
 import org.jmamba.bindings.jmamba_h;
 import org.jmamba.gguf.GgmlType;
 
@@ -16,13 +18,15 @@ public final class Kernels implements AutoCloseable {
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment error;
 
+    /** A context with {@code threads} workers (0: one per core) and every kernel the CPU can run. */
     public Kernels(int threads) {
-        this(threads, Model.Options.ALL_FEATURES);
+        this(threads, EnumSet.allOf(CpuFeature.class));
     }
 
-    public Kernels(int threads, int cpuFeatureMask) {
+    /** A context whose kernels use only {@code allowed} features (and of them what the CPU has). */
+    public Kernels(int threads, Set<CpuFeature> allowed) {
         if (threads < 0) throw new IllegalArgumentException("threads = " + threads + " must be >= 0");
-        this.ctx = new NativeContext(threads, cpuFeatureMask);
+        this.ctx = new NativeContext(threads, CpuFeature.mask(allowed));
         this.error = NativeCalls.newError(arena);
     }
 
@@ -30,8 +34,8 @@ public final class Kernels implements AutoCloseable {
         return ctx.threads();
     }
 
-    /** 0 scalar, 1 AVX2, 2 AVX-512, 3 NEON. */
-    public int kernelLevel() {
+    /** The kernel set this context runs. */
+    public KernelLevel kernelLevel() {
         return ctx.kernelLevel();
     }
 

@@ -69,7 +69,7 @@ public record Mamba2Params(int nVocab, int dModel, int nLayer, int dInner, int d
     }
 
     /** Reads the {@code mamba2.*} keys; the vocabulary size comes from token_embd's shape. */
-    public static Mamba2Params fromGguf(GgufFile f) throws GgufFormatException {
+    public static Mamba2Params fromGguf(GgufFile f) {
         String arch = f.architecture();
         if (!ARCH.equals(arch)) {
             throw new UnsupportedModelException(f.path() + ": architecture '" + arch

@@ -1,10 +1,14 @@
 package org.jmamba;
 
 import java.io.IOException;
+import org.jmamba.tokenizer.EncodeOptions;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -26,36 +30,45 @@ import org.jmamba.tokenizer.Tokenizer;
  * <pre>{@code
  * try (Model model = Model.load(Path.of("codestral-mamba-7b-q4_k_m.gguf"));
  *      Session session = model.newSession()) {
- *     MemorySegment logits = session.eval(model.tokenizer().encode("def fib(n):", true, false));
+ *     Logits logits = session.eval(model.tokenizer().encode("def fib(n):"));
  * }
  * }</pre>
  */
 public final class Model implements AutoCloseable {
 
-    /** How to run a model: worker threads per evaluation and the CPU features the kernels may use. */
-    public record Options(int threads, int cpuFeatureMask) {
-        public static final int ALL_FEATURES = -1;
-
+    /**
+     * How to run a model: worker threads per evaluation (0: one per core) and the CPU features the
+     * kernels may use (of them, only what the CPU has is used).
+     */
+    public record Options(int threads, Set<CpuFeature> cpuFeatures) {
         public Options {
             if (threads < 0) throw new IllegalArgumentException("threads = " + threads + " must be >= 0 (0: one per core)");
+            EnumSet<CpuFeature> copy = EnumSet.noneOf(CpuFeature.class);
+            copy.addAll(Objects.requireNonNull(cpuFeatures, "cpuFeatures"));
+            cpuFeatures = Collections.unmodifiableSet(copy);
         }
 
+        /** One thread per core, every feature the CPU has. */
         public static Options defaults() {
-            return new Options(0, ALL_FEATURES);
+            return new Options(0, EnumSet.allOf(CpuFeature.class));
         }
 
         public Options withThreads(int n) {
-            return new Options(n, cpuFeatureMask);
+            return new Options(n, cpuFeatures);
         }
 
         /** Kernels that use only these features (and what the CPU has of them). */
-        public Options withCpuFeatures(java.util.Set<CpuFeature> allowed) {
-            return new Options(threads, CpuFeature.mask(allowed));
+        public Options withCpuFeatures(Set<CpuFeature> allowed) {
+            return new Options(threads, allowed);
         }
 
         /** Scalar kernels only: the reference path SIMD kernels are compared with. */
         public Options scalarOnly() {
-            return new Options(threads, 0);
+            return new Options(threads, EnumSet.noneOf(CpuFeature.class));
+        }
+
+        int cpuFeatureMask() {
+            return CpuFeature.mask(cpuFeatures);
         }
     }
 
@@ -71,7 +84,7 @@ public final class Model implements AutoCloseable {
     private final AtomicInteger activeCalls = new AtomicInteger();
     private volatile boolean closed;
 
-    private Model(GgufFile file, Options options) throws IOException {
+    private Model(GgufFile file, Options options) {
         this.file = file;
         this.options = options;
         this.params = Mamba2Params.fromGguf(file);
@@ -101,16 +114,25 @@ public final class Model implements AutoCloseable {
         this.tokenizer = file.get("tokenizer.ggml.model").isPresent() ? Tokenizer.fromGguf(file) : null;
     }
 
-    /** Maps the file and checks every tensor's presence, shape and type before any native call. */
+    /**
+     * Maps the file and checks every tensor's presence, shape and type before any native call.
+     *
+     * @throws org.jmamba.gguf.GgufFormatException when the file breaks the GGUF format
+     * @throws UnsupportedModelException when it is not a model jmamba can run (including
+     *     {@link MissingTensorException} and {@link ShapeMismatchException})
+     * @throws org.jmamba.tokenizer.TokenizerFormatException when its tokenizer metadata is bad
+     * @throws IOException when the file cannot be opened or read
+     */
     public static Model load(Path path) throws IOException {
         return load(path, Options.defaults());
     }
 
+    /** {@link #load(Path)} with these options. */
     public static Model load(Path path, Options options) throws IOException {
         GgufFile file = GgufFile.open(path);
         try {
             return new Model(file, options);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             file.close();
             throw e;
         }
@@ -240,8 +262,8 @@ public final class Model implements AutoCloseable {
         idleContexts.addFirst(c);
     }
 
-    /** The kernel level this machine runs (0 scalar, 1 AVX2, 2 AVX-512, 3 NEON). */
-    public int kernelLevel() {
+    /** The kernel set this model's evaluations run on this machine with its {@link Options}. */
+    public KernelLevel kernelLevel() {
         enter();
         try {
             NativeContext c = borrowContext();

@@ -5,7 +5,12 @@ import java.lang.foreign.MemorySegment;
 import org.jmamba.bindings.jm_error;
 import org.jmamba.bindings.jmamba_h;
 
-/** Turns native status codes into Java exceptions. */
+/**
+ * Turns native status codes into Java exceptions: out of memory to {@link OutOfMemoryError}, an
+ * unsupported type or shape to {@link UnsupportedModelException}, a bad argument to
+ * {@link IllegalArgumentException}, a call in the wrong state to {@link IllegalStateException},
+ * anything else to {@link NativeException}; each with the library's message.
+ */
 final class NativeCalls {
     private NativeCalls() {}
 
@@ -22,6 +27,6 @@ final class NativeCalls {
         if (status == jmamba_h.JM_ERR_UNSUPPORTED) throw new UnsupportedModelException(text);
         if (status == jmamba_h.JM_ERR_INVALID_ARG) throw new IllegalArgumentException(text);
         if (status == jmamba_h.JM_ERR_STATE) throw new IllegalStateException(text);
-        throw new JmambaException(text);
+        throw new NativeException(text);
     }
 }

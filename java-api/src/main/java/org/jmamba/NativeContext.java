@@ -24,13 +24,11 @@ final class NativeContext implements AutoCloseable {
             MemorySegment out = tmp.allocate(jmamba_h.C_POINTER);
             error = NativeCalls.newError(arena);
             int st = jmamba_h.jm_context_create(params, out, error);
-            if (st != jmamba_h.JM_OK) {
-                // the message lives in the arena: read it (check throws) before the arena goes
-                try {
-                    NativeCalls.check(st, error, "cannot create a native context");
-                } finally {
-                    arena.close();
-                }
+            try {
+                NativeCalls.check(st, error, "cannot create a native context");
+            } catch (RuntimeException | Error e) {
+                arena.close(); // after the check: the error's message lives in this arena
+                throw e;
             }
             handle = out.get(jmamba_h.C_POINTER, 0);
         }
@@ -49,8 +47,8 @@ final class NativeContext implements AutoCloseable {
         return cpuFeatureMask;
     }
 
-    int kernelLevel() {
-        return jmamba_h.jm_context_kernel_level(handle);
+    KernelLevel kernelLevel() {
+        return KernelLevel.of(jmamba_h.jm_context_kernel_level(handle));
     }
 
     @Override

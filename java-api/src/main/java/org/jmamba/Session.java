@@ -22,7 +22,10 @@ public final class Session implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private MemorySegment tokens;
     private long position;
-    private boolean closed;
+    private volatile boolean closed;
+    /** Bumped whenever the logits or state change under the views handed out; see {@link Logits}. */
+    private volatile long logitsVersion;
+    private volatile String lastChange;
 
     Session(Model model) {
         this.model = model;
@@ -44,14 +47,15 @@ public final class Session implements AutoCloseable {
 
     /**
      * Feeds tokens (one batch: matrix products and a scan over the sequence) and returns the
-     * logits after the last one: a read-only view valid until the next call on this session.
+     * logits after the last one, as a view that goes stale at the next change of this session
+     * (see {@link Logits}).
      */
-    public MemorySegment eval(int... ids) {
+    public Logits eval(int... ids) {
         run(ids, logits, false);
-        return logits.asReadOnly();
+        return logits();
     }
 
-    /** Feeds tokens without computing logits (earlier chat turns, prompt prefixes). */
+    /** Feeds tokens without computing logits (earlier chat turns, prompt prefixes); earlier views go stale. */
     public void feed(int... ids) {
         run(ids, MemorySegment.NULL, false);
     }
@@ -67,10 +71,31 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    /** The logits of the last eval (zeros before any), read-only. */
-    public MemorySegment logits() {
+    /**
+     * A view of the logits of the last {@link #eval} (zeros before any, and after {@link #reset}):
+     * after {@link #feed}, {@link #evalAll} or {@link #restore} they are not this session's next-token
+     * logits; eval again for those.
+     */
+    public Logits logits() {
         checkOpen();
-        return logits.asReadOnly();
+        return new Logits(this, logitsVersion, logits.asReadOnly());
+    }
+
+    long logitsVersion() {
+        return logitsVersion;
+    }
+
+    /** Why a view taken at {@code version} is stale, or null while it is valid. */
+    String staleReason(long version) {
+        if (closed) return "the session is closed";
+        if (version != logitsVersion) return "the session " + lastChange + " since the view was taken";
+        return null;
+    }
+
+    /** Called with the lock held, before the change. */
+    private void invalidate(String change) {
+        lastChange = change;
+        logitsVersion++;
     }
 
     private void run(int[] ids, MemorySegment out, boolean all) {
@@ -91,6 +116,7 @@ public final class Session implements AutoCloseable {
                     tokens = arena.allocate(ValueLayout.JAVA_INT, Math.max(ids.length, 2L * tokens.byteSize() / Integer.BYTES));
                 }
                 MemorySegment.copy(ids, 0, tokens, ValueLayout.JAVA_INT, 0, ids.length);
+                invalidate("evaluated more tokens");
                 NativeContext ctx = model.borrowContext();
                 try {
                     int st = jmamba_h.jm_model_eval(ctx.handle(), model.handle(), state, tokens, ids.length,
@@ -124,6 +150,7 @@ public final class Session implements AutoCloseable {
         s.checkFits(model);
         acquire();
         try {
+            invalidate("restored a state");
             MemorySegment.copy(s.segment(), 0, state, 0, state.byteSize());
             position = s.position();
         } finally {
@@ -148,6 +175,7 @@ public final class Session implements AutoCloseable {
     public void reset() {
         acquire();
         try {
+            invalidate("was reset");
             state.fill((byte) 0);
             logits.fill((byte) 0);
             position = 0;
@@ -180,13 +208,14 @@ public final class Session implements AutoCloseable {
         return closed;
     }
 
-    /** Frees the state; waits for a call in flight on another thread to finish. */
+    /** Frees the state and makes every {@link Logits} view stale; waits for a call in flight on another thread to finish. */
     @Override
     public void close() {
         lock.lock();
         try {
             if (closed) return;
             closed = true;
+            invalidate("was closed");
             model.forget(this);
             arena.close();
         } finally {

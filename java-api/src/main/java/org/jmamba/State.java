@@ -89,35 +89,41 @@ public final class State implements AutoCloseable {
         }
     }
 
-    /** Reads a state saved by {@link #save} for a model of the given shape. */
+    /**
+     * Reads a state saved by {@link #save} for a model of the given shape.
+     *
+     * @throws StateFormatException when the file is not a jmamba state file, has another version,
+     *     is truncated or of the wrong size, or was saved from a model of another shape
+     * @throws IOException when the file cannot be read
+     */
     public static State load(Path path, Model model) throws IOException {
         Objects.requireNonNull(model, "model");
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             ByteBuffer h = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
             while (h.hasRemaining()) {
-                if (ch.read(h) < 0) throw new IOException(path + ": truncated state header");
+                if (ch.read(h) < 0) throw new StateFormatException(path, "truncated state header");
             }
             h.flip();
-            if (h.getInt() != MAGIC) throw new IOException(path + ": not a jmamba state file");
+            if (h.getInt() != MAGIC) throw new StateFormatException(path, "not a jmamba state file");
             int version = h.getInt();
-            if (version != VERSION) throw new IOException(path + ": state file version " + version + " is not supported");
+            if (version != VERSION) throw new StateFormatException(path, "state file version " + version + " is not supported");
             long position = h.getLong();
             long bytes = h.getLong();
             int[] saved = new int[8];
             for (int i = 0; i < saved.length; i++) saved[i] = h.getInt();
             if (!java.util.Arrays.equals(saved, shapeInts(model.params())) || bytes != model.stateBytes()) {
-                throw new IllegalArgumentException(path + ": the state was saved from a model of another shape");
+                throw new StateFormatException(path, "the state was saved from a model of another shape");
             }
-            if (position < 0) throw new IOException(path + ": negative position " + position);
+            if (position < 0) throw new StateFormatException(path, "negative position " + position);
             if (ch.size() != HEADER_BYTES + bytes) {
-                throw new IOException(path + ": size " + ch.size() + " does not match the state size " + (HEADER_BYTES + bytes));
+                throw new StateFormatException(path, "size " + ch.size() + " does not match the state size " + (HEADER_BYTES + bytes));
             }
             State s = new State(model.params(), position, bytes);
             ByteBuffer body = s.data.asByteBuffer();
             while (body.hasRemaining()) {
                 if (ch.read(body) < 0) {
                     s.close();
-                    throw new IOException(path + ": truncated state data");
+                    throw new StateFormatException(path, "truncated state data");
                 }
             }
             return s;

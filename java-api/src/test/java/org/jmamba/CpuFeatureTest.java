@@ -38,5 +38,25 @@ class CpuFeatureTest {
         assertEquals(3, o.threads());
         assertEquals(jmamba_h.JM_CPU_AVX2 | jmamba_h.JM_CPU_FMA | jmamba_h.JM_CPU_F16C, o.cpuFeatureMask());
         assertEquals(0, Model.Options.defaults().withCpuFeatures(EnumSet.noneOf(CpuFeature.class)).cpuFeatureMask());
+        assertEquals(0, Model.Options.defaults().withCpuFeatures(Set.of()).cpuFeatureMask());
+        assertEquals(Set.of(CpuFeature.NEON), Model.Options.defaults().withCpuFeatures(Set.of(CpuFeature.NEON)).cpuFeatures());
+    }
+
+    @Test
+    void kernelLevelFollowsTheAllowedFeatures() {
+        try (Kernels none = new Kernels(1, Set.of())) {
+            assertEquals(KernelLevel.SCALAR, none.kernelLevel());
+        }
+        Set<CpuFeature> avx2 = EnumSet.of(CpuFeature.AVX2, CpuFeature.FMA, CpuFeature.F16C);
+        try (Kernels k = new Kernels(1, avx2)) {
+            assertEquals(CpuFeature.detected().containsAll(avx2) ? KernelLevel.AVX2 : KernelLevel.SCALAR, k.kernelLevel());
+        }
+    }
+
+    @Test
+    void nativeErrorsKeepTheLibrarysMessage() {
+        // the context's error lives in an arena that must still be open when the message is read
+        var e = assertThrows(IllegalArgumentException.class, () -> new Kernels(1_000_000));
+        assertTrue(e.getMessage().contains("n_threads 1000000 is above the limit"), e.getMessage());
     }
 }

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.jmamba.gguf.GgmlType;
 import org.jmamba.reference.ReferenceMamba2;
-import org.jmamba.testmodel.RandomMamba2;
-import org.jmamba.testmodel.RandomMamba2.Shape;
+import org.jmamba.testkit.RandomMamba2;
+import org.jmamba.testkit.RandomMamba2.Shape;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -121,7 +121,7 @@ class ForwardVsReferenceTest {
             double err = 0, norm = 0;
             for (int t : new int[] {1, 17, 42, 99, 7}) {
                 double[] want = ref.step(t);
-                float[] got = s.eval(t).toArray(ValueLayout.JAVA_FLOAT);
+                float[] got = s.eval(t).toArray();
                 for (int i = 0; i < want.length; i++) {
                     err += (got[i] - want[i]) * (got[i] - want[i]);
                     norm += want[i] * want[i];

@@ -46,7 +46,7 @@ class KernelsWeightsTest {
         // AVX-512 VNNI reads 16-row groups and AVX2 8-row ones; Q4_K packs to the file's size either way
         boolean packs = CpuFeature.detected().containsAll(java.util.EnumSet.of(CpuFeature.AVX2, CpuFeature.FMA, CpuFeature.F16C));
         long nPerRow = 256, nRows = 32;
-        try (Arena a = Arena.ofConfined(); Kernels all = new Kernels(1); Kernels scalar = new Kernels(1, 0)) {
+        try (Arena a = Arena.ofConfined(); Kernels all = new Kernels(1); Kernels scalar = new Kernels(1, java.util.EnumSet.noneOf(CpuFeature.class))) {
             MemorySegment w = a.allocate(Kernels.bytes(GgmlType.Q4_K, nRows, nPerRow), 64);
             all.quantize(GgmlType.Q4_K, floats(a, nRows * nPerRow, 3), w, nRows, nPerRow);
             try (Kernels.Weights p = all.weights(GgmlType.Q4_K, w, nPerRow, nRows);

@@ -95,7 +95,7 @@ class ModelLoadTest {
             m.remove("mamba2.ssm.inner_size");
             return m;
         }, t -> t);
-        var e = assertThrows(java.io.IOException.class, () -> Model.load(p));
+        var e = assertThrows(org.jmamba.gguf.GgufFormatException.class, () -> Model.load(p));
         assertTrue(e.getMessage().contains("mamba2.ssm.inner_size"), e.getMessage());
     }
 

@@ -2,7 +2,6 @@ package org.jmamba;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +30,8 @@ class SessionTest {
         model.close();
     }
 
-    static float[] copy(MemorySegment logits) {
-        return logits.toArray(ValueLayout.JAVA_FLOAT);
+    static float[] copy(Logits logits) {
+        return logits.toArray();
     }
 
     static float maxRelDiff(float[] a, float[] b) {
@@ -152,7 +151,7 @@ class SessionTest {
 
     @Test
     void stateOfAnotherShapeIsRefused() throws Exception {
-        var other = new org.jmamba.testmodel.RandomMamba2.Shape(300, 64, 1, 128, 16, 8, 2, 4, false);
+        var other = new org.jmamba.testkit.RandomMamba2.Shape(300, 64, 1, 128, 16, 8, 2, 4, false);
         try (Model m2 = Model.load(TestModels.write(other, GgmlType.F32, 3));
              Session a = m2.newSession(); State st = a.snapshot(); Session b = model.newSession()) {
             assertThrows(IllegalArgumentException.class, () -> b.restore(st));
@@ -195,5 +194,84 @@ class SessionTest {
             assertArrayEquals(copy(a.eval(PROMPT)), copy(b.eval(PROMPT)), 0f);
             assertArrayEquals(a.stateView().toArray(ValueLayout.JAVA_FLOAT), b.stateView().toArray(ValueLayout.JAVA_FLOAT), 0f);
         }
+    }
+
+    @Test
+    void logitsViewReadsTheSessionsLogits() {
+        try (Session s = model.newSession()) {
+            Logits l = s.eval(PROMPT);
+            float[] a = l.toArray();
+            assertEquals(model.params().nVocab(), l.size());
+            assertEquals(a.length, l.size());
+            int best = 0;
+            for (int i = 0; i < a.length; i++) {
+                assertEquals(a[i], l.get(i), 0f);
+                if (a[i] > a[best]) best = i;
+            }
+            assertEquals(best, l.argmax());
+            assertArrayEquals(a, l.segment().toArray(ValueLayout.JAVA_FLOAT), 0f);
+            assertArrayEquals(a, s.logits().toArray(), 0f);
+            assertThrows(IndexOutOfBoundsException.class, () -> l.get(a.length));
+            assertThrows(IllegalArgumentException.class, () -> l.segment().set(ValueLayout.JAVA_FLOAT, 0, 1f), "read-only");
+        }
+    }
+
+    @Test
+    void oldLogitsViewsGoStaleWithAClearMessage() {
+        try (Session s = model.newSession(); State zero = s.snapshot()) {
+            Logits first = s.eval(PROMPT);
+            Logits kept = first.copy();
+            float[] before = first.toArray();
+            s.eval(3);
+            assertStale(first, "evaluated more tokens");
+            Logits second = s.logits();
+            s.feed(4);
+            assertStale(second, "evaluated more tokens");
+            Logits third = s.eval(5);
+            s.reset();
+            assertStale(third, "was reset");
+            Logits fourth = s.eval(6);
+            s.restore(zero);
+            assertStale(fourth, "restored a state");
+            Logits last = s.eval(7);
+            assertTrue(last.isValid());
+            s.close();
+            assertStale(last, "closed");
+            assertTrue(kept.isValid(), "a copy stays valid");
+            assertArrayEquals(before, kept.toArray(), 0f);
+        }
+    }
+
+    static void assertStale(Logits l, String why) {
+        assertFalse(l.isValid());
+        for (org.junit.jupiter.api.function.Executable use : List.<org.junit.jupiter.api.function.Executable>of(
+                l::argmax, l::toArray, l::segment, () -> l.get(0), l::copy)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, use);
+            assertTrue(e.getMessage().startsWith("logits view is stale: ") && e.getMessage().contains(why), e.getMessage());
+        }
+        var sampler = new org.jmamba.sampling.Sampler(org.jmamba.sampling.SamplerConfig.defaults(), model.params().nVocab());
+        assertThrows(IllegalStateException.class, () -> sampler.sample(l));
+    }
+
+    @Test
+    void badStateFilesAreStateFormatExceptions(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("s.jmstate");
+        try (Session s = model.newSession(); State st = s.snapshot()) {
+            st.save(file);
+        }
+        byte[] good = Files.readAllBytes(file);
+        byte[] badMagic = good.clone();
+        badMagic[0] ^= 1;
+        Files.write(file, badMagic);
+        StateFormatException e = assertThrows(StateFormatException.class, () -> State.load(file, model));
+        assertTrue(e.getMessage().contains("not a jmamba state file"), e.getMessage());
+        assertEquals(file, e.file());
+        Files.write(file, java.util.Arrays.copyOf(good, good.length - 4));
+        e = assertThrows(StateFormatException.class, () -> State.load(file, model));
+        assertTrue(e.getMessage().contains("does not match the state size"), e.getMessage());
+        Files.write(file, java.util.Arrays.copyOf(good, 10));
+        e = assertThrows(StateFormatException.class, () -> State.load(file, model));
+        assertTrue(e.getMessage().contains("truncated state header"), e.getMessage());
+        assertThrows(java.nio.file.NoSuchFileException.class, () -> State.load(dir.resolve("missing"), model));
     }
 }

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jmamba.gguf.GgmlType;
-import org.jmamba.testmodel.RandomMamba2;
+import org.jmamba.testkit.RandomMamba2;
 
 /** Random-weight models written once per JVM into a temp folder, shared by the tests. */
 public final class TestModels {

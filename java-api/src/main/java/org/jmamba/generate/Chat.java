@@ -1,6 +1,7 @@
 package org.jmamba.generate;
 
 import java.util.ArrayList;
+import org.jmamba.tokenizer.EncodeOptions;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -40,7 +41,7 @@ public final class Chat {
         ChatMessage user = ChatMessage.user(userText);
         String text = (turnOpen ? template.endOfTurn() : "") + template.renderNext(history, user);
         boolean first = session.position() == 0;
-        int[] ids = tokenizer.encode(text, first && tokenizer.addBosDefault(), true);
+        int[] ids = tokenizer.encode(text, EncodeOptions.PLAIN.withBos(first && tokenizer.addBosDefault()).withParseSpecial());
         StringBuilder reply = new StringBuilder();
         GenerationStats stats = generator.generate(ids, options, piece -> {
             reply.append(piece);

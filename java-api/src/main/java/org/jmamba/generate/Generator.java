@@ -1,6 +1,5 @@
 package org.jmamba.generate;
 
-import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -10,6 +9,7 @@ import java.util.Spliterators;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.jmamba.Logits;
 import org.jmamba.Session;
 import org.jmamba.chat.StopMatcher;
 import org.jmamba.sampling.Sampler;
@@ -20,7 +20,7 @@ import org.jmamba.tokenizer.Tokenizer;
  * Streams text from a session: prefill the prompt as batches, then sample, feed and decode one
  * token at a time. Every sampled token is fed back, so after a generation the session's state
  * holds the prompt and everything generated, and a chat can go on from it.
- * {@link #cancel()} may be called from any thread; the generation stops at the next token.
+ * {@link #cancel()} may be called from any thread; see there when it takes effect.
  */
 public final class Generator {
     /** Prompt tokens per eval call: bounds the time before a cancel is seen. */
@@ -35,7 +35,12 @@ public final class Generator {
         this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
     }
 
-    /** Stops the generation in progress (or the next one, if none runs) at the next token. */
+    /**
+     * Stops the generation in progress: before its next token, or during the prompt's prefill
+     * before its next chunk of 512 tokens; it then ends with {@link StopReason#CANCELLED}. Safe to
+     * call from any thread. A cancel with no generation running is forgotten: every generation
+     * ({@link #generate}, or {@link #stream} when called) starts uncancelled.
+     */
     public void cancel() {
         cancelled = true;
     }
@@ -107,7 +112,7 @@ public final class Generator {
         private int generated;
         private boolean prefilled;
         private StopReason reason;
-        private MemorySegment logits;
+        private Logits logits;
         private GenerationStats stats;
 
         Run(int[] prompt, GenerationOptions options) {

@@ -41,7 +41,7 @@ public final class GgufFile implements AutoCloseable {
     private final GgufParser.Header header;
     private volatile boolean closed;
 
-    private GgufFile(Path path, Arena arena, MemorySegment segment) throws GgufFormatException {
+    private GgufFile(Path path, Arena arena, MemorySegment segment) {
         this.path = path;
         this.arena = arena;
         this.segment = segment;
@@ -70,7 +70,7 @@ public final class GgufFile implements AutoCloseable {
     }
 
     /** Parses an image in memory that the caller keeps alive; {@code name} names it in messages. */
-    static GgufFile ofImage(Path name, MemorySegment image) throws GgufFormatException {
+    static GgufFile ofImage(Path name, MemorySegment image) {
         return new GgufFile(name, null, image.asReadOnly());
     }
 
@@ -112,7 +112,7 @@ public final class GgufFile implements AutoCloseable {
         T apply(GgufValue v);
     }
 
-    private <T> T typed(String key, String expected, Conversion<T> conversion) throws GgufFormatException {
+    private <T> T typed(String key, String expected, Conversion<T> conversion) {
         GgufValue v = header.metadata().get(key);
         if (v == null) {
             throw new GgufFormatException(path, GgufParser.METADATA_START,
@@ -121,12 +121,12 @@ public final class GgufFile implements AutoCloseable {
         return convert(key, expected, v, conversion);
     }
 
-    private <T> T typed(String key, String expected, T dflt, Conversion<T> conversion) throws GgufFormatException {
+    private <T> T typed(String key, String expected, T dflt, Conversion<T> conversion) {
         GgufValue v = header.metadata().get(key);
         return v == null ? dflt : convert(key, expected, v, conversion);
     }
 
-    private <T> T convert(String key, String expected, GgufValue v, Conversion<T> conversion) throws GgufFormatException {
+    private <T> T convert(String key, String expected, GgufValue v, Conversion<T> conversion) {
         try {
             return conversion.apply(v);
         } catch (ClassCastException | ArithmeticException e) {
@@ -140,86 +140,86 @@ public final class GgufFile implements AutoCloseable {
     private static final String NUMBER = "a number";
 
     /** A STRING value. */
-    public String getString(String key) throws GgufFormatException {
+    public String getString(String key) {
         return typed(key, "STRING", GgufValue::asString);
     }
 
-    public String getString(String key, String dflt) throws GgufFormatException {
+    public String getString(String key, String dflt) {
         return typed(key, "STRING", dflt, GgufValue::asString);
     }
 
     /** An integer value of any width that fits in a long. */
-    public long getLong(String key) throws GgufFormatException {
+    public long getLong(String key) {
         return typed(key, INTEGER, GgufValue::asLong);
     }
 
-    public long getLong(String key, long dflt) throws GgufFormatException {
+    public long getLong(String key, long dflt) {
         return typed(key, INTEGER, dflt, GgufValue::asLong);
     }
 
     /** An integer value of any width that fits in an int. */
-    public int getInt(String key) throws GgufFormatException {
+    public int getInt(String key) {
         return typed(key, INTEGER, GgufValue::asInt);
     }
 
-    public int getInt(String key, int dflt) throws GgufFormatException {
+    public int getInt(String key, int dflt) {
         return typed(key, INTEGER, dflt, GgufValue::asInt);
     }
 
     /** Any number, as float. */
-    public float getFloat(String key) throws GgufFormatException {
+    public float getFloat(String key) {
         return typed(key, NUMBER, GgufValue::asFloat);
     }
 
-    public float getFloat(String key, float dflt) throws GgufFormatException {
+    public float getFloat(String key, float dflt) {
         return typed(key, NUMBER, dflt, GgufValue::asFloat);
     }
 
     /** Any number, as double. */
-    public double getDouble(String key) throws GgufFormatException {
+    public double getDouble(String key) {
         return typed(key, NUMBER, GgufValue::asDouble);
     }
 
-    public double getDouble(String key, double dflt) throws GgufFormatException {
+    public double getDouble(String key, double dflt) {
         return typed(key, NUMBER, dflt, GgufValue::asDouble);
     }
 
     /** A BOOL value. */
-    public boolean getBoolean(String key) throws GgufFormatException {
+    public boolean getBoolean(String key) {
         return typed(key, "BOOL", GgufValue::asBoolean);
     }
 
-    public boolean getBoolean(String key, boolean dflt) throws GgufFormatException {
+    public boolean getBoolean(String key, boolean dflt) {
         return typed(key, "BOOL", dflt, GgufValue::asBoolean);
     }
 
     /** An ARRAY of any element type. */
-    public GgufValue.Array getArray(String key) throws GgufFormatException {
+    public GgufValue.Array getArray(String key) {
         return typed(key, "ARRAY", GgufValue::asArray);
     }
 
     /** An ARRAY of STRING. */
-    public String[] getStringArray(String key) throws GgufFormatException {
+    public String[] getStringArray(String key) {
         return typed(key, "ARRAY of STRING", v -> v.asArray().asStringArray());
     }
 
     /** An ARRAY of any number type, as floats. */
-    public float[] getFloatArray(String key) throws GgufFormatException {
+    public float[] getFloatArray(String key) {
         return typed(key, "ARRAY of numbers", v -> v.asArray().asFloatArray());
     }
 
     /** An ARRAY of any integer type whose elements fit in an int. */
-    public int[] getIntArray(String key) throws GgufFormatException {
+    public int[] getIntArray(String key) {
         return typed(key, "ARRAY of integers", v -> v.asArray().asIntArray());
     }
 
     /** An ARRAY of any integer type whose elements fit in a long. */
-    public long[] getLongArray(String key) throws GgufFormatException {
+    public long[] getLongArray(String key) {
         return typed(key, "ARRAY of integers", v -> v.asArray().asLongArray());
     }
 
     /** {@code general.architecture}, e.g. "mamba2". */
-    public String architecture() throws GgufFormatException {
+    public String architecture() {
         return getString("general.architecture");
     }
 

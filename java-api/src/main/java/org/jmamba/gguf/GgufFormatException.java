@@ -1,7 +1,7 @@
 package org.jmamba.gguf;
 
-import java.io.IOException;
 import java.nio.file.Path;
+import org.jmamba.JmambaException;
 
 /**
  * A GGUF file breaks the format's rules, or a value has a type its reader did not expect.
@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * {@code "model.gguf: at byte 1234: tensor 'blk.0.ssm_in.weight': data offset 99999999 is past
  * the end of the file (size 5000)"}.
  */
-public class GgufFormatException extends IOException {
+public class GgufFormatException extends JmambaException {
     private static final long serialVersionUID = 1L;
 
     private final transient Path file;

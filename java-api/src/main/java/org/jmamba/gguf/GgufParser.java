@@ -68,11 +68,11 @@ final class GgufParser {
     }
 
     /** Parses and checks the header of {@code image}; {@code file} names it in messages. */
-    static Header parse(Path file, MemorySegment image) throws GgufFormatException {
+    static Header parse(Path file, MemorySegment image) {
         return new GgufParser(file, image).header();
     }
 
-    private Header header() throws GgufFormatException {
+    private Header header() {
         need(4, "magic");
         if (image.get(U32, 0) != MAGIC) {
             throw fail(0, "bad magic " + printable(image.asSlice(0, 4).toArray(ValueLayout.JAVA_BYTE))
@@ -158,8 +158,7 @@ final class GgufParser {
                 List.copyOf(tensors), Map.copyOf(byName));
     }
 
-    private GgufTensorInfo readTensorInfo(int i, long alignment, Map<String, GgufTensorInfo> seen)
-            throws GgufFormatException {
+    private GgufTensorInfo readTensorInfo(int i, long alignment, Map<String, GgufTensorInfo> seen) {
         long nameAt = pos;
         String name = readString("tensor " + i + " name");
         int nameBytes = (int) (pos - nameAt - 8);
@@ -202,8 +201,7 @@ final class GgufParser {
     }
 
     /** Every tensor's bytes lie inside the file, and no two tensors share a byte. */
-    private void checkDataRanges(List<GgufTensorInfo> tensors, long[] offsetFieldAt, long dataOffset)
-            throws GgufFormatException {
+    private void checkDataRanges(List<GgufTensorInfo> tensors, long[] offsetFieldAt, long dataOffset) {
         long dataBytes = size - dataOffset;
         for (int i = 0; i < tensors.size(); i++) {
             GgufTensorInfo t = tensors.get(i);
@@ -237,7 +235,7 @@ final class GgufParser {
         }
     }
 
-    private GgufValueType readValueType(String what) throws GgufFormatException {
+    private GgufValueType readValueType(String what) {
         long at = pos;
         int id = readU32(what);
         GgufValueType type = GgufValueType.find(Integer.toUnsignedLong(id));
@@ -248,7 +246,7 @@ final class GgufParser {
     }
 
     /** One value of {@code type}; {@code depth} counts the arrays it is nested in. */
-    private GgufValue readValue(GgufValueType type, String where, int depth) throws GgufFormatException {
+    private GgufValue readValue(GgufValueType type, String where, int depth) {
         return switch (type) {
             case UINT8 -> new GgufValue.UInt8(Byte.toUnsignedInt(readByte(where)));
             case INT8 -> new GgufValue.Int8(readByte(where));
@@ -266,7 +264,7 @@ final class GgufParser {
         };
     }
 
-    private GgufValue readBool(String where) throws GgufFormatException {
+    private GgufValue readBool(String where) {
         long at = pos;
         byte b = readByte(where);
         if (b != 0 && b != 1) {
@@ -275,7 +273,7 @@ final class GgufParser {
         return new GgufValue.Bool(b == 1);
     }
 
-    private GgufValue.Array readArray(String where, int depth) throws GgufFormatException {
+    private GgufValue.Array readArray(String where, int depth) {
         long at = pos;
         if (depth > GgufValue.MAX_ARRAY_DEPTH) {
             throw fail(at, where + ": arrays nested more than " + GgufValue.MAX_ARRAY_DEPTH + " deep");
@@ -307,7 +305,7 @@ final class GgufParser {
     }
 
     /** A u64 length and that many bytes of UTF-8, checked. */
-    private String readString(String what) throws GgufFormatException {
+    private String readString(String what) {
         long lengthAt = pos;
         long length = readU64(what + ": string length");
         if (length < 0 || length > size - pos) {
@@ -341,33 +339,33 @@ final class GgufParser {
         return true;
     }
 
-    private byte readByte(String what) throws GgufFormatException {
+    private byte readByte(String what) {
         need(1, what);
         return image.get(ValueLayout.JAVA_BYTE, pos++);
     }
 
-    private short readU16(String what) throws GgufFormatException {
+    private short readU16(String what) {
         need(2, what);
         short v = image.get(U16, pos);
         pos += 2;
         return v;
     }
 
-    private int readU32(String what) throws GgufFormatException {
+    private int readU32(String what) {
         need(4, what);
         int v = image.get(U32, pos);
         pos += 4;
         return v;
     }
 
-    private long readU64(String what) throws GgufFormatException {
+    private long readU64(String what) {
         need(8, what);
         long v = image.get(U64, pos);
         pos += 8;
         return v;
     }
 
-    private void need(long n, String what) throws GgufFormatException {
+    private void need(long n, String what) {
         if (size - pos < n) {
             throw fail(pos, what + ": truncated: the file ends after " + (size - pos) + " of this field's " + n + " bytes");
         }

@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.Objects;
+import org.jmamba.Logits;
 
 /**
  * Picks the next token from a row of logits, following llama.cpp's default sampler chain
@@ -122,6 +123,17 @@ public final class Sampler {
     public int sample(MemorySegment logits) {
         load(logits);
         return sampleLoaded();
+    }
+
+    /**
+     * Samples a token from a session's logits, read once without copying them first.
+     *
+     * @throws IllegalStateException if the view is stale (see {@link Logits})
+     * @throws IllegalArgumentException if its size is not {@code vocabSize}, or a logit is NaN or
+     *                                  infinite (the message names its index)
+     */
+    public int sample(Logits logits) {
+        return sample(Objects.requireNonNull(logits, "logits").segment());
     }
 
     /**

@@ -11,7 +11,8 @@ abstract class AbstractTokenizer {
         this.vocab = vocab;
     }
 
-    public final int[] encode(String text, boolean addBos, boolean parseSpecial) {
+    public final int[] encode(String text, EncodeOptions options) {
+        boolean addBos = options.addBos(), parseSpecial = options.parseSpecial();
         String input = Utf8.sanitize(text);
         IntList out = new IntList(Math.max(16, input.length() / 3));
         if (addBos) {

@@ -15,7 +15,7 @@ final class GgufTokenizerMetadata implements TokenizerMetadata {
 
     @FunctionalInterface
     private interface Read<T> {
-        T apply(String key) throws GgufFormatException;
+        T apply(String key);
     }
 
     private <T> Optional<T> read(String key, Read<T> reader) {

@@ -42,16 +42,18 @@ public sealed interface Tokenizer permits SentencePieceTokenizer, BpeTokenizer {
     /**
      * Text to ids.
      *
-     * @param addBos prepend the BOS token (pass {@link #addBosDefault()} to do what the model asks for)
-     * @param parseSpecial recognise the text of CONTROL tokens (such as {@code </s>} or {@code [INST]}) in
-     *     {@code text} and emit them as single ids; USER_DEFINED tokens are always recognised
-     * @throws IllegalStateException if {@code addBos} is set but the vocabulary has no BOS token
+     * @throws IllegalStateException if {@code options.addBos()} is set but the vocabulary has no BOS token
      */
-    int[] encode(String text, boolean addBos, boolean parseSpecial);
+    int[] encode(String text, EncodeOptions options);
 
-    /** {@code encode(text, addBosDefault(), false)}. */
+    /** Text to ids with {@link #defaultEncodeOptions()}: BOS when the model asks for it, control-token text as text. */
     default int[] encode(String text) {
-        return encode(text, addBosDefault(), false);
+        return encode(text, defaultEncodeOptions());
+    }
+
+    /** {@link EncodeOptions#PLAIN} with BOS where {@link #addBosDefault()} says the model wants it. */
+    default EncodeOptions defaultEncodeOptions() {
+        return EncodeOptions.PLAIN.withBos(addBosDefault());
     }
 
     /**

@@ -1,10 +1,12 @@
 package org.jmamba.tokenizer;
 
+import org.jmamba.JmambaException;
+
 /**
  * Thrown when tokenizer metadata is missing, has the wrong type or is inconsistent (for example
  * {@code tokenizer.ggml.scores} shorter than {@code tokenizer.ggml.tokens}). The message names the offending key.
  */
-public final class TokenizerFormatException extends RuntimeException {
+public final class TokenizerFormatException extends JmambaException {
     private static final long serialVersionUID = 1L;
 
     private final String key;

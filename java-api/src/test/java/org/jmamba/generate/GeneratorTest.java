@@ -1,6 +1,7 @@
 package org.jmamba.generate;
 
 import static org.junit.jupiter.api.Assertions.*;
+import org.jmamba.tokenizer.EncodeOptions;
 
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -11,7 +12,7 @@ import org.jmamba.TestModels;
 import org.jmamba.chat.MistralInstruct;
 import org.jmamba.gguf.GgmlType;
 import org.jmamba.sampling.SamplerConfig;
-import org.jmamba.testmodel.RandomMamba2;
+import org.jmamba.testkit.RandomMamba2;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ class GeneratorTest {
     static void load() throws Exception {
         var shape = new RandomMamba2.Shape(1024, 64, 2, 128, 16, 8, 1, 4, false);
         model = Model.load(TestModels.write(shape, GgmlType.Q8_0, 21));
-        prompt = model.tokenizer().encode("def fib(n):", true, false);
+        prompt = model.tokenizer().encode("def fib(n):", EncodeOptions.PLAIN.withBos());
     }
 
     @AfterAll
@@ -51,7 +52,7 @@ class GeneratorTest {
         try (Session s = model.newSession()) {
             var logits = s.eval(prompt);
             for (int i = 0; i < n; i++) {
-                float[] l = logits.toArray(ValueLayout.JAVA_FLOAT);
+                float[] l = logits.toArray();
                 int best = 0;
                 for (int k = 1; k < l.length; k++) if (l[k] > l[best]) best = k;
                 expected.add(best);
@@ -129,7 +130,7 @@ class GeneratorTest {
             // the second turn fed only its own text and its reply
             String second = MistralInstruct.v3().endOfTurn() + MistralInstruct.v3().renderNext(chat.history().subList(0, 2),
                     org.jmamba.chat.ChatMessage.user("more"));
-            assertEquals(afterFirst + tok.encode(second, false, true).length + st.generatedTokens(), s.position());
+            assertEquals(afterFirst + tok.encode(second, EncodeOptions.PLAIN.withParseSpecial()).length + st.generatedTokens(), s.position());
             assertEquals(4, chat.history().size());
             chat.reset();
             assertEquals(0, s.position());

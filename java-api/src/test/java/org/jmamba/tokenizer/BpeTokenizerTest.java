@@ -101,39 +101,39 @@ class BpeTokenizerTest {
         // "hello": l+l (rank 1) first, then e+ll (2), h+ell (3), hell+o (4); h+e (5) is stale by then
         // " the":  Ġ+t (0), then h+e (5), then Ġt+he (6)
         // " world": Ġ+w (7), o+r (8), Ġw+or (9), Ġwor+l (10), Ġworl+d (11)
-        assertArrayEquals(new int[] {HELLO, THE, WORLD}, t.encode("hello the world", false, false));
+        assertArrayEquals(new int[] {HELLO, THE, WORLD}, t.encode("hello the world", EncodeOptions.PLAIN));
         // "he" stays "he": no merge continues it
-        assertArrayEquals(new int[] {HE}, t.encode("he", false, false));
+        assertArrayEquals(new int[] {HE}, t.encode("he", EncodeOptions.PLAIN));
         // "hel": only h+e (5) applies, as "ll" needs two l's -> he, l
-        assertArrayEquals(new int[] {HE, 'l'}, t.encode("hel", false, false));
+        assertArrayEquals(new int[] {HE, 'l'}, t.encode("hel", EncodeOptions.PLAIN));
         // "lll": both l+l pairs have rank 1, the leftmost merges first -> ll, l
-        assertArrayEquals(new int[] {LL, 'l'}, t.encode("lll", false, false));
+        assertArrayEquals(new int[] {LL, 'l'}, t.encode("lll", EncodeOptions.PLAIN));
         // "hellhello" is one word: l+l twice (leftmost first), e+ll twice, h+ell twice, then hell+o
-        assertArrayEquals(new int[] {259, HELLO}, t.encode("hellhello", false, false));
-        assertArrayEquals(new int[] {EOT, HELLO}, t.encode("hello", true, false));
+        assertArrayEquals(new int[] {259, HELLO}, t.encode("hellhello", EncodeOptions.PLAIN));
+        assertArrayEquals(new int[] {EOT, HELLO}, t.encode("hello", EncodeOptions.PLAIN.withBos()));
     }
 
     @Test
     void whitespaceRuns() {
         Tokenizer t = tokenizer("gpt-2");
         // "a   b" splits into "a", "  ", " b"; "  " is Ġ Ġ -> ĠĠ; " b" has no merge -> Ġ, b
-        assertArrayEquals(new int[] {'a', SPACE2, ' ', 'b'}, t.encode("a   b", false, false));
+        assertArrayEquals(new int[] {'a', SPACE2, ' ', 'b'}, t.encode("a   b", EncodeOptions.PLAIN));
         // five spaces before x: "    " then " x"; in ĠĠĠĠ the pairs (0,1) and (2,3) merge first (leftmost, rank
         // 12), then ĠĠ+ĠĠ (13)
-        assertArrayEquals(new int[] {SPACE4, ' ', 'x'}, t.encode("     x", false, false));
+        assertArrayEquals(new int[] {SPACE4, ' ', 'x'}, t.encode("     x", EncodeOptions.PLAIN));
         // newline is byte 0x0A, a token of its own
-        assertArrayEquals(new int[] {HELLO, '\n', '\n', 'x'}, t.encode("hello\n\nx", false, false));
+        assertArrayEquals(new int[] {HELLO, '\n', '\n', 'x'}, t.encode("hello\n\nx", EncodeOptions.PLAIN));
     }
 
     @Test
     void preTokenizerChangesDigitSplits() {
         // gpt-2: "1212" is one word -> 12 12; llama3 cuts "121" "2" -> 12 1 | 2; qwen2 single digits
-        assertArrayEquals(new int[] {TWELVE, TWELVE}, tokenizer("gpt-2").encode("1212", false, false));
-        assertArrayEquals(new int[] {TWELVE, TWELVE}, tokenizer("mpt").encode("1212", false, false));
-        assertArrayEquals(new int[] {TWELVE, '1', '2'}, tokenizer("llama3").encode("1212", false, false));
-        assertArrayEquals(new int[] {'1', '2', '1', '2'}, tokenizer("qwen2").encode("1212", false, false));
-        assertArrayEquals(new int[] {TWELVE, '1', '2'}, tokenizer("default").encode("1212", false, false));
-        assertArrayEquals(new int[] {TWELVE, '1', '2'}, tokenizer(null).encode("1212", false, false));
+        assertArrayEquals(new int[] {TWELVE, TWELVE}, tokenizer("gpt-2").encode("1212", EncodeOptions.PLAIN));
+        assertArrayEquals(new int[] {TWELVE, TWELVE}, tokenizer("mpt").encode("1212", EncodeOptions.PLAIN));
+        assertArrayEquals(new int[] {TWELVE, '1', '2'}, tokenizer("llama3").encode("1212", EncodeOptions.PLAIN));
+        assertArrayEquals(new int[] {'1', '2', '1', '2'}, tokenizer("qwen2").encode("1212", EncodeOptions.PLAIN));
+        assertArrayEquals(new int[] {TWELVE, '1', '2'}, tokenizer("default").encode("1212", EncodeOptions.PLAIN));
+        assertArrayEquals(new int[] {TWELVE, '1', '2'}, tokenizer(null).encode("1212", EncodeOptions.PLAIN));
         // llama3 models add BOS by default
         assertTrue(tokenizer("llama-bpe").addBosDefault());
     }
@@ -142,22 +142,22 @@ class BpeTokenizerTest {
     void multiByteCharactersBecomeByteTokens() {
         Tokenizer t = tokenizer("gpt-2");
         // é is C3 A9; 🦙 is F0 9F A6 99; no merges cover them, so each byte is its own token
-        assertArrayEquals(new int[] {0xC3, 0xA9}, t.encode("é", false, false));
-        assertArrayEquals(new int[] {' ', 0xF0, 0x9F, 0xA6, 0x99}, t.encode(" 🦙", false, false));
-        assertEquals("é 🦙", t.decode(t.encode("é 🦙", false, false)));
+        assertArrayEquals(new int[] {0xC3, 0xA9}, t.encode("é", EncodeOptions.PLAIN));
+        assertArrayEquals(new int[] {' ', 0xF0, 0x9F, 0xA6, 0x99}, t.encode(" 🦙", EncodeOptions.PLAIN));
+        assertEquals("é 🦙", t.decode(t.encode("é 🦙", EncodeOptions.PLAIN)));
         assertEquals("Ã", t.piece(0xC3));
     }
 
     @Test
     void specialAndUserDefinedTokens() {
         Tokenizer t = tokenizer("gpt-2");
-        assertArrayEquals(new int[] {HELLO, EOT, WORLD}, t.encode("hello<|endoftext|> world", false, true));
+        assertArrayEquals(new int[] {HELLO, EOT, WORLD}, t.encode("hello<|endoftext|> world", EncodeOptions.PLAIN.withParseSpecial()));
         // not parsed: the text is split as text ("hello", "<|", "endoftext", "|>")
-        int[] literal = t.encode("hello<|endoftext|>", false, false);
+        int[] literal = t.encode("hello<|endoftext|>", EncodeOptions.PLAIN);
         assertArrayEquals(new int[] {HELLO, '<', '|', 'e', 'n', 'd', 'o', 'f', 't', 'e', 'x', 't', '|', '>'}, literal);
         assertEquals("hello<|endoftext|>", t.decode(literal));
         // user-defined tokens are split out even without special parsing, and render as their text
-        assertArrayEquals(new int[] {'a', TABS, 'b'}, t.encode("a\t\tb", false, false));
+        assertArrayEquals(new int[] {'a', TABS, 'b'}, t.encode("a\t\tb", EncodeOptions.PLAIN));
         assertEquals("a\t\tb", t.decode(new int[] {'a', TABS, 'b'}));
         // control tokens render only when asked
         assertEquals("hello world", t.decode(new int[] {HELLO, EOT, WORLD}));
@@ -168,7 +168,7 @@ class BpeTokenizerTest {
     void decodeCleansSpacesLikeLlamaCpp() {
         Tokenizer gpt2 = tokenizer("gpt-2");
         Tokenizer qwen = tokenizer("qwen2");
-        int[] ids = gpt2.encode("hello , world ! it 's ' x ' ok 're 'll", false, false);
+        int[] ids = gpt2.encode("hello , world ! it 's ' x ' ok 're 'll", EncodeOptions.PLAIN);
         // pass 1 drops the spaces before , and !; pass 2 turns both " ' " into "'"; pass 3 drops the spaces
         // before 's and 're but not before 'll
         assertEquals("hello, world! it's'x'ok're 'll", gpt2.decode(ids));
@@ -181,19 +181,19 @@ class BpeTokenizerTest {
         for (String s : SentencePieceTokenizerTest.CORPUS) {
             for (String pre : new String[] {"gpt-2", "llama3", "qwen2", "default"}) {
                 Tokenizer tp = tokenizer(pre);
-                int[] ids = tp.encode(s, false, false);
+                int[] ids = tp.encode(s, EncodeOptions.PLAIN);
                 String expected = pre.equals("qwen2") ? s : SpaceCleaner.clean(s);
                 assertEquals(expected, tp.decode(ids), () -> pre + " on '" + s + "'");
             }
         }
-        assertEquals("x", t.decode(t.encode("x", false, false)));
+        assertEquals("x", t.decode(t.encode("x", EncodeOptions.PLAIN)));
     }
 
     @Test
     void streamingEqualsWholeDecode() {
         Tokenizer t = tokenizer("gpt-2");
         for (String s : SentencePieceTokenizerTest.CORPUS) {
-            int[] ids = t.encode(s + " , it 's ok 're", true, false);
+            int[] ids = t.encode(s + " , it 's ok 're", EncodeOptions.PLAIN.withBos());
             assertEquals(t.decode(ids), stream(t, ids, true));
         }
         // random ids, including byte tokens that do not form valid UTF-8: streamed text still equals decode

@@ -83,7 +83,7 @@ class GgufTokenizerTest {
             w.putIntArray("tokenizer.ggml.scores", new int[] {0, 0, 0, -1, -2, 5});
         });
         assertEquals(5f, t.score(5));
-        assertArrayEquals(new int[] {5}, t.encode("a", false, false));
+        assertArrayEquals(new int[] {5}, t.encode("a", EncodeOptions.PLAIN));
     }
 
     @Test
@@ -93,7 +93,7 @@ class GgufTokenizerTest {
             Tokenizer t = Tokenizer.fromGguf(f);
             assertEquals(320, t.vocabSize());
             String text = "hello world";
-            int[] ids = t.encode(text, false, false);
+            int[] ids = t.encode(text, EncodeOptions.PLAIN);
             assertEquals(text, t.decode(ids));
         }
     }

@@ -48,7 +48,7 @@ class HostileMetadataTest {
         // "ab" -> "▁ab": pairs ▁a (-1.5) and ab (none): ▁a merges, then ▁a+b = ▁ab (-1)
         assertArrayEquals(new int[] {1, 7}, t.encode("ab"));
         // "c" is not in the vocabulary and there are no byte tokens: the unknown token stands in
-        assertArrayEquals(new int[] {3, 0}, t.encode("c", false, false));
+        assertArrayEquals(new int[] {3, 0}, t.encode("c", EncodeOptions.PLAIN));
         assertEquals("ab", t.decode(new int[] {7}));
     }
 
@@ -96,8 +96,8 @@ class HostileMetadataTest {
         bpe.put("tokenizer.ggml.merges", new String[] {"a b"});
         Tokenizer t = Tokenizer.fromMetadata(TokenizerMetadata.of(bpe));
         assertEquals(-1, t.bosId());
-        assertArrayEquals(new int[] {2, 0}, t.encode("aba", false, false));
-        assertThrows(IllegalStateException.class, () -> t.encode("a", true, false));
+        assertArrayEquals(new int[] {2, 0}, t.encode("aba", EncodeOptions.PLAIN));
+        assertThrows(IllegalStateException.class, () -> t.encode("a", EncodeOptions.PLAIN.withBos()));
         fails(with(bpe, m -> m.put("tokenizer.ggml.add_bos_token", true)), "tokenizer.ggml.add_bos_token", "bos_token_id");
     }
 
@@ -133,7 +133,7 @@ class HostileMetadataTest {
         assertEquals("a<|im_end|>", t.decode(new int[] {0, 3}, false, true));
         // gpt-oss markers always render and are always split out
         assertEquals(TokenType.USER_DEFINED, t.type(5));
-        assertArrayEquals(new int[] {0, 5, 1}, t.encode("a<|channel|>b", false, false));
+        assertArrayEquals(new int[] {0, 5, 1}, t.encode("a<|channel|>b", EncodeOptions.PLAIN));
     }
 
     @Test

@@ -50,7 +50,7 @@ class LlamaSpmVocabTest {
         for (int i = 0; i < in.size(); i++) {
             String line = out.get(i).strip();
             int[] expected = line.isEmpty() ? new int[0] : Arrays.stream(line.split(" ")).mapToInt(Integer::parseInt).toArray();
-            int[] actual = tok.encode(in.get(i), false, false);
+            int[] actual = tok.encode(in.get(i), EncodeOptions.PLAIN);
             if (!Arrays.equals(expected, actual)) {
                 failures.add("#" + i + " '" + in.get(i) + "'\n  expected " + Arrays.toString(expected)
                         + "\n  actual   " + Arrays.toString(actual));

@@ -44,7 +44,7 @@ class SentencePieceTokenizerTest {
     void roundTripWithoutBosGivesTheTextBack() throws Exception {
         Tokenizer tok = tok();
         for (String s : CORPUS) {
-            int[] ids = tok.encode(s, false, false);
+            int[] ids = tok.encode(s, EncodeOptions.PLAIN);
             assertEquals(s, tok.decode(ids), () -> "ids " + Arrays.toString(ids));
         }
     }
@@ -55,26 +55,26 @@ class SentencePieceTokenizerTest {
         // llama.cpp strips the prefix space only from the first token; with BOS first (rendered as nothing, or
         // dropped by removeSpecial) the space that encoding added stays.
         for (String s : CORPUS) {
-            int[] ids = tok.encode(s, true, false);
+            int[] ids = tok.encode(s, EncodeOptions.PLAIN.withBos());
             assertEquals(1, ids[0]);
             String expected = s.isEmpty() ? "" : " " + s;
             assertEquals(expected, tok.decode(ids));
             assertEquals(expected, tok.decode(ids, true, false));
         }
-        assertEquals("<s> Hello world", tok.decode(tok.encode("Hello world", true, false), false, true));
+        assertEquals("<s> Hello world", tok.decode(tok.encode("Hello world", EncodeOptions.PLAIN.withBos()), false, true));
     }
 
     @Test
     void specialTokensAreParsedOnlyWhenAsked() throws Exception {
         Tokenizer tok = tok();
         // "Hello" gets the prefix space; so does the text after a special token, as in llama.cpp
-        assertArrayEquals(new int[] {15043, 2, 3186}, tok.encode("Hello</s>world", false, true));
-        assertArrayEquals(new int[] {1, 1, 15043}, tok.encode("<s>Hello", true, true));
-        int[] literal = tok.encode("Hello</s>world", false, false);
+        assertArrayEquals(new int[] {15043, 2, 3186}, tok.encode("Hello</s>world", EncodeOptions.PLAIN.withParseSpecial()));
+        assertArrayEquals(new int[] {1, 1, 15043}, tok.encode("<s>Hello", EncodeOptions.PLAIN.withBos().withParseSpecial()));
+        int[] literal = tok.encode("Hello</s>world", EncodeOptions.PLAIN);
         assertFalse(Arrays.stream(literal).anyMatch(i -> i == 2), Arrays.toString(literal));
         assertEquals("Hello</s>world", tok.decode(literal));
-        assertArrayEquals(new int[] {2}, tok.encode("</s>", false, true));
-        assertArrayEquals(new int[] {2, 2}, tok.encode("</s></s>", false, true));
+        assertArrayEquals(new int[] {2}, tok.encode("</s>", EncodeOptions.PLAIN.withParseSpecial()));
+        assertArrayEquals(new int[] {2, 2}, tok.encode("</s></s>", EncodeOptions.PLAIN.withParseSpecial()));
         // the special token renders as nothing unless asked for
         assertEquals("Hello world", tok.decode(new int[] {15043, 2, 3186}));
         assertEquals("Hello</s> world", tok.decode(new int[] {15043, 2, 3186}, false, true));
@@ -83,7 +83,7 @@ class SentencePieceTokenizerTest {
     @Test
     void byteFallbackForCharactersOutsideTheVocabulary() throws Exception {
         Tokenizer tok = tok();
-        int[] ids = tok.encode("𝄞", false, false);
+        int[] ids = tok.encode("𝄞", EncodeOptions.PLAIN);
         // "▁" then the four UTF-8 bytes F0 9D 84 9E as <0xNN> tokens (ids 3 + byte)
         assertArrayEquals(new int[] {29871, 3 + 0xF0, 3 + 0x9D, 3 + 0x84, 3 + 0x9E}, ids);
         assertEquals("𝄞", tok.decode(ids));
@@ -94,7 +94,7 @@ class SentencePieceTokenizerTest {
         Tokenizer tok = tok();
         for (String s : CORPUS) {
             for (boolean bos : new boolean[] {false, true}) {
-                int[] ids = tok.encode(s, bos, false);
+                int[] ids = tok.encode(s, EncodeOptions.PLAIN.withBos(bos));
                 StreamingDecoder d = tok.streamingDecoder();
                 StringBuilder got = new StringBuilder();
                 for (int id : ids) {
@@ -165,7 +165,7 @@ class SentencePieceTokenizerTest {
         // CPU time of this thread, so that a busy machine does not make the test fail
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         long t0 = mx.getCurrentThreadCpuTime();
-        int[] ids = tok.encode(text, true, false);
+        int[] ids = tok.encode(text, EncodeOptions.PLAIN.withBos());
         long ms = (mx.getCurrentThreadCpuTime() - t0) / 1_000_000;
         assertEquals(" " + text, tok.decode(ids));
         assertTrue(ms < 1000, "encoding 100 KB took " + ms + " ms of CPU time");

@@ -38,13 +38,13 @@ class SpecialTokenTest {
     void textAfterEachSpecialTokenGetsTheSpacePrefix() {
         Tokenizer t = tokenizer();
         // "[INST]" | " ab" | "[/INST]" | " a"
-        assertArrayEquals(new int[] {BOS, INST, SP_AB, END_INST, SP_A}, t.encode("[INST]ab[/INST]a", true, true));
+        assertArrayEquals(new int[] {BOS, INST, SP_AB, END_INST, SP_A}, t.encode("[INST]ab[/INST]a", EncodeOptions.PLAIN.withBos().withParseSpecial()));
         // without special parsing the brackets are text: '[' is not in the vocabulary and there are no byte
         // tokens for it, so it becomes <unk>
-        int[] literal = t.encode("[INST]", false, false);
+        int[] literal = t.encode("[INST]", EncodeOptions.PLAIN);
         assertEquals(UNK, literal[1]);
         // " \na": the prefix space stays alone, the newline is a byte token, "a" follows it without a space
-        assertArrayEquals(new int[] {INST, SP, NL, A}, t.encode("[INST]\na", false, true));
+        assertArrayEquals(new int[] {INST, SP, NL, A}, t.encode("[INST]\na", EncodeOptions.PLAIN.withParseSpecial()));
     }
 
     @Test
@@ -52,11 +52,11 @@ class SpecialTokenTest {
         Tokenizer t = tokenizer();
         // "a>bc" (4 bytes, user-defined) is matched before "<a>" (3 bytes), even though "<a>" starts earlier:
         // "b<a>bc" -> " b<" | "a>bc"; '<' is unknown
-        assertArrayEquals(new int[] {SP, B, UNK, A_GT_BC}, t.encode("b<a>bc", false, true));
+        assertArrayEquals(new int[] {SP, B, UNK, A_GT_BC}, t.encode("b<a>bc", EncodeOptions.PLAIN.withParseSpecial()));
         // user-defined tokens are cut out even without special parsing
-        assertArrayEquals(new int[] {SP, B, UNK, A_GT_BC}, t.encode("b<a>bc", false, false));
+        assertArrayEquals(new int[] {SP, B, UNK, A_GT_BC}, t.encode("b<a>bc", EncodeOptions.PLAIN));
         // "<a>" alone is a control token, recognised only with special parsing
-        assertArrayEquals(new int[] {LT_A, SP_A}, t.encode("<a>a", false, true));
+        assertArrayEquals(new int[] {LT_A, SP_A}, t.encode("<a>a", EncodeOptions.PLAIN.withParseSpecial()));
     }
 
     @Test

@@ -59,7 +59,7 @@ class TokenizerSpeedTest {
     void oneHugeWord() {
         Tokenizer t = runsOfA();
         String text = "a".repeat(100_000);
-        int[] ids = timed("a 100 000 character word", 1000, () -> t.encode(text, false, false));
+        int[] ids = timed("a 100 000 character word", 1000, () -> t.encode(text, EncodeOptions.PLAIN));
         // 100 000 = 97 * 1024 + 672, and 672 = 512 + 128 + 32: 97 runs of 1024 a's, then three shorter runs
         assertEquals(97 + 3, ids.length);
         assertEquals(text, t.decode(ids));
@@ -76,8 +76,8 @@ class TokenizerSpeedTest {
             }
         }
         String text = b.toString();
-        int[] plain = timed("100 KB, special tokens not parsed", 1000, () -> t.encode(text, false, false));
-        int[] parsed = timed("100 KB, special tokens parsed", 1000, () -> t.encode(text, false, true));
+        int[] plain = timed("100 KB, special tokens not parsed", 1000, () -> t.encode(text, EncodeOptions.PLAIN));
+        int[] parsed = timed("100 KB, special tokens parsed", 1000, () -> t.encode(text, EncodeOptions.PLAIN.withParseSpecial()));
         assertEquals(text, t.decode(plain));
         assertEquals(text, t.decode(parsed, false, true));
         assertTrue(parsed.length < plain.length);

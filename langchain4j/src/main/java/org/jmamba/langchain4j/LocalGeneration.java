@@ -24,6 +24,7 @@ import org.jmamba.generate.GenerationOptions;
 import org.jmamba.generate.GenerationStats;
 import org.jmamba.generate.Generator;
 import org.jmamba.sampling.SamplerConfig;
+import org.jmamba.tokenizer.EncodeOptions;
 
 /**
  * What both chat models share: a LangChain4j request turned into the model's prompt and sampling
@@ -68,7 +69,7 @@ final class LocalGeneration {
         for (dev.langchain4j.data.message.ChatMessage m : request.messages()) conversation.add(convert(m));
         String text = template.render(conversation);
         var tok = model.tokenizer();
-        int[] prompt = tok.encode(text, tok.addBosDefault(), true);
+        int[] prompt = tok.encode(text, EncodeOptions.PLAIN.withBos(tok.addBosDefault()).withParseSpecial());
 
         SamplerConfig d = SamplerConfig.defaults();
         SamplerConfig sampler;

@@ -29,7 +29,8 @@ import org.jmamba.generate.GenerationStats;
 import org.jmamba.generate.Generator;
 import org.jmamba.gguf.GgmlType;
 import org.jmamba.sampling.SamplerConfig;
-import org.jmamba.testmodel.RandomMamba2;
+import org.jmamba.testkit.RandomMamba2;
+import org.jmamba.tokenizer.EncodeOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,7 +72,7 @@ class JmambaChatModelsTest {
 
     static Expected greedy(List<ChatMessage> conversation, int maxTokens) {
         var tok = model.tokenizer();
-        int[] ids = tok.encode(MistralInstruct.v3().render(conversation), tok.addBosDefault(), true);
+        int[] ids = tok.encode(MistralInstruct.v3().render(conversation), EncodeOptions.PLAIN.withBos(tok.addBosDefault()).withParseSpecial());
         try (Session s = model.newSession()) {
             StringBuilder text = new StringBuilder();
             GenerationStats st = new Generator(s, tok).generate(ids,

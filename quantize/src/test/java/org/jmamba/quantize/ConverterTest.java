@@ -1,6 +1,7 @@
 package org.jmamba.quantize;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import org.jmamba.tokenizer.EncodeOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -123,13 +124,13 @@ class ConverterTest {
         try (GgufFile f = GgufFile.open(out)) {
             tok = Tokenizer.fromMetadata(metadata(f));
         }
-        assertArrayEquals(new int[] {1, Checkpoints.id("\u2581hello"), Checkpoints.id("\u2581world")}, tok.encode("hello world", true, false));
-        assertArrayEquals(new int[] {Checkpoints.id("\u2581def"), Checkpoints.id("\u2581return")}, tok.encode("def return", false, false));
-        assertArrayEquals(new int[] {Checkpoints.id("\u2581mamba"), Checkpoints.id("\u2581hel")}, tok.encode("mamba hel", false, false));
+        assertArrayEquals(new int[] {1, Checkpoints.id("\u2581hello"), Checkpoints.id("\u2581world")}, tok.encode("hello world", EncodeOptions.PLAIN.withBos()));
+        assertArrayEquals(new int[] {Checkpoints.id("\u2581def"), Checkpoints.id("\u2581return")}, tok.encode("def return", EncodeOptions.PLAIN));
+        assertArrayEquals(new int[] {Checkpoints.id("\u2581mamba"), Checkpoints.id("\u2581hel")}, tok.encode("mamba hel", EncodeOptions.PLAIN));
         // a character with no piece: byte fallback
-        int[] snow = tok.encode("\u2603", false, false);
+        int[] snow = tok.encode("\u2603", EncodeOptions.PLAIN);
         assertArrayEquals(new int[] {Checkpoints.id("\u2581"), Checkpoints.id("<0xE2>"), Checkpoints.id("<0x98>"), Checkpoints.id("<0x83>")}, snow);
-        assertEquals("hello world", tok.decode(tok.encode("hello world", true, false)).strip());
+        assertEquals("hello world", tok.decode(tok.encode("hello world", EncodeOptions.PLAIN.withBos())).strip());
     }
 
     @Test
@@ -161,8 +162,8 @@ class ConverterTest {
             assertEquals(17, f.getInt("tokenizer.ggml.eos_token_id"));
             tok = Tokenizer.fromMetadata(metadata(f));
         }
-        assertArrayEquals(new int[] {11, 16}, tok.encode("hello world", false, false));
-        assertArrayEquals(new int[] {11, 17}, tok.encode("hello<|endoftext|>", false, true));
+        assertArrayEquals(new int[] {11, 16}, tok.encode("hello world", EncodeOptions.PLAIN));
+        assertArrayEquals(new int[] {11, 17}, tok.encode("hello<|endoftext|>", EncodeOptions.PLAIN.withParseSpecial()));
         assertTrue(compare(ck, out) < 0.005);
     }
 

@@ -16,7 +16,7 @@ import java.util.Map;
 import org.jmamba.gguf.GgmlType;
 import org.jmamba.gguf.GgufFile;
 import org.jmamba.gguf.GgufFormatException;
-import org.jmamba.testmodel.RandomMamba2;
+import org.jmamba.testkit.RandomMamba2;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

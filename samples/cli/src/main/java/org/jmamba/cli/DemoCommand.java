@@ -1,6 +1,7 @@
 package org.jmamba.cli;
 
 import java.io.IOException;
+import org.jmamba.tokenizer.EncodeOptions;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +17,7 @@ import org.jmamba.generate.GenerationStats;
 import org.jmamba.generate.Generator;
 import org.jmamba.gguf.GgmlType;
 import org.jmamba.sampling.SamplerConfig;
-import org.jmamba.testmodel.RandomMamba2;
+import org.jmamba.testkit.RandomMamba2;
 import org.jmamba.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,10 +50,10 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("shape:     %d layers, d_model %d, d_inner %d, %d heads x %d, d_state %d, vocab %d, %s weights%n",
                     p.nLayer(), p.dModel(), p.dInner(), p.nHead(), p.headDim(), p.dState(), p.nVocab(), GgmlType.Q8_0);
             out.printf("state:     %s per sequence, whatever the context length%n", InfoCommand.human(p.stateBytes()));
-            out.printf("kernels:   %s, %d threads%n%n", levelName(model.kernelLevel()), threads.threads > 0 ? threads.threads : Runtime.getRuntime().availableProcessors());
+            out.printf("kernels:   %s, %d threads%n%n", model.kernelLevel().displayName(), threads.threads > 0 ? threads.threads : Runtime.getRuntime().availableProcessors());
 
             Tokenizer tok = model.tokenizer();
-            int[] ids = tok.encode(PROMPT, true, false);
+            int[] ids = tok.encode(PROMPT, EncodeOptions.PLAIN.withBos());
             out.printf("prompt:    %s%n", PROMPT.replace("\n", "\\n"));
             out.printf("tokens:    %d ids %s%n%n", ids.length, Arrays.toString(ids));
 
@@ -106,14 +107,5 @@ final class DemoCommand implements Callable<Integer> {
             RandomMamba2.write(file, new RandomMamba2.Spec(SHAPE, GgmlType.Q8_0, 1234));
         }
         return file;
-    }
-
-    static String levelName(int level) {
-        return switch (level) {
-            case 1 -> "AVX2";
-            case 2 -> "AVX-512";
-            case 3 -> "NEON";
-            default -> "scalar";
-        };
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.jmamba.JmambaException;
 import org.jmamba.Mamba2Params;
 import org.jmamba.gguf.GgmlType;
 import org.jmamba.gguf.GgufFile;
@@ -121,7 +122,7 @@ final class InfoCommand implements Callable<Integer> {
         }
         try {
             return java.util.Optional.of(Mamba2Params.fromGguf(f));
-        } catch (IOException | RuntimeException e) {
+        } catch (JmambaException e) {
             System.err.println("warning: mamba2 hyper-parameters are incomplete: " + e.getMessage());
             return java.util.Optional.empty();
         }

@@ -16,6 +16,7 @@ import org.jmamba.chat.MistralInstruct;
 import org.jmamba.generate.GenerationOptions;
 import org.jmamba.generate.GenerationStats;
 import org.jmamba.generate.Generator;
+import org.jmamba.tokenizer.EncodeOptions;
 import org.jmamba.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -87,8 +88,8 @@ final class RunCommand implements Callable<Integer> {
             if (sampling.seedIsRandom()) System.err.println("seed: " + sampling.effectiveSeed());
             Tokenizer tok = m.tokenizer();
             int[] ids = chat
-                    ? tok.encode(MistralInstruct.v3().render(List.of(ChatMessage.user(text))), tok.addBosDefault(), true)
-                    : tok.encode(text, tok.addBosDefault(), false);
+                    ? tok.encode(MistralInstruct.v3().render(List.of(ChatMessage.user(text))), EncodeOptions.PLAIN.withBos(tok.addBosDefault()).withParseSpecial())
+                    : tok.encode(text, EncodeOptions.PLAIN.withBos(tok.addBosDefault()));
             if (ids.length == 0) throw new CliException("the prompt has no tokens");
             if (verbosePrompt) printTokens(text, ids, tok);
             if (ctxSize > 0) {

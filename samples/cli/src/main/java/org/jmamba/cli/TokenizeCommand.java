@@ -1,6 +1,7 @@
 package org.jmamba.cli;
 
 import java.io.IOException;
+import org.jmamba.tokenizer.EncodeOptions;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
@@ -30,7 +31,7 @@ final class TokenizeCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         try (GgufFile f = GgufFile.open(model)) {
             Tokenizer tok = Tokenizer.fromGguf(f);
-            int[] ids = tok.encode(prompt, !noBos && tok.addBosDefault(), special);
+            int[] ids = tok.encode(prompt, EncodeOptions.PLAIN.withBos(!noBos && tok.addBosDefault()).withParseSpecial(special));
             System.out.println(Arrays.stream(ids).mapToObj(Integer::toString).collect(Collectors.joining(",", "[", "]")));
         }
         return 0;

@@ -1,6 +1,7 @@
 package org.jmamba.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
+import org.jmamba.tokenizer.EncodeOptions;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -165,7 +166,7 @@ class CliTest {
             var g = new org.jmamba.generate.Generator(s, m.tokenizer());
             StringBuilder sb = new StringBuilder();
             var opts = new org.jmamba.generate.GenerationOptions(12, org.jmamba.sampling.SamplerConfig.greedy(), List.of(), false);
-            g.generate(m.tokenizer().encode("def fib", true, false), opts, sb::append);
+            g.generate(m.tokenizer().encode("def fib", EncodeOptions.PLAIN.withBos()), opts, sb::append);
             expected = sb.toString();
         }
         assertEquals(expected + System.lineSeparator(), r.out());

@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jmamba.gguf.GgmlType;
 import org.jmamba.gguf.GgufFile;
-import org.jmamba.testmodel.RandomMamba2;
+import org.jmamba.testkit.RandomMamba2;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jmamba.Model;
+import org.jmamba.tokenizer.EncodeOptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,7 +78,7 @@ class RunCommandTest {
         assertEquals(0, r.code(), r.err());
         int[] ids;
         try (Model m = Model.load(model)) {
-            ids = m.tokenizer().encode("def main", true, false);
+            ids = m.tokenizer().encode("def main", EncodeOptions.PLAIN.withBos());
         }
         assertTrue(r.err().contains("number of tokens in prompt = " + ids.length), r.err());
         Matcher lines = Pattern.compile("(?m)^ *(\\d+) -> '").matcher(r.err());
@@ -110,7 +111,7 @@ class RunCommandTest {
         assertEquals(10, root.get("tokens_predicted").asInt());
         int promptTokens;
         try (Model m = Model.load(model)) {
-            promptTokens = m.tokenizer().encode("def fib", true, false).length;
+            promptTokens = m.tokenizer().encode("def fib", EncodeOptions.PLAIN.withBos()).length;
         }
         assertEquals(promptTokens, root.get("tokens_evaluated").asInt());
         assertEquals("max_tokens", root.get("stop_reason").asText());
@@ -124,7 +125,7 @@ class RunCommandTest {
         CliTest.Run r = run(greedy("-p", "def fib"));
         int promptTokens;
         try (Model m = Model.load(model)) {
-            promptTokens = m.tokenizer().encode("def fib", true, false).length;
+            promptTokens = m.tokenizer().encode("def fib", EncodeOptions.PLAIN.withBos()).length;
         }
         assertTrue(r.err().matches("(?s).*jmamba_perf: +load time = +[0-9.]+ ms\n.*"), r.err());
         assertTrue(r.err().matches("(?s).*prompt eval time = +[0-9.]+ ms / +" + promptTokens + " tokens \\(.*tokens per second\\)\n.*"), r.err());
@@ -136,7 +137,7 @@ class RunCommandTest {
     void ctxSizeCapsPromptPlusGeneratedTokens() throws Exception {
         int promptTokens;
         try (Model m = Model.load(model)) {
-            promptTokens = m.tokenizer().encode("def fib", true, false).length;
+            promptTokens = m.tokenizer().encode("def fib", EncodeOptions.PLAIN.withBos()).length;
         }
         CliTest.Run r = run("run", "-m", model.toString(), "-p", "def fib", "-n", "-1", "--ignore-eos", "--temp", "0",
                 "-c", String.valueOf(promptTokens + 5), "--json");

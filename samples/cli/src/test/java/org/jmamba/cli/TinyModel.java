@@ -3,7 +3,7 @@ package org.jmamba.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.jmamba.gguf.GgmlType;
-import org.jmamba.testmodel.RandomMamba2;
+import org.jmamba.testkit.RandomMamba2;
 
 /** The random-weight model the command-line tests run: small enough to load and generate in milliseconds. */
 public final class TinyModel {

@@ -2,7 +2,6 @@ package org.jmamba.jmh;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import org.jmamba.Model;
 import org.jmamba.bindings.jm_context_params;
 import org.jmamba.bindings.jm_error;
 import org.jmamba.bindings.jmamba_h;
@@ -27,7 +26,7 @@ final class Native {
         try (Arena tmp = Arena.ofConfined()) {
             MemorySegment params = jmamba_h.jm_context_default_params(tmp);
             jm_context_params.n_threads(params, threads);
-            jm_context_params.cpu_features_mask(params, Model.Options.ALL_FEATURES);
+            jm_context_params.cpu_features_mask(params, -1); // every feature the CPU has
             MemorySegment out = tmp.allocate(jmamba_h.C_POINTER);
             MemorySegment err = newError(tmp);
             check(jmamba_h.jm_context_create(params, out, err), err, "jm_context_create");

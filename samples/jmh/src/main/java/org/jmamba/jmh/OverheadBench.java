@@ -7,12 +7,13 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.jmamba.Logits;
 import org.jmamba.Model;
 import org.jmamba.Session;
 import org.jmamba.bindings.jm_model_params;
 import org.jmamba.bindings.jmamba_h;
 import org.jmamba.gguf.GgmlType;
-import org.jmamba.testmodel.RandomMamba2;
+import org.jmamba.testkit.RandomMamba2;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -65,7 +66,7 @@ public class OverheadBench {
         @Setup(Level.Trial)
         public void setUp() throws IOException {
             file = writeModel();
-            model = Model.load(file, new Model.Options(threads, Model.Options.ALL_FEATURES));
+            model = Model.load(file, Model.Options.defaults().withThreads(threads));
             session = model.newSession();
         }
 
@@ -142,7 +143,7 @@ public class OverheadBench {
 
     /** One decode step through the public API: Session.eval(token), logits for the token. */
     @Benchmark
-    public MemorySegment sessionEvalOneToken(Api s) {
+    public Logits sessionEvalOneToken(Api s) {
         return s.session.eval(TOKEN);
     }
 

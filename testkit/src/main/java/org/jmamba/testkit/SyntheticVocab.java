@@ -1,4 +1,4 @@
-package org.jmamba.testmodel;
+package org.jmamba.testkit;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -1,0 +1,13 @@
+/** The {@code jmamba} command line. */
+module org.jmamba.cli {
+    requires org.jmamba;
+    requires org.jmamba.quantize;
+    requires org.jmamba.testkit;
+    requires info.picocli;
+    requires me.tongfei.progressbar;
+    requires com.fasterxml.jackson.databind;
+    requires org.jline.reader;
+    requires org.jline.terminal;
+
+    opens org.jmamba.cli to info.picocli;
+}

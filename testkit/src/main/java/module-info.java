@@ -1,0 +1,6 @@
+/** Random Mamba-2 models with a synthetic vocabulary: for tests, demos and benchmarks, not for applications. */
+module org.jmamba.testkit {
+    requires transitive org.jmamba;
+
+    exports org.jmamba.testkit;
+}
