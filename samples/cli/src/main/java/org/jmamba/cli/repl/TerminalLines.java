@@ -57,6 +57,8 @@ final class TerminalLines implements LineSource {
             }
         }
         reader = b.build();
+        // between prompts and replies Ctrl-C must not end the process (JLine restores this after each read)
+        terminal.handle(Terminal.Signal.INT, signal -> {});
         if (System.getenv("JMAMBA_DEBUG") != null && terminal instanceof org.jline.terminal.spi.TerminalExt ext) {
             terminal.writer().println("(terminal " + terminal.getType() + " through JLine's " + ext.getProvider().name() + " provider)");
         }

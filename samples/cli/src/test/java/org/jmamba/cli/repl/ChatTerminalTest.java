@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,9 +29,14 @@ class ChatTerminalTest {
     static Path launcher;
     private final String session = "jmamba-chat-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
 
+    /** A tmux server of these tests' own, kept up by one idle session so that it never exits between tests. */
+    static final String SOCKET = "jmamba-test-" + ProcessHandle.current().pid();
+
     @BeforeAll
     static void setUp() throws Exception {
         assumeTrue(run("tmux", "-V").exit == 0, "tmux is not installed (scripts/test.sh installs it as root): the terminal tests are skipped");
+        assertEquals(0, run("tmux", "-L", SOCKET, "-f", "/dev/null", "new-session", "-d", "-s", "keeper", "sleep 3600").exit);
+        assertEquals(0, run("tmux", "-L", SOCKET, "set-option", "-g", "history-limit", "200000").exit); // for the windows made next
         model = org.jmamba.cli.TinyModel.write(dir, 3);
         // the command as ./jmamba runs it, on the test's class path
         launcher = dir.resolve("jmamba");
@@ -42,9 +48,14 @@ class ChatTerminalTest {
 
     private final Path pidFile = dir.resolve(session + ".pid");
 
+    @AfterAll
+    static void stopServer() throws Exception {
+        run("tmux", "-L", SOCKET, "kill-server");
+    }
+
     @AfterEach
     void killSession() throws Exception {
-        run("tmux", "kill-session", "-t", session);
+        run("tmux", "-L", SOCKET, "kill-session", "-t", session);
         // wait for the chat's JVM to go, so that it writes nothing into the folder being deleted
         if (Files.exists(pidFile)) {
             long pid = Long.parseLong(Files.readString(pidFile).strip());
@@ -111,7 +122,7 @@ class ChatTerminalTest {
         // the history was saved: a new chat recalls the last line of the old one
         String saved = Files.readString(history, StandardCharsets.UTF_8);
         assertTrue(saved.contains("hello there") && saved.contains("def f(x):"), saved);
-        run("tmux", "kill-session", "-t", session);
+        run("tmux", "-L", SOCKET, "kill-session", "-t", session);
         start("chat -m " + model + " -n 4 --temp 0 --history-file " + history);
         waitFor("banner", s -> s.contains("/help for the commands") && s.strip().endsWith(">"));
         keys("Up");
@@ -136,19 +147,19 @@ class ChatTerminalTest {
         assertTrue(history.contains("\nuser: hello\nassistant: "), history);
 
         keys("C-c");
-        waitFor("the hint", s -> s.contains("(Ctrl-C again, Ctrl-D or /exit to quit)"));
+        waitFor("the hint and a new prompt", s -> s.contains("(Ctrl-C again, Ctrl-D or /exit to quit)\n>"));
         assertFalse(screen().contains("EXITED="));
         keys("C-c");
-        waitFor("the exit", s -> s.contains("EXITED=0"));
+        // 0 from the REPL's own return, or 130 where the JVM's SIGINT handler, back after JLine closed the terminal, ended it first
+        waitFor("the exit", s -> s.contains("EXITED=0") || s.contains("EXITED=130"));
     }
 
     // --- tmux ---
 
     private void start(String args) throws Exception {
-        tmux("-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "160", "-y", "50",
+        tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "50",
                 // the shell traps Ctrl-C (a trap, not an ignore, so the chat still gets it) and so outlives it
                 "sh -c \"trap 'true' INT; JMAMBA_DEBUG=1 JMAMBA_PID_FILE=" + pidFile + " " + launcher + " " + args + " ; echo EXITED=\\$? ; sleep 600\"");
-        tmux("set-option", "-t", session, "history-limit", "200000");
     }
 
     private void keys(String... keys) throws Exception {
@@ -163,7 +174,7 @@ class ChatTerminalTest {
 
     /** The whole pane, scrollback included, trailing blank lines dropped. */
     private String screen() throws Exception {
-        return run("tmux", "capture-pane", "-p", "-J", "-S", "-", "-t", session).out.stripTrailing();
+        return run("tmux", "-L", SOCKET, "capture-pane", "-p", "-J", "-S", "-", "-t", session).out.stripTrailing();
     }
 
     private String waitFor(String what, Predicate<String> done) throws Exception {
@@ -194,7 +205,7 @@ class ChatTerminalTest {
     }
 
     private void tmux(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("tmux"));
+        List<String> cmd = new ArrayList<>(List.of("tmux", "-L", SOCKET));
         cmd.addAll(List.of(args));
         Result r = run(cmd.toArray(String[]::new));
         assertEquals(0, r.exit, String.join(" ", cmd) + ": " + r.out);
