@@ -31,6 +31,7 @@ final class TerminalLines implements LineSource {
     private final LineReader reader;
     private final String prompt;
     private Terminal.SignalHandler previous;
+    private org.jline.terminal.Attributes cooked;
 
     TerminalLines(Path historyFile, List<String> commandNames, String prompt) {
         this.prompt = prompt;
@@ -90,10 +91,18 @@ final class TerminalLines implements LineSource {
     @Override
     public void whileGenerating(Runnable onInterrupt) {
         previous = terminal.handle(Terminal.Signal.INT, signal -> onInterrupt.run());
+        // keys typed during a reply are not echoed over it (an arrow key would print ^[[A); they wait for the prompt
+        cooked = terminal.getAttributes();
+        org.jline.terminal.Attributes quiet = new org.jline.terminal.Attributes(cooked);
+        quiet.setLocalFlag(org.jline.terminal.Attributes.LocalFlag.ECHO, false);
+        quiet.setLocalFlag(org.jline.terminal.Attributes.LocalFlag.ISIG, true); // Ctrl-C still signals
+        terminal.setAttributes(quiet);
     }
 
     @Override
     public void doneGenerating() {
+        if (cooked != null) terminal.setAttributes(cooked);
+        cooked = null;
         if (previous != null) terminal.handle(Terminal.Signal.INT, previous);
         previous = null;
     }

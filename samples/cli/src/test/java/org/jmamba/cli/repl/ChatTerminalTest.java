@@ -77,28 +77,28 @@ class ChatTerminalTest {
         assertTrue(banner.contains("through JLine's ffm provider"), banner);
 
         keys("hello there", "Enter");
-        waitFor("the first reply's stats", s -> s.contains("stop: max tokens]"));
+        waitFor("the first reply's stats and the prompt", s -> s.contains("stop: max tokens]") && prompt(s));
         keys("Up");
         waitFor("the last line recalled by the up arrow", s -> lastLine(s).equals("> hello there"));
         keys("C-u"); // clear the recalled line
 
         keys("/bogus", "Enter");
-        waitFor("unknown command refused", s -> s.contains("unknown command /bogus"));
+        waitFor("unknown command refused", s -> s.contains("unknown command /bogus") && prompt(s));
 
         Path snippet = dir.resolve("snippet.txt");
         Files.writeString(snippet, "def f(x):\n    return x");
         tmux("load-buffer", "-b", "snip", snippet.toString());
         tmux("paste-buffer", "-p", "-b", "snip", "-t", session); // bracketed, as a terminal pastes
         keys("Enter");
-        waitFor("the paste's reply", s -> count(s, "stop: max tokens]") == 2);
+        waitFor("the paste's reply", s -> count(s, "stop: max tokens]") == 2 && prompt(s));
 
         keys("first half", "M-Enter", "second half", "Enter");
-        waitFor("the Alt-Enter turn's reply", s -> count(s, "stop: max tokens]") == 3);
+        waitFor("the Alt-Enter turn's reply", s -> count(s, "stop: max tokens]") == 3 && prompt(s));
         keys("one\\", "Enter", "two", "Enter");
-        waitFor("the backslash turn's reply", s -> count(s, "stop: max tokens]") == 4);
+        waitFor("the backslash turn's reply", s -> count(s, "stop: max tokens]") == 4 && prompt(s));
 
         keys("/history", "Enter");
-        String screen = waitFor("the history", s -> s.contains("user: one"));
+        String screen = waitFor("the history", s -> s.contains("user: one") && prompt(s));
         assertTrue(screen.contains("user: hello there\n"), screen);
         assertTrue(screen.contains("user: def f(x):\n    return x\n"), screen);
         assertTrue(screen.contains("user: first half\nsecond half\n"), screen);
@@ -107,13 +107,13 @@ class ChatTerminalTest {
                 "each paste or continued input is one turn: " + screen);
 
         keys("/system answer in French", "Enter");
-        waitFor("system prompt set", s -> s.contains("(system prompt set; conversation started over)"));
+        waitFor("system prompt set", s -> s.contains("(system prompt set; conversation started over)") && prompt(s));
         keys("/history", "Enter");
-        screen = waitFor("the history after /system", s -> s.contains("system: answer in French"));
+        screen = waitFor("the history after /system", s -> s.contains("system: answer in French") && prompt(s));
         assertFalse(screen.substring(screen.lastIndexOf("system: answer in French")).contains("user: "), screen);
 
         keys("/help", "Enter");
-        screen = waitFor("the help", s -> s.contains("/reset"));
+        screen = waitFor("the help", s -> s.contains("/reset") && prompt(s));
         for (String c : List.of("/help", "/system [TEXT]", "/history", "/reset", "/exit")) assertTrue(screen.contains(c), screen);
 
         keys("/exit", "Enter");
@@ -191,6 +191,11 @@ class ChatTerminalTest {
 
     private static String tail(String s) {
         return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
+    }
+
+    /** Back at the prompt: JLine prints it once the terminal is raw again, so keys sent now are not lost. */
+    private static boolean prompt(String s) {
+        return lastLine(s).equals(">");
     }
 
     private static String lastLine(String s) {
