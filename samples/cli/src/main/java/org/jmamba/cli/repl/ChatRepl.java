@@ -47,22 +47,22 @@ public final class ChatRepl {
         this.stats = stats;
         this.system = system == null || system.isBlank() ? null : system;
         this.chat = new Chat(session, tokenizer, template, this.system);
-        addCommand(new SlashCommand("help", "", "this list", arg -> {
+        addCommand(new SlashCommand("help", "", "this list", (arg, repl) -> {
             help();
             return true;
         }));
-        addCommand(new SlashCommand("system", "[TEXT]", "set the system prompt and start over (no TEXT: show it)", this::system));
-        addCommand(new SlashCommand("history", "", "the conversation so far", arg -> {
+        addCommand(new SlashCommand("system", "[TEXT]", "set the system prompt and start over (no TEXT: show it)", (arg, repl) -> system(arg)));
+        addCommand(new SlashCommand("history", "", "the conversation so far", (arg, repl) -> {
             history();
             return true;
         }));
-        addCommand(new SlashCommand("reset", "", "forget the conversation (the system prompt stays)", arg -> {
+        addCommand(new SlashCommand("reset", "", "forget the conversation (the system prompt stays)", (arg, repl) -> {
             chat.reset();
             note("(conversation cleared)");
             return true;
         }));
-        addCommand(new SlashCommand("exit", "", "quit (also /quit, Ctrl-D, or Ctrl-C twice at the prompt)", arg -> false));
-        addCommand(new SlashCommand("quit", "", "", arg -> false));
+        addCommand(new SlashCommand("exit", "", "quit (also /quit, Ctrl-D, or Ctrl-C twice at the prompt)", (arg, repl) -> false));
+        addCommand(new SlashCommand("quit", "", "", (arg, repl) -> false));
     }
 
     public void addCommand(SlashCommand c) {
@@ -143,9 +143,9 @@ public final class ChatRepl {
                 return true;
             }
             try {
-                return c.action().run(arg);
-            } catch (RuntimeException e) {
-                note("/" + name + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+                return c.action().run(arg, this);
+            } catch (Exception e) {
+                note("/" + name + " failed: " + describe(e));
                 return true;
             }
         }
@@ -161,6 +161,10 @@ public final class ChatRepl {
                 out.print(printable(piece));
                 out.flush();
             });
+        } catch (RuntimeException e) {
+            out.println();
+            note("(the reply failed: " + describe(e) + ")");
+            return true;
         } finally {
             in.doneGenerating();
         }
@@ -208,9 +212,16 @@ public final class ChatRepl {
         out.flush();
     }
 
-    private void note(String text) {
+    /** Tells the user something (on the terminal; from a pipe, on stderr). */
+    public void note(String text) {
         notes.println(text);
         notes.flush();
+    }
+
+    private static String describe(Exception e) {
+        if (e instanceof java.nio.file.NoSuchFileException) return e.getMessage() + ": no such file or folder";
+        if (e instanceof java.nio.file.AccessDeniedException) return e.getMessage() + ": permission denied";
+        return e.getMessage() != null ? e.getMessage() : "internal error (JMAMBA_DEBUG=1 ./jmamba ... prints where)";
     }
 
     private static int indexOfWhitespace(String s) {
