@@ -100,13 +100,21 @@ final class RunCommand implements Callable<Integer> {
             }
             Generator g = new Generator(s, tok);
             StringBuilder all = new StringBuilder();
-            GenerationStats st = g.generate(ids, opts, piece -> {
-                if (json) all.append(piece);
-                else out.print(piece);
-            });
+            // Ctrl-C stops the generation, and the text so far and the stats still come out (as llama.cpp's)
+            Object previous = org.jline.utils.Signals.register("INT", g::cancel);
+            GenerationStats st;
+            try {
+                st = g.generate(ids, opts, piece -> {
+                    if (json) all.append(piece);
+                    else out.print(piece);
+                });
+            } finally {
+                org.jline.utils.Signals.unregister("INT", previous);
+            }
             if (json) out.println(json(all.toString(), st, loadMs));
             else out.println();
             perf(st, loadMs).forEach(System.err::println);
+            if (st.stopReason() == org.jmamba.generate.StopReason.CANCELLED) return 130; // as a shell reports Ctrl-C
         }
         return 0;
     }

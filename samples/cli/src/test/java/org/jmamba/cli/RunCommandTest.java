@@ -147,4 +147,23 @@ class RunCommandTest {
         assertNotEquals(0, tooLong.code());
         assertTrue(tooLong.err().contains("-c/--ctx-size " + promptTokens), tooLong.err());
     }
+
+    @Test
+    void ctrlCStopsTheGenerationAndStillPrintsTheStats() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "org.jmamba.cli.Main", "run", "-m", model.toString(), "-p", "hello", "-n", "-1", "--ignore-eos")
+                .redirectError(dir.resolve("ctrl-c.err").toFile())
+                .start();
+        var stdout = p.getInputStream();
+        byte[] first = stdout.readNBytes(200); // generating (-n -1 and --ignore-eos: it never ends by itself)
+        assertEquals(200, first.length);
+        assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor());
+        stdout.transferTo(java.io.OutputStream.nullOutputStream());
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "still running after SIGINT");
+        String err = Files.readString(dir.resolve("ctrl-c.err"));
+        assertEquals(130, p.exitValue(), err);
+        assertTrue(err.contains("stop: cancelled"), err);
+        assertTrue(err.contains("jmamba_perf:        eval time ="), err);
+    }
 }
