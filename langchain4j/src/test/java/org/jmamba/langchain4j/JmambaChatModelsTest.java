@@ -181,4 +181,30 @@ class JmambaChatModelsTest {
         assertInstanceOf(InterruptedException.class, thrown.get().getCause());
         assertEquals(List.of(true), flag, "the interrupt flag stays set");
     }
+
+    @Test
+    void requestsAtTheSameTimeEachGetTheirOwnReply() throws Exception {
+        var chat = JmambaStreamingChatModel.builder().model(model).temperature(0.0).maxOutputTokens(24).build();
+        List<String> prompts = List.of("def add(a, b):", "import os", "class Tree:", "while True:");
+        List<CompletableFuture<ChatResponse>> replies = new ArrayList<>();
+        for (String p : prompts) {
+            CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+            chat.chat(List.of(UserMessage.from(p)), new dev.langchain4j.model.chat.response.StreamingChatResponseHandler() {
+                @Override
+                public void onCompleteResponse(ChatResponse r) {
+                    done.complete(r);
+                }
+
+                @Override
+                public void onError(Throwable e) {
+                    done.completeExceptionally(e);
+                }
+            });
+            replies.add(done);
+        }
+        for (int i = 0; i < prompts.size(); i++) {
+            Expected want = greedy(List.of(ChatMessage.user(prompts.get(i))), 24);
+            assertEquals(want.text(), replies.get(i).get(60, TimeUnit.SECONDS).aiMessage().text(), prompts.get(i));
+        }
+    }
 }
