@@ -37,6 +37,8 @@ public final class ChatRepl {
     private final Map<String, SlashCommand> commands = new LinkedHashMap<>();
     private String system;
     private Chat chat;
+    private PrintWriter out;   // replies
+    private PrintWriter notes; // what the REPL says itself
 
     public ChatRepl(Session session, Tokenizer tokenizer, ChatTemplate template, String system,
                     GenerationOptions options, PrintStream stats) {
@@ -124,9 +126,6 @@ public final class ChatRepl {
             }
         }
     }
-
-    private PrintWriter out;
-    private PrintWriter notes;
 
     /** One turn or command; false to stop. */
     boolean handle(String text, LineSource in) {
