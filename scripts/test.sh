@@ -14,6 +14,8 @@ command -v cc >/dev/null || need_pkgs+=(gcc)
 command -v aarch64-linux-gnu-gcc >/dev/null || need_pkgs+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
 command -v qemu-aarch64-static >/dev/null || need_pkgs+=(qemu-user-static)
 command -v tmux >/dev/null || need_pkgs+=(tmux) # the chat REPL's tests drive it in a real terminal
+command -v Xvfb >/dev/null || need_pkgs+=(xvfb)                            # the desktop samples' windows
+[ -e /usr/lib/x86_64-linux-gnu/libgtk-3.so.0 ] || [ "$(uname -m)" != x86_64 ] || need_pkgs+=(libgtk-3-0)  # JavaFX
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing ${need_pkgs[*]}" >&2
@@ -23,5 +25,15 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   fi
 fi
 export JMAMBA_REQUIRE_GENERATOR=1
+# The desktop samples' tests open real windows: without a display, start a virtual one.
+if [ -z "${DISPLAY:-}" ] && command -v Xvfb >/dev/null; then
+  for n in $(seq 90 120); do [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ] || break; done
+  Xvfb ":$n" -screen 0 1400x900x24 -nolisten tcp >/dev/null 2>&1 &
+  XVFB_PID=$!
+  trap 'kill $XVFB_PID 2>/dev/null' EXIT
+  export DISPLAY=":$n"
+  for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
+fi
+[ -n "${DISPLAY:-}" ] || { echo "no display and no Xvfb: the desktop samples' window tests would skip (install xvfb)" >&2; exit 1; }
 ./mvnw -B verify "$@"
 scripts/test-arm64.sh

@@ -11,4 +11,5 @@ module org.jmamba {
     exports org.jmamba.sampling;
     exports org.jmamba.generate;
     exports org.jmamba.chat;
+    exports org.jmamba.embed;
 }

@@ -3,6 +3,8 @@ module org.jmamba.cli {
     requires org.jmamba;
     requires org.jmamba.quantize;
     requires org.jmamba.testkit;
+    requires org.jmamba.swing;
+    requires org.jmamba.fx;
     requires info.picocli;
     requires me.tongfei.progressbar;
     requires com.fasterxml.jackson.databind;

@@ -98,6 +98,11 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private Path demoModel(PrintStream out) throws IOException {
+        return randomModel(dir, out);
+    }
+
+    /** The small random-weight model, made once into {@code dir} (default ~/.cache/jmamba/demo). */
+    static Path randomModel(Path dir, PrintStream out) throws IOException {
         Path base = dir != null ? dir
                 : Path.of(System.getProperty("user.home"), ".cache", "jmamba", "demo");
         Files.createDirectories(base);

@@ -1,0 +1,125 @@
+package org.jmamba.fx;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import javafx.application.Platform;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.Spinner;
+import javafx.scene.input.Clipboard;
+import javafx.scene.layout.VBox;
+import javafx.stage.Stage;
+import org.jmamba.Model;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The chat in a real window (Xvfb in the test script), driven with TestFX's robot. */
+@ExtendWith(ApplicationExtension.class)
+@EnabledIfEnvironmentVariable(named = "DISPLAY", matches = ".+",
+        disabledReason = "no display: the window tests need an X display (scripts/test.sh starts Xvfb, or run under xvfb-run)")
+class ChatWindowTest {
+    @TempDir
+    static Path data;
+    private ChatWindow window;
+
+    @Start
+    void start(Stage stage) throws Exception {
+        window = new ChatWindow(stage, Model.load(FxTestSupport.model()), new ConversationStore(data));
+        stage.show();
+    }
+
+    @AfterEach
+    void closeWindow() throws Exception {
+        WaitForAsyncUtils.asyncFx(() -> {
+            window.close();
+            window.stage().close();
+        }).get(30, TimeUnit.SECONDS);
+    }
+
+    private VBox lastMessage() {
+        var children = window.messageList().getChildren();
+        return (VBox) children.get(children.size() - 1);
+    }
+
+    private void awaitReady() throws Exception {
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.session() != null);
+    }
+
+    private void send(FxRobot robot, String text) {
+        robot.clickOn("#input").write(text);
+        robot.clickOn("#send");
+    }
+
+    @Test
+    void aMessageGetsAStreamedReplyAndIsSaved(FxRobot robot) throws Exception {
+        awaitReady();
+        send(robot, "Write a gcd function in Java");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> window.running() == null && window.messageList().getChildren().size() == 2);
+        String reply = FxTestSupport.text(lastMessage());
+        assertTrue(reply.startsWith("Assistant") && reply.length() > "Assistant\n".length(), reply);
+        FxTestSupport.save(robot.capture(window.stage().getScene().getRoot()).getImage(), "javafx-chat-reply");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> {
+            try (var dirs = Files.list(data)) {
+                return dirs.anyMatch(d -> Files.isRegularFile(d.resolve(ConversationStore.STATE)));
+            }
+        });
+    }
+
+    @Test
+    void stopEndsTheReplyAndTheSessionGoesOn(FxRobot robot) throws Exception {
+        awaitReady();
+        robot.interact(() -> {
+            @SuppressWarnings("unchecked")
+            Spinner<Integer> max = (Spinner<Integer>) robot.lookup("#max-tokens").query();
+            max.getValueFactory().setValue(1_000_000);
+        });
+        boolean stopped = false;
+        for (int attempt = 0; attempt < 5 && !stopped; attempt++) { // a random model may end its reply by itself first
+            int before = window.messageList().getChildren().size();
+            send(robot, "Tell me a long story");
+            WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> window.messageList().getChildren().size() == before + 2
+                    && FxTestSupport.text(lastMessage()).length() > 40 || window.running() == null);
+            if (window.running() == null) continue;
+            var running = window.running();
+            robot.clickOn("#stop");
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> window.running() == null);
+            WaitForAsyncUtils.waitForFxEvents();
+            if (!window.statusText().contains("stopped")) continue; // it ended by itself while the mouse moved
+            assertTrue(running.cancelAndAwait(5_000), "the generation thread is still alive after Stop");
+            stopped = true;
+        }
+        assertTrue(stopped, "no reply ran long enough to be stopped in 5 tries");
+        long position = window.session().position();
+        robot.interact(() -> {
+            @SuppressWarnings("unchecked")
+            Spinner<Integer> max = (Spinner<Integer>) robot.lookup("#max-tokens").query();
+            max.getValueFactory().setValue(8);
+        });
+        send(robot, "And now?");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> window.running() == null && !((Button) robot.lookup("#send").query()).isDisabled());
+        assertTrue(window.session().position() > position, "the session went on after the stopped reply");
+    }
+
+    @Test
+    void codeBlocksRenderWithACopyButton(FxRobot robot) throws Exception {
+        String code = "int gcd(int a, int b) {\n    return b == 0 ? a : gcd(b, a % b);\n}";
+        robot.interact(() -> window.messageList().getChildren().add(MarkdownView.render(
+                "Here is **one** way:\n\n```java\n" + code + "\n```\n\nIt uses `%`.")));
+        Node copy = robot.lookup(".copy-code").query();
+        robot.clickOn(copy);
+        String clip = WaitForAsyncUtils.asyncFx(() -> Clipboard.getSystemClipboard().getString()).get(5, TimeUnit.SECONDS);
+        assertEquals(code, clip);
+        assertEquals("Copied", ((Button) copy).getText());
+        FxTestSupport.save(robot.capture(window.stage().getScene().getRoot()).getImage(), "javafx-chat-code-block");
+    }
+}

@@ -1,0 +1,58 @@
+package org.jmamba.fx;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javafx.scene.Node;
+import javafx.scene.image.Image;
+import javax.imageio.ImageIO;
+import org.jmamba.gguf.GgmlType;
+import org.jmamba.testkit.RandomMamba2;
+
+/** The test model and screenshots for the chat's tests. */
+final class FxTestSupport {
+    static final RandomMamba2.Shape SHAPE = new RandomMamba2.Shape(2048, 256, 4, 512, 32, 16, 1, 4, false);
+
+    private FxTestSupport() {}
+
+    static synchronized Path model() {
+        try {
+            Path p = Path.of("target", "ui-test", "random-q8_0.gguf").toAbsolutePath();
+            Files.createDirectories(p.getParent());
+            if (!Files.exists(p)) RandomMamba2.write(p, new RandomMamba2.Spec(SHAPE, GgmlType.Q8_0, 11));
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes an image captured from the screen to target/screenshots/NAME.png. */
+    static Path save(Image img, String name) {
+        int w = (int) img.getWidth(), h = (int) img.getHeight();
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+        var reader = img.getPixelReader();
+        for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) out.setRGB(x, y, reader.getArgb(x, y));
+        try {
+            Path dir = Files.createDirectories(Path.of("target", "screenshots"));
+            Path file = dir.resolve(name + ".png");
+            ImageIO.write(out, "png", file.toFile());
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String text(Node n) {
+        StringBuilder sb = new StringBuilder();
+        collect(n, sb);
+        return sb.toString();
+    }
+
+    private static void collect(Node n, StringBuilder sb) {
+        if (n instanceof javafx.scene.text.Text t) sb.append(t.getText());
+        else if (n instanceof javafx.scene.control.Labeled l) sb.append(l.getText()).append('\n');
+        if (n instanceof javafx.scene.Parent p) for (Node c : p.getChildrenUnmodifiable()) collect(c, sb);
+    }
+}
