@@ -33,7 +33,7 @@
 @SET __MVNW_PSMODULEP_SAVE=%PSModulePath%
 @SET PSModulePath=
 @FOR /F "usebackq tokens=1* delims==" %%A IN (`powershell -noprofile "& {$scriptDir='%~dp0'; $script='%__MVNW_ARG0_NAME__%'; icm -ScriptBlock ([Scriptblock]::Create((Get-Content -Raw '%~f0'))) -NoNewScope}"`) DO @(
-  IF "%%A"=="MVN_CMD" (set __MVNW_CMD__=%%B) ELSE IF "%%B"=="" (echo %%A) ELSE (echo %%A=%%B)
+  IF "%%A"=="MVN_CMD" (set __MVNW_CMD__=%%B) ELSE IF "%%A"=="JAVA_HOME" (set "JAVA_HOME=%%B") ELSE IF "%%B"=="" (echo %%A) ELSE (echo %%A=%%B)
 )
 @SET PSModulePath=%__MVNW_PSMODULEP_SAVE%
 @SET __MVNW_PSMODULEP_SAVE=
@@ -49,6 +49,30 @@ $ErrorActionPreference = "Stop"
 if ($env:MVNW_VERBOSE -eq "true") {
   $VerbosePreference = "Continue"
 }
+
+# jmamba: Maven runs on a JDK >= 22 (the build compiles for release 22), looked for as
+# scripts/find-jdk.sh does: JAVA_HOME, java on the PATH, then the usual install folders.
+# The one found goes back to the batch part above as JAVA_HOME.
+function Get-JdkMajor($jdkHome) {
+  $release = Join-Path $jdkHome "release"
+  if (!(Test-Path $release) -or !(Test-Path (Join-Path $jdkHome "bin/javac.exe"))) { return 0 }
+  $m = Select-String -Path $release -Pattern '^JAVA_VERSION="(\d+)' | Select-Object -First 1
+  if ($m) { return [int]$m.Matches[0].Groups[1].Value } else { return 0 }
+}
+$jdkCandidates = @()
+if ($env:JAVA_HOME) { $jdkCandidates += $env:JAVA_HOME }
+$javaOnPath = Get-Command java.exe -ErrorAction SilentlyContinue
+if ($javaOnPath) { $jdkCandidates += (Split-Path (Split-Path $javaOnPath.Source)) }
+foreach ($jdkRoot in @("$env:ProgramFiles\Eclipse Adoptium", "$env:ProgramFiles\Java", "$env:ProgramFiles\Microsoft",
+                       "$env:ProgramFiles\Zulu", "$env:USERPROFILE\.jdks")) {
+  if (Test-Path $jdkRoot) { $jdkCandidates += (Get-ChildItem -Directory $jdkRoot | ForEach-Object { $_.FullName }) }
+}
+$jdkFound = $jdkCandidates | Where-Object { (Get-JdkMajor $_) -ge 22 } | Select-Object -First 1
+if (!$jdkFound) {
+  $seen = ($jdkCandidates | ForEach-Object { "$_ (Java $(Get-JdkMajor $_))" }) -join ", "
+  Write-Error "jmamba needs a JDK 22 or newer (for java.lang.foreign); none was found. JDKs found: $(if ($seen) { $seen } else { 'none' }). Install one (e.g. Temurin 25) and set JAVA_HOME to it."
+}
+Write-Output "JAVA_HOME=$jdkFound"
 
 # calculate distributionUrl, requires .mvn/wrapper/maven-wrapper.properties
 $distributionUrl = (Get-Content -Raw "$scriptDir/.mvn/wrapper/maven-wrapper.properties" | ConvertFrom-StringData).distributionUrl

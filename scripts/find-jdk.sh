@@ -22,6 +22,7 @@ jm_find_jdk() {
     tried="$tried\n  $home (Java ${major:-?})"
     if [ -n "$major" ] && [ "$major" -ge 22 ]; then
       export JAVA_HOME="$home"
+      JM_JAVA_MAJOR=$major
       return 0
     fi
   done
@@ -33,5 +34,8 @@ jm_find_jdk() {
 
 jm_find_jdk || exit 1
 export PATH="$JAVA_HOME/bin:$PATH"
-# Maven 3.9 on JDK 24+ warns about sun.misc.Unsafe; the access is harmless.
-export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+# Maven 3.9 on JDK 24+ warns about sun.misc.Unsafe; the access is harmless (the option is
+# new in JDK 23: older JVMs refuse to start with it).
+if [ "$JM_JAVA_MAJOR" -ge 24 ]; then
+  export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: the C kernel tests (ctest, from the Maven build), all Java tests, and the
-# C tests built for arm64 and run under qemu.
+# Runs every test: the C kernel tests (ctest, from the Maven build: natively, for arm64 under
+# qemu, for Windows under wine), all Java tests, and a separate project built on the installed
+# artifacts as the README tells users to (scripts/test-consumer.sh).
 # Installs what the tests need on a fresh Debian machine when run as root.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,6 +15,8 @@ command -v cc >/dev/null || need_pkgs+=(gcc)
 command -v aarch64-linux-gnu-gcc >/dev/null || need_pkgs+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
 command -v qemu-aarch64-static >/dev/null || need_pkgs+=(qemu-user-static)
 command -v tmux >/dev/null || need_pkgs+=(tmux) # the chat REPL's tests drive it in a real terminal
+command -v x86_64-w64-mingw32-gcc >/dev/null || need_pkgs+=(gcc-mingw-w64-x86-64)
+command -v wine >/dev/null || need_pkgs+=(wine wine64)
 command -v Xvfb >/dev/null || need_pkgs+=(xvfb)                            # the desktop samples' windows
 [ -e /usr/lib/x86_64-linux-gnu/libgtk-3.so.0 ] || [ "$(uname -m)" != x86_64 ] || need_pkgs+=(libgtk-3-0)  # JavaFX
 if [ ${#need_pkgs[@]} -gt 0 ]; then
@@ -35,5 +38,12 @@ if [ -z "${DISPLAY:-}" ] && command -v Xvfb >/dev/null; then
   for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
 fi
 [ -n "${DISPLAY:-}" ] || { echo "no display and no Xvfb: the desktop samples' window tests would skip (install xvfb)" >&2; exit 1; }
-./mvnw -B verify "$@"
-scripts/test-arm64.sh
+# The artifacts are installed into a repository of this build's own (~/.m2 is only read), where
+# the consumer project finds them.
+repo=(-Dmaven.repo.local="$ROOT/target/m2" -Dmaven.repo.local.tail="$HOME/.m2/repository")
+./mvnw -B install "${repo[@]}" "$@"
+for platform in linux-x86_64 linux-aarch64 windows-x86_64; do
+  [ -f natives/$platform/target/jmamba-natives-$platform-0.1.0-SNAPSHOT.jar ] ||
+    { echo "test.sh: the natives for $platform were not built (is its cross compiler installed?)" >&2; exit 1; }
+done
+scripts/test-consumer.sh "${repo[@]}"

@@ -16,6 +16,7 @@
 #include <time.h>
 #include "jmamba.h"
 #include "kernels/kernels.h"
+#include "core/platform.h"
 #include "quants/quants.h"
 
 static double now(void) {
@@ -85,6 +86,6 @@ int main(int argc, char **argv) {
     printf("%s %lldx%lld x %lld cols, %s, features %#x, 1 thread: %.3f ms, %.1f GB/s weights, %.1f GOP/s\n",
            tr->name, (long long)rows, (long long)n, (long long)cols, packed ? "packed" : "file layout", mask,
            best * 1e3, row_bytes * rows / best * 1e-9, 2.0 * n * rows * cols / best * 1e-9);
-    free(wp), free(w), free(act), free(x), free(y);
+    jm_aligned_free(wp), jm_aligned_free(w), free(act), free(x), free(y);
     return 0;
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include "core/context.h"
 #include "core/error.h"
+#include "core/platform.h"
 #include "ops/ops.h"
 
 typedef struct quantize_job {
@@ -91,7 +92,7 @@ jm_status jm_weights_create(int32_t type, const void *w, int64_t n_per_row, int6
 
 void jm_weights_free(jm_weights *weights) {
     if (!weights) return;
-    free(weights->t.packed);
+    jm_aligned_free(weights->t.packed);
     free(weights);
 }
 

@@ -4,12 +4,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 #include "core/context.h"
 #include "core/error.h"
+#include "core/platform.h"
 
 #define PREFETCH_WORDS 512 /* 4 KiB ahead */
 
@@ -37,34 +34,26 @@ static void read_task(void *arg, int ith, int nth) {
     j->sums[ith % 64] = s; /* keeps the loads from being optimised away */
 }
 
-static double seconds(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec * 1e-9;
-}
-
 jm_status jm_read_bandwidth(jm_context *ctx, int64_t bytes, int32_t reps, double *gb_per_s, jm_error *err) {
     if (!ctx || !gb_per_s) return jm_fail(err, JM_ERR_INVALID_ARG, "jm_read_bandwidth: NULL argument");
     if (bytes < (1 << 20) || bytes > ((int64_t)1 << 40) || reps < 1)
         return jm_fail(err, JM_ERR_INVALID_ARG, "jm_read_bandwidth: %lld bytes x %d reps is out of range",
                        (long long)bytes, reps);
-    uint64_t *buf = NULL;
-    if (posix_memalign((void **)&buf, 2 << 20, (size_t)bytes) != 0)
+    uint64_t *buf = jm_aligned_alloc(2 << 20, (size_t)bytes);
+    if (!buf)
         return jm_fail(err, JM_ERR_OUT_OF_MEMORY, "jm_read_bandwidth: cannot allocate %lld bytes", (long long)bytes);
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
     /* in 2 MiB pages, as the model's packed weights are: TLB misses are not the memory's speed */
-    (void)madvise(buf, (size_t)bytes, MADV_HUGEPAGE);
-#endif
+    jm_advise_huge_pages(buf, (size_t)bytes);
     memset(buf, 1, (size_t)bytes); /* fault every page in before timing */
     read_job j = { .buf = buf, .n = bytes / (int64_t)sizeof(uint64_t) };
     double best = 0;
     for (int32_t r = 0; r < reps; r++) {
-        double t0 = seconds();
+        double t0 = jm_seconds();
         jm_pool_run(ctx->pool, read_task, &j);
-        double rate = (double)(j.n / 16 * 16 * sizeof(uint64_t)) / (seconds() - t0) / 1e9;
+        double rate = (double)(j.n / 16 * 16 * sizeof(uint64_t)) / (jm_seconds() - t0) / 1e9;
         if (rate > best) best = rate;
     }
-    free(buf);
+    jm_aligned_free(buf);
     *gb_per_s = best;
     return jm_ok(err);
 }

@@ -1,15 +1,10 @@
 /* context.c - create/free a context; its scratch buffers grow on demand. */
 #include <stdlib.h>
-#include <unistd.h>
 #include "context.h"
 #include "error.h"
+#include "platform.h"
 
 #define JM_MAX_THREADS 512
-
-static int cores_online(void) {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (int)n : 1;
-}
 
 jm_context_params jm_context_default_params(void) {
     jm_context_params p = { .n_threads = 0, .cpu_features_mask = 0xFFFFFFFFu };
@@ -20,7 +15,7 @@ jm_status jm_context_create(const jm_context_params *params, jm_context **out, j
     if (!out) return jm_fail(err, JM_ERR_INVALID_ARG, "jm_context_create: out is NULL");
     *out = NULL;
     jm_context_params p = params ? *params : jm_context_default_params();
-    int n = p.n_threads > 0 ? p.n_threads : cores_online();
+    int n = p.n_threads > 0 ? p.n_threads : jm_cores_online();
     if (n > JM_MAX_THREADS)
         return jm_fail(err, JM_ERR_INVALID_ARG, "n_threads %d is above the limit of %d", n, JM_MAX_THREADS);
     jm_context *ctx = calloc(1, sizeof *ctx);
@@ -38,7 +33,7 @@ jm_status jm_context_create(const jm_context_params *params, jm_context **out, j
 void jm_context_free(jm_context *ctx) {
     if (!ctx) return;
     jm_pool_free(ctx->pool);
-    for (int i = 0; i < JM_SCRATCH_SLOTS; i++) free(ctx->scratch[i]);
+    for (int i = 0; i < JM_SCRATCH_SLOTS; i++) jm_aligned_free(ctx->scratch[i]);
     free(ctx);
 }
 
@@ -49,9 +44,9 @@ uint32_t jm_context_features(const jm_context *ctx) { return ctx ? ctx->kernels.
 void *jm_scratch(jm_context *ctx, int slot, size_t bytes) {
     if (bytes <= ctx->scratch_size[slot]) return ctx->scratch[slot];
     size_t size = (bytes + 63) & ~(size_t)63;
-    void *p = NULL;
-    if (posix_memalign(&p, 64, size) != 0) return NULL;
-    free(ctx->scratch[slot]);
+    void *p = jm_aligned_alloc(64, size);
+    if (!p) return NULL;
+    jm_aligned_free(ctx->scratch[slot]);
     ctx->scratch[slot] = p;
     ctx->scratch_size[slot] = size;
     return p;

@@ -20,9 +20,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 #include "kernels.h"
 #include "../quants/blocks_k.h"
 
@@ -80,12 +77,10 @@ int jm_gemm_pack_lanes(uint32_t features) {
 /* A decode step streams gigabytes of packed weights through the TLB; in
    2 MiB pages the copy also faults in with a 500th of the page faults. */
 void *jm_gemm_packed_alloc(size_t bytes) {
-    enum { HUGE = 2 << 20 };
-    const size_t align = bytes >= HUGE ? HUGE : 64;
-    void *p = aligned_alloc(align, (bytes + align - 1) / align * align);
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    if (p && align == HUGE) (void)madvise(p, (bytes + align - 1) / align * align, MADV_HUGEPAGE);
-#endif
+    enum { HUGE_PAGE = 2 << 20 };
+    const size_t align = bytes >= HUGE_PAGE ? HUGE_PAGE : 64;
+    void *p = jm_aligned_alloc(align, (bytes + align - 1) / align * align);
+    if (p && align == HUGE_PAGE) jm_advise_huge_pages(p, (bytes + align - 1) / align * align);
     return p;
 }
 

@@ -6,6 +6,7 @@
 #define JM_KERNELS_H
 
 #include "../quants/quants.h"
+#include "../core/platform.h"
 
 /*
  * One row of the selective-scan update: s[i] = s[i] * dA + xdt * B[i] for
@@ -133,7 +134,7 @@ void   jm_gemm_pack(int32_t type, const void *src, int64_t ne0, int64_t ne1, int
    (AVX-512 VNNI), 8 (AVX2), or 0 where none reads one, so packing does not
    pay. jm_kernels.pack_lanes holds it for a kernel table. */
 int    jm_gemm_pack_lanes(uint32_t features);
-/* Memory for a packed copy, 2 MiB pages where the kernel gives them; free() it. */
+/* Memory for a packed copy, 2 MiB pages where the kernel gives them; jm_aligned_free() it. */
 void  *jm_gemm_packed_alloc(size_t bytes);
 
 /* The packed group of rows r .. r + lanes - 1 in a->w_packed, whose groups

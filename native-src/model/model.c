@@ -13,6 +13,7 @@
 #endif
 #include "model.h"
 #include "core/error.h"
+#include "core/platform.h"
 
 #define JM_MAX_DIM   (1 << 24)
 
@@ -199,8 +200,8 @@ static void pack_matrices(jm_model *m) {
 
 static void free_packed(jm_model *m) {
     for (int32_t il = 0; il < m->p.n_layer; il++)
-        for (int32_t role = 0; role < JM_TENSOR_ROLE_COUNT; role++) free(m->layers[il].t[role].packed);
-    for (int32_t role = 0; role < JM_TENSOR_ROLE_COUNT; role++) free(m->global[role].packed);
+        for (int32_t role = 0; role < JM_TENSOR_ROLE_COUNT; role++) jm_aligned_free(m->layers[il].t[role].packed);
+    for (int32_t role = 0; role < JM_TENSOR_ROLE_COUNT; role++) jm_aligned_free(m->global[role].packed);
 }
 
 jm_status jm_model_finalize(jm_model *m, jm_error *err) {

@@ -50,11 +50,11 @@ static inline __attribute__((always_inline)) void ka_gemm(const jm_gemm_args *a,
     enum { NS = 8, kb = QK_K / NS }; /* sub-blocks, and bytes of one */
     const int64_t nb = a->n / QK_K, full = a->n_cols / AMX_TOKENS * AMX_TOKENS, ys = a->act_stride;
     kr_sb *wb = jm_gemm_packed_group(a, r0, AMX_LANES, nb, JM_GEMM_KPACKED_BYTES(bx)) && full > 0
-                    ? aligned_alloc(64, (size_t)nb * sizeof(kr_sb))
+                    ? jm_aligned_alloc(64, (size_t)nb * sizeof(kr_sb))
                     : NULL;
     kr_col *pc = wb ? malloc((size_t)(full * nb) * sizeof(kr_col)) : NULL;
     if (!pc) {
-        free(wb);
+        jm_aligned_free(wb);
         vnni(a, r0, r1);
         return;
     }
@@ -96,7 +96,7 @@ static inline __attribute__((always_inline)) void ka_gemm(const jm_gemm_args *a,
     }
     _tile_release();
     free(pc);
-    free(wb);
+    jm_aligned_free(wb);
     amx_rest(a, r0, r1, full, vnni);
 }
 

@@ -71,10 +71,10 @@ static inline __attribute__((always_inline)) void add_block(__m512 acc[TOKENS], 
 static void gemm_amx(const jm_gemm_args *a, int64_t r0, int64_t r1, int nq, jm_gemm_fn vnni) {
     const int64_t nb = a->n / QBYTES, full = a->n_cols / TOKENS * TOKENS;
     const int64_t pb = JM_GEMM_PACKED_BYTES(nq), ys = a->act_stride;
-    int8_t *wb = jm_gemm_packed_group(a, r0, LANES, nb, pb) && full > 0 ? aligned_alloc(64, (size_t)nb * BTILE) : NULL;
+    int8_t *wb = jm_gemm_packed_group(a, r0, LANES, nb, pb) && full > 0 ? jm_aligned_alloc(64, (size_t)nb * BTILE) : NULL;
     float *dys = wb ? malloc((size_t)(full * nb) * sizeof(float)) : NULL;
     if (!dys) {
-        free(wb);
+        jm_aligned_free(wb);
         vnni(a, r0, r1);
         return;
     }
@@ -113,7 +113,7 @@ static void gemm_amx(const jm_gemm_args *a, int64_t r0, int64_t r1, int nq, jm_g
     }
     _tile_release();
     free(dys);
-    free(wb);
+    jm_aligned_free(wb);
     amx_rest(a, r0, r1, full, vnni);
 }
 

@@ -366,7 +366,7 @@ K2_INLINE void k2_store(const jm_gemm_args *a, int64_t r, int nrows, int64_t c, 
         const int64_t groups = (r1 - r0 + K2_LANES - 1) / K2_LANES;                                        \
         const int64_t chunk = groups < K2_CHUNK ? groups : K2_CHUNK;                                       \
         const size_t wbytes = (size_t)(chunk * nb) * sizeof(k2_sb);                                        \
-        k2_sb *wb = a->n_cols >= K2_BATCH ? aligned_alloc(32, wbytes + (size_t)(K2_CT * nb) * sizeof(k2_col)) : NULL; \
+        k2_sb *wb = a->n_cols >= K2_BATCH ? jm_aligned_alloc(32, wbytes + (size_t)(K2_CT * nb) * sizeof(k2_col)) : NULL; \
         if (!wb) { /* few columns, or no memory: the same floats, built in the loop */                    \
             for (int64_t c = 0; c < a->n_cols; c += K2_BATCH - 1) {                                        \
                 jm_gemm_args s = *a;                                                                       \
@@ -403,7 +403,7 @@ K2_INLINE void k2_store(const jm_gemm_args *a, int64_t r, int nrows, int64_t c, 
                 }                                                                                          \
             }                                                                                              \
         }                                                                                                  \
-        free(wb);                                                                                          \
+        jm_aligned_free(wb);                                                                               \
     }
 
 K2_KERNEL(q4_K, block_q4_K, 8, 8, 1)

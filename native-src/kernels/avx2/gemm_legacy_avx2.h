@@ -329,7 +329,7 @@ void GEMM_NAME(const jm_gemm_args *a, int64_t r0, int64_t r1) {
     const int64_t chunk = groups < GEMM_CHUNK ? groups : GEMM_CHUNK;
     const size_t wbytes = (size_t)(nb * chunk) * sizeof(gemm_wblk);
     const size_t cbytes = (size_t)GEMM_CT * (size_t)nb * 12;
-    uint8_t *buf = aligned_alloc(32, (wbytes + cbytes + 31) / 32 * 32);
+    uint8_t *buf = jm_aligned_alloc(32, (wbytes + cbytes + 31) / 32 * 32);
     if (!buf) {
         gemm_plain(a, r0, r1);
         return;
@@ -362,7 +362,7 @@ void GEMM_NAME(const jm_gemm_args *a, int64_t r0, int64_t r1) {
             }
         }
     }
-    free(buf);
+    jm_aligned_free(buf);
 }
 
 #endif

@@ -241,7 +241,7 @@ KR_INLINE void kr_store(const jm_gemm_args *a, int64_t r, int nrows, int64_t c, 
         const int64_t groups = (r1 - r0 + JM_GEMM_LANES - 1) / JM_GEMM_LANES;                              \
         const int64_t chunk = groups < KR_CHUNK ? groups : KR_CHUNK;                                        \
         const size_t wbytes = (size_t)(chunk * nb) * sizeof(kr_sb);                                         \
-        kr_sb *wb = a->n_cols >= KR_BATCH ? aligned_alloc(64, wbytes + (size_t)(KR_CT * nb) * sizeof(kr_col)) : NULL; \
+        kr_sb *wb = a->n_cols >= KR_BATCH ? jm_aligned_alloc(64, wbytes + (size_t)(KR_CT * nb) * sizeof(kr_col)) : NULL; \
         if (!wb) { /* few columns, or no memory: the same floats, built in the loop */                     \
             const int64_t nc = a->n_cols;                                                                   \
             for (int64_t c = 0; c < nc; c += KR_BATCH - 1) {                                                \
@@ -280,7 +280,7 @@ KR_INLINE void kr_store(const jm_gemm_args *a, int64_t r, int nrows, int64_t c, 
                 }                                                                                           \
             }                                                                                               \
         }                                                                                                   \
-        free(wb);                                                                                           \
+        jm_aligned_free(wb);                                                                                \
     }
 
 KR_KERNEL(q2_K, block_q2_K, 16, 1, 0)

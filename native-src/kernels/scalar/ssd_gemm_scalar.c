@@ -12,7 +12,7 @@ void jm_ssd_gemm_scalar(float *c, int64_t ldc, float beta, const float *row_scal
         for (int64_t kk = 0; kk < kend; kk++) {
             const float aik = a[i * lda + kk];
             const float *bk = b + kk * ldb;
-            for (int64_t j = 0; j < n; j++) ci[j] = fmaf(aik, bk[j], ci[j]);
+            for (int64_t j = 0; j < n; j++) ci[j] = jm_fmaf(aik, bk[j], ci[j]);
         }
         if (row_scale)
             for (int64_t j = 0; j < n; j++) ci[j] *= row_scale[i];

@@ -10,6 +10,7 @@ module org.jmamba.cli {
     requires com.fasterxml.jackson.databind;
     requires org.jline.reader;
     requires org.jline.terminal;
+    requires org.eclipse.jgit;
 
     opens org.jmamba.cli to info.picocli;
 }

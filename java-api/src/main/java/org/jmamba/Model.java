@@ -83,6 +83,7 @@ public final class Model implements AutoCloseable {
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger activeCalls = new AtomicInteger();
     private volatile boolean closed;
+    private volatile ModelFingerprint fingerprint;
 
     private Model(GgufFile file, Options options) {
         this.file = file;
@@ -216,11 +217,37 @@ public final class Model implements AutoCloseable {
         return params.stateBytes();
     }
 
-    /** A new sequence starting from the zero state. */
+    /**
+     * What states saved from this model are bound to (see {@link ModelFingerprint}); computed on
+     * first use, from at most 64 KiB of each tensor.
+     */
+    public ModelFingerprint fingerprint() {
+        ModelFingerprint f = fingerprint;
+        if (f != null) return f;
+        synchronized (this) {
+            if (fingerprint == null) {
+                enter();
+                try {
+                    fingerprint = ModelFingerprint.of(file, params);
+                } finally {
+                    leave();
+                }
+            }
+            return fingerprint;
+        }
+    }
+
+    /** A new sequence starting from the zero state, with {@link SessionOptions#defaults()}. */
     public Session newSession() {
+        return newSession(SessionOptions.defaults());
+    }
+
+    /** A new sequence starting from the zero state. */
+    public Session newSession(SessionOptions options) {
+        java.util.Objects.requireNonNull(options, "options");
         enter();
         try {
-            Session s = new Session(this);
+            Session s = new Session(this, options);
             sessions.add(s);
             return s;
         } finally {

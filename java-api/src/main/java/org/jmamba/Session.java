@@ -3,6 +3,8 @@ package org.jmamba;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jmamba.bindings.jmamba_h;
@@ -12,32 +14,54 @@ import org.jmamba.bindings.jmamba_h;
  * an off-heap segment owned by this session's arena and goes to native code by pointer. A session
  * is used by one thread at a time (a second thread gets an exception, not a corrupted state);
  * many sessions may run on one model at once.
+ *
+ * <p>A session remembers the token ids it evaluated (its history, 4 bytes a token) and, within
+ * the budget of its {@link SessionOptions}, keeps checkpoints: copies of its state at chosen
+ * positions. {@link #rewind} goes back to any position of the history, {@link #evalSequence}
+ * takes a whole edited sequence and evaluates only what follows the checkpoint before the first
+ * change.
  */
 public final class Session implements AutoCloseable {
+    /** History beyond this many tokens is forgotten (it would not fit a Java array). */
+    private static final int MAX_HISTORY = Integer.MAX_VALUE - 16;
+
     private final Model model;
+    private final SessionOptions options;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment state;
     private final MemorySegment logits;
     private final MemorySegment error;
     private final ReentrantLock lock = new ReentrantLock();
+    private final Checkpoints checkpoints;
     private MemorySegment tokens;
     private long position;
+    private int[] history = new int[256];
+    private int historyLength;
+    private long historyStart; // position of history[0]: 0 unless restored from a state without token ids
+    private long logitsAt = -1; // the position whose next-token logits the buffer holds, -1 when none
+    private long evaluated;
     private volatile boolean closed;
     /** Bumped whenever the logits or state change under the views handed out; see {@link Logits}. */
     private volatile long logitsVersion;
     private volatile String lastChange;
 
-    Session(Model model) {
+    Session(Model model, SessionOptions options) {
         this.model = model;
+        this.options = options;
         Mamba2Params p = model.params();
         this.state = arena.allocate(p.stateBytes(), 64);
         this.logits = arena.allocate((long) p.nVocab() * Float.BYTES, 64);
         this.error = NativeCalls.newError(arena);
         this.tokens = arena.allocate(ValueLayout.JAVA_INT, 512);
+        this.checkpoints = new Checkpoints(p, options.checkpointBudgetBytes());
     }
 
     public Model model() {
         return model;
+    }
+
+    public SessionOptions options() {
+        return options;
     }
 
     /** Tokens evaluated since the zero state (or carried over by restore/fork). */
@@ -73,8 +97,9 @@ public final class Session implements AutoCloseable {
 
     /**
      * A view of the logits of the last {@link #eval} (zeros before any, and after {@link #reset}):
-     * after {@link #feed}, {@link #evalAll} or {@link #restore} they are not this session's next-token
-     * logits; eval again for those.
+     * after {@link #feed}, {@link #evalAll}, or {@link #restore} of a state saved without logits, they
+     * are not this session's next-token logits; eval again for those. {@link #rewind},
+     * {@link #evalSequence} and a restore of a state with logits leave the next token's logits.
      */
     public Logits logits() {
         checkOpen();
@@ -98,7 +123,7 @@ public final class Session implements AutoCloseable {
         logitsVersion++;
     }
 
-    private void run(int[] ids, MemorySegment out, boolean all) {
+    private void checkTokens(int[] ids) {
         Objects.requireNonNull(ids, "tokens");
         if (ids.length == 0) throw new IllegalArgumentException("no tokens to evaluate");
         int vocab = model.params().nVocab();
@@ -108,43 +133,267 @@ public final class Session implements AutoCloseable {
                         + " is outside the vocabulary [0, " + vocab + ")");
             }
         }
+    }
+
+    private void run(int[] ids, MemorySegment out, boolean all) {
+        checkTokens(ids);
         acquire();
         try {
-            model.enter();
-            try {
-                if (tokens.byteSize() < (long) ids.length * Integer.BYTES) {
-                    tokens = arena.allocate(ValueLayout.JAVA_INT, Math.max(ids.length, 2L * tokens.byteSize() / Integer.BYTES));
-                }
-                MemorySegment.copy(ids, 0, tokens, ValueLayout.JAVA_INT, 0, ids.length);
-                invalidate("evaluated more tokens");
-                NativeContext ctx = model.borrowContext();
-                try {
-                    int st = jmamba_h.jm_model_eval(ctx.handle(), model.handle(), state, tokens, ids.length,
-                            out, all ? 1 : 0, error);
-                    NativeCalls.check(st, error, "eval");
-                } finally {
-                    model.returnContext(ctx);
-                }
-                position += ids.length;
-            } finally {
-                model.leave();
-            }
+            evaluate(ids, 0, ids.length, out, all);
         } finally {
             lock.unlock();
         }
     }
 
-    /** A copy of the current state (and position), to {@link #restore} later or save to disk. */
+    /**
+     * Evaluates ids[from, to) with the lock held: in pieces that end at each multiple of the
+     * checkpoint spacing when checkpoints are kept, a checkpoint taken at each such end. out is
+     * the logits buffer, NULL (no logits), or with all the rows of every token.
+     */
+    private void evaluate(int[] ids, int from, int to, MemorySegment out, boolean all) {
+        int spacing = options.checkpointSpacing();
+        long rowBytes = (long) model.params().nVocab() * Float.BYTES;
+        for (int i = from; i < to; ) {
+            int n = to - i;
+            boolean boundary = false;
+            if (checkpoints.enabled()) {
+                long next = (position / spacing + 1) * spacing;
+                if (next - position <= n) {
+                    n = (int) (next - position);
+                    boundary = true;
+                }
+            }
+            boolean last = i + n == to;
+            MemorySegment o = all ? out.asSlice((i - from) * rowBytes, n * rowBytes)
+                    : last && out.address() != 0 ? out : boundary ? logits : MemorySegment.NULL;
+            evalNative(ids, i, n, o, all);
+            record(ids, i, n);
+            logitsAt = o == logits ? position : -1;
+            if (boundary) {
+                MemorySegment rowLogits = all ? o.asSlice((n - 1) * rowBytes, rowBytes) : o == logits ? logits : null;
+                checkpoints.add(position, state, rowLogits, false, historyStart);
+            }
+            i += n;
+        }
+    }
+
+    private void evalNative(int[] ids, int from, int n, MemorySegment out, boolean all) {
+        model.enter();
+        try {
+            if (tokens.byteSize() < (long) n * Integer.BYTES) {
+                tokens = arena.allocate(ValueLayout.JAVA_INT, Math.max(n, 2L * tokens.byteSize() / Integer.BYTES));
+            }
+            MemorySegment.copy(ids, from, tokens, ValueLayout.JAVA_INT, 0, n);
+            invalidate("evaluated more tokens");
+            NativeContext ctx = model.borrowContext();
+            try {
+                int st = jmamba_h.jm_model_eval(ctx.handle(), model.handle(), state, tokens, n, out, all ? 1 : 0, error);
+                NativeCalls.check(st, error, "eval");
+            } finally {
+                model.returnContext(ctx);
+            }
+        } finally {
+            model.leave();
+        }
+    }
+
+    /** Appends evaluated tokens to the history and moves the position on. */
+    private void record(int[] ids, int from, int n) {
+        position = Math.addExact(position, n);
+        evaluated += n;
+        if ((long) historyLength + n > MAX_HISTORY) {
+            historyLength = 0; // too long to keep: the history restarts here
+            historyStart = position;
+            checkpoints.clear();
+            return;
+        }
+        if (historyLength + n > history.length) {
+            history = Arrays.copyOf(history, (int) Math.min(MAX_HISTORY, Math.max(historyLength + n, 2L * history.length)));
+        }
+        System.arraycopy(ids, from, history, historyLength, n);
+        historyLength += n;
+    }
+
+    /**
+     * Takes a checkpoint at the current position now (kept in preference to the automatic ones):
+     * e.g. before a chat turn, to {@link #rewind} to its start later.
+     *
+     * @throws IllegalStateException when the session's budget holds no checkpoint
+     */
+    public void checkpoint() {
+        acquire();
+        try {
+            if (!checkpoints.enabled()) {
+                throw new IllegalStateException("the checkpoint budget (" + options.checkpointBudgetBytes()
+                        + " bytes) holds no checkpoint of " + Checkpoints.bytesPerCheckpoint(model.params())
+                        + " bytes; give the session a larger one in its SessionOptions");
+            }
+            checkpoints.add(position, state, logitsAt == position ? logits : null, true, historyStart);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the session's budget holds at least one checkpoint. */
+    public boolean keepsCheckpoints() {
+        return checkpoints.enabled();
+    }
+
+    /** Checkpoints kept now. */
+    public int checkpointCount() {
+        return checkpoints.count();
+    }
+
+    /** Bytes the checkpoints kept now hold (state and logits each). */
+    public long checkpointBytes() {
+        return checkpoints.bytes();
+    }
+
+    /** The positions of the checkpoints kept now, oldest first. */
+    public List<Long> checkpointPositions() {
+        return checkpoints.positions();
+    }
+
+    /** Tokens this session has run through the model, in all (re-evaluations after a rewind included). */
+    public long tokensEvaluated() {
+        return evaluated;
+    }
+
+    /**
+     * The token ids evaluated from {@link #historyStart()} to the current position: the whole
+     * sequence unless the session was restored from a state saved without its token ids.
+     */
+    public int[] history() {
+        acquire();
+        try {
+            return Arrays.copyOf(history, historyLength);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The position of the first token {@link #history()} holds (0 unless the earlier ones are unknown). */
+    public long historyStart() {
+        return historyStart;
+    }
+
+    /**
+     * Goes back to {@code target} tokens: restores the latest checkpoint at or before it and
+     * re-evaluates the remembered tokens from there, so the state and the logits equal those of
+     * a fresh session fed the first {@code target} tokens (up to the forward's batch-versus-steps
+     * rounding). Checkpoints past {@code target} are dropped.
+     *
+     * @throws IllegalArgumentException when {@code target} is negative, past the position, or
+     *     before the tokens the session knows ({@link #historyStart()})
+     * @throws IllegalStateException when the history does not start at the zero state and no
+     *     checkpoint lies between its start and {@code target}
+     */
+    public void rewind(long target) {
+        acquire();
+        try {
+            if (target < 0 || target > position) {
+                throw new IllegalArgumentException("cannot rewind to position " + target + ": it must be in [0, "
+                        + position + "], the tokens this session has evaluated");
+            }
+            if (target < historyStart) {
+                throw new IllegalArgumentException("cannot rewind to position " + target + ": the tokens before "
+                        + historyStart + " are not known (the state was restored without its token ids)");
+            }
+            if (target == position) return;
+            int[] replay = Arrays.copyOfRange(history, 0, (int) (target - historyStart));
+            long from = restoreCheckpoint(target, true);
+            if (target > from) evaluate(replay, (int) (from - historyStart), replay.length, logits, false);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Makes the state that of {@code sequence}, evaluating only what it must: finds where the
+     * sequence first differs from the history, restores the latest checkpoint at or before that
+     * point and evaluates the tokens from there to the end. The call an editor makes on every
+     * keystroke with the whole file's tokens. Returns the logits after the last token, as
+     * {@link #eval} does; {@link #tokensEvaluated()} counts what was re-evaluated.
+     */
+    public Logits evalSequence(int... sequence) {
+        checkTokens(sequence);
+        acquire();
+        try {
+            int common = 0;
+            if (historyStart == 0) {
+                int n = Math.min(historyLength, sequence.length);
+                int mismatch = Arrays.mismatch(history, 0, n, sequence, 0, n);
+                common = mismatch < 0 ? n : mismatch;
+            }
+            if (common == sequence.length && position == common && logitsAt == position) {
+                return logits();
+            }
+            if (historyStart != 0) resetLocked(); // the known history cannot be compared: start over
+            long target = Math.min(common, sequence.length - 1); // at least one token to evaluate, for the logits
+            long from = target == position ? position : restoreCheckpoint(target, false);
+            evaluate(sequence, (int) from, sequence.length, logits, false);
+            return logits();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * With the lock held: restores the latest checkpoint at or before {@code target} (one exactly
+     * at it only with logits if {@code needLogits}), or the zero state; cuts the history there and
+     * drops later checkpoints. Returns the position restored.
+     */
+    private long restoreCheckpoint(long target, boolean needLogits) {
+        invalidate("went back to an earlier position");
+        Checkpoints.Checkpoint c = checkpoints.latest(target, needLogits);
+        long at;
+        if (c != null) {
+            at = c.position;
+            MemorySegment.copy(checkpoints.state(c), 0, state, 0, state.byteSize());
+            if (c.hasLogits) MemorySegment.copy(checkpoints.logits(c), 0, logits, 0, logits.byteSize());
+            logitsAt = c.hasLogits ? at : -1;
+        } else if (historyStart == 0) {
+            at = 0;
+            state.fill((byte) 0);
+            logits.fill((byte) 0);
+            logitsAt = -1;
+        } else {
+            throw new IllegalStateException("cannot go back to position " + target + ": no checkpoint lies between "
+                    + historyStart + " (where the known history starts) and it");
+        }
+        checkpoints.dropAfter(at);
+        position = at;
+        historyLength = (int) (at - historyStart);
+        return at;
+    }
+
+    /**
+     * A copy of the current state and position, with the token ids when the whole history is
+     * known and the next token's logits when they were computed last: to {@link #restore} later,
+     * to save to disk, or to put in a {@link PromptCache}.
+     */
     public State snapshot() {
         acquire();
         try {
-            return State.copyOf(model, state, position);
+            return snapshotLocked();
         } finally {
             lock.unlock();
         }
     }
 
-    /** Puts back a state taken from a session of the same model. */
+    private State snapshotLocked() {
+        int[] ids = historyStart == 0 ? Arrays.copyOf(history, historyLength) : null;
+        float[] next = logitsAt == position && position > 0 ? logits.toArray(ValueLayout.JAVA_FLOAT) : null;
+        return State.copyOf(model, state, position, ids, next);
+    }
+
+    /**
+     * Puts back a state of this model (or of another load of the same weights): its position,
+     * token ids and logits when the state has them. Checkpoints are dropped; when the budget
+     * allows, the restored state becomes the first one.
+     *
+     * @throws StateModelMismatchException when the state belongs to another model
+     */
     public void restore(State s) {
         Objects.requireNonNull(s, "state");
         s.checkFits(model);
@@ -153,35 +402,66 @@ public final class Session implements AutoCloseable {
             invalidate("restored a state");
             MemorySegment.copy(s.segment(), 0, state, 0, state.byteSize());
             position = s.position();
+            int[] ids = s.tokensOrNull();
+            if (ids != null) {
+                history = Arrays.copyOf(ids, Math.max(256, ids.length));
+                historyLength = ids.length;
+                historyStart = 0;
+            } else {
+                historyLength = 0;
+                historyStart = position;
+            }
+            float[] next = s.logitsOrNull();
+            if (next != null) {
+                MemorySegment.copy(next, 0, logits, ValueLayout.JAVA_FLOAT, 0, next.length);
+                logitsAt = position;
+            } else {
+                logitsAt = -1;
+            }
+            checkpoints.clear();
+            if (checkpoints.enabled()) checkpoints.add(position, state, next != null ? logits : null, true, historyStart);
         } finally {
             lock.unlock();
         }
     }
 
-    /** A new session of the same model starting from this one's state. */
+    /** A new session of the same model and options starting from this one's state, history and logits (not its checkpoints). */
     public Session fork() {
         acquire();
         try {
-            Session s = model.newSession();
+            Session s = model.newSession(options);
             MemorySegment.copy(state, 0, s.state, 0, state.byteSize());
+            MemorySegment.copy(logits, 0, s.logits, 0, logits.byteSize());
             s.position = position;
+            s.history = Arrays.copyOf(history, Math.max(256, historyLength));
+            s.historyLength = historyLength;
+            s.historyStart = historyStart;
+            s.logitsAt = logitsAt;
             return s;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Back to the zero state. */
+    /** Back to the zero state: history and checkpoints are dropped. */
     public void reset() {
         acquire();
         try {
-            invalidate("was reset");
-            state.fill((byte) 0);
-            logits.fill((byte) 0);
-            position = 0;
+            resetLocked();
         } finally {
             lock.unlock();
         }
+    }
+
+    private void resetLocked() {
+        invalidate("was reset");
+        state.fill((byte) 0);
+        logits.fill((byte) 0);
+        position = 0;
+        historyLength = 0;
+        historyStart = 0;
+        logitsAt = -1;
+        checkpoints.clear();
     }
 
     /** Read-only view of the raw state (layout: per layer conv[d_conv-1][conv_dim] then ssm[H][P][N], float32). */
@@ -208,7 +488,7 @@ public final class Session implements AutoCloseable {
         return closed;
     }
 
-    /** Frees the state and makes every {@link Logits} view stale; waits for a call in flight on another thread to finish. */
+    /** Frees the state and the checkpoints, and makes every {@link Logits} view stale; waits for a call in flight on another thread to finish. */
     @Override
     public void close() {
         lock.lock();
@@ -217,6 +497,7 @@ public final class Session implements AutoCloseable {
             closed = true;
             invalidate("was closed");
             model.forget(this);
+            checkpoints.close();
             arena.close();
         } finally {
             lock.unlock();

@@ -11,11 +11,11 @@ public class StateFormatException extends JmambaException {
     private final transient Path file;
 
     public StateFormatException(Path file, String problem) {
-        super(file + ": " + problem);
+        super(file == null ? problem : file + ": " + problem);
         this.file = file;
     }
 
-    /** The file, as it was named when loaded. */
+    /** The file, as it was named when loaded; null for a state in memory. */
     public Path file() {
         return file;
     }

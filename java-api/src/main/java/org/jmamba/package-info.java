@@ -3,6 +3,12 @@
  * {@link org.jmamba.Session} evaluates one sequence and returns its {@link org.jmamba.Logits}, a
  * {@link org.jmamba.State} saves and restores a sequence.
  *
+ * <p>State kept and reused: a session remembers its token ids and keeps checkpoints within the
+ * budget of its {@link org.jmamba.SessionOptions}, so {@link org.jmamba.Session#rewind} goes back to
+ * any position and {@link org.jmamba.Session#evalSequence} evaluates only what follows an edit; a
+ * {@link org.jmamba.PromptCache} shares prompt prefixes between sessions; a saved state is bound to
+ * its model's {@link org.jmamba.ModelFingerprint} (format: {@code docs/state-format.md}).
+ *
  * <pre>{@code
  * try (Model model = Model.load(Path.of("codestral-mamba-7b-q4_k_m.gguf"));
  *      Session session = model.newSession()) {
@@ -19,7 +25,8 @@
  *       {@link org.jmamba.tokenizer.TokenizerFormatException} (tokenizer metadata),
  *       {@link org.jmamba.UnsupportedModelException} with {@link org.jmamba.MissingTensorException}
  *       and {@link org.jmamba.ShapeMismatchException} (a valid GGUF jmamba cannot run),
- *       {@link org.jmamba.StateFormatException} (a saved state file that does not fit), and
+ *       {@link org.jmamba.StateFormatException} (a saved state file that does not fit; its subclass
+ *       {@link org.jmamba.StateModelMismatchException}: a state of another model), and
  *       {@link org.jmamba.NativeException} (a failure the native library reports, with its message).</li>
  *   <li>Only failures of the operating system's I/O (a file that is missing or unreadable, a full
  *       disk) are {@link java.io.IOException}s, checked, declared by the methods that open, read or

@@ -154,7 +154,7 @@ class SessionTest {
         var other = new org.jmamba.testkit.RandomMamba2.Shape(300, 64, 1, 128, 16, 8, 2, 4, false);
         try (Model m2 = Model.load(TestModels.write(other, GgmlType.F32, 3));
              Session a = m2.newSession(); State st = a.snapshot(); Session b = model.newSession()) {
-            assertThrows(IllegalArgumentException.class, () -> b.restore(st));
+            assertThrows(StateModelMismatchException.class, () -> b.restore(st));
         }
     }
 
@@ -268,10 +268,10 @@ class SessionTest {
         assertEquals(file, e.file());
         Files.write(file, java.util.Arrays.copyOf(good, good.length - 4));
         e = assertThrows(StateFormatException.class, () -> State.load(file, model));
-        assertTrue(e.getMessage().contains("does not match the state size"), e.getMessage());
+        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
         Files.write(file, java.util.Arrays.copyOf(good, 10));
         e = assertThrows(StateFormatException.class, () -> State.load(file, model));
-        assertTrue(e.getMessage().contains("truncated state header"), e.getMessage());
+        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
         assertThrows(java.nio.file.NoSuchFileException.class, () -> State.load(dir.resolve("missing"), model));
     }
 }

@@ -48,6 +48,11 @@ public final class TestModels {
         });
     }
 
+    /** n token ids below vocab, varied (no short period), a different sequence for each seed. */
+    public static int[] tokens(int vocab, int n, int seed) {
+        return java.util.stream.IntStream.range(0, n).map(i -> (i * 53 + seed * 31 + (i * i) % 17) % vocab).toArray();
+    }
+
     public static Path testdata() {
         String p = System.getProperty("jmamba.testdata");
         return p == null ? null : Path.of(p);

@@ -22,6 +22,10 @@ public final class Chat {
     private final List<ChatMessage> history = new ArrayList<>();
     private final ChatMessage system;
     private boolean turnOpen; // the last reply ended without the end-of-turn token
+    private final java.util.ArrayDeque<Turn> turns = new java.util.ArrayDeque<>(); // for undo, latest first
+
+    /** Where a turn started: the session's position, the messages before it, and whether the turn before was open. */
+    private record Turn(long position, int messages, boolean turnOpenBefore) {}
 
     public Chat(Session session, Tokenizer tokenizer, ChatTemplate template, String systemPrompt) {
         this.session = Objects.requireNonNull(session, "session");
@@ -41,6 +45,8 @@ public final class Chat {
         ChatMessage user = ChatMessage.user(userText);
         String text = (turnOpen ? template.endOfTurn() : "") + template.renderNext(history, user);
         boolean first = session.position() == 0;
+        turns.push(new Turn(session.position(), history.size(), turnOpen));
+        if (session.keepsCheckpoints()) session.checkpoint(); // /undo restores it instead of re-reading the conversation
         int[] ids = tokenizer.encode(text, EncodeOptions.PLAIN.withBos(first && tokenizer.addBosDefault()).withParseSpecial());
         StringBuilder reply = new StringBuilder();
         GenerationStats stats = generator.generate(ids, options, piece -> {
@@ -62,11 +68,40 @@ public final class Chat {
         return List.copyOf(history);
     }
 
+    /**
+     * Takes back the last turn (the user's message and the reply): the session rewinds to where
+     * the turn started (from the checkpoint taken there when the session keeps checkpoints, else
+     * by re-evaluating the conversation before it). Returns false when there is no turn to undo.
+     */
+    public boolean undo() {
+        Turn t = turns.poll();
+        if (t == null) return false;
+        session.rewind(t.position());
+        while (history.size() > t.messages()) history.removeLast();
+        turnOpen = t.turnOpenBefore();
+        return true;
+    }
+
+    /**
+     * Goes on from a saved state (e.g. a conversation saved with {@link org.jmamba.State#save}):
+     * the session restores it, and the messages of this chat, which the state does not hold, are
+     * forgotten; the next message starts a new turn after it (closing the last one first when the
+     * state's last token is not an end of generation).
+     */
+    public void restore(org.jmamba.State state) {
+        session.restore(state);
+        history.clear();
+        turns.clear();
+        int[] ids = state.tokens().orElse(new int[0]);
+        turnOpen = ids.length > 0 && !tokenizer.isEog(ids[ids.length - 1]); // as after a reply cut short
+    }
+
     /** Forgets the conversation (the system prompt stays) and the session's state. */
     public void reset() {
         session.reset();
         history.clear();
         if (system != null) history.add(system);
         turnOpen = false;
+        turns.clear();
     }
 }

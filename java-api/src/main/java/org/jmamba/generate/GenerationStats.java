@@ -2,13 +2,22 @@ package org.jmamba.generate;
 
 import java.time.Duration;
 
-/** What one generation did and how fast. */
+/**
+ * What one generation did and how fast.
+ *
+ * @param reusedPromptTokens prompt tokens restored from a {@link org.jmamba.PromptCache} instead of evaluated
+ */
 public record GenerationStats(int promptTokens, int generatedTokens, Duration prefillTime, Duration timeToFirstToken,
-                              Duration decodeTime, StopReason stopReason) {
+                              Duration decodeTime, StopReason stopReason, int reusedPromptTokens) {
 
-    /** Prompt tokens per second of prefill. */
+    public GenerationStats(int promptTokens, int generatedTokens, Duration prefillTime, Duration timeToFirstToken,
+                           Duration decodeTime, StopReason stopReason) {
+        this(promptTokens, generatedTokens, prefillTime, timeToFirstToken, decodeTime, stopReason, 0);
+    }
+
+    /** Prompt tokens evaluated (not reused) per second of prefill. */
     public double prefillTokensPerSecond() {
-        return rate(promptTokens, prefillTime);
+        return rate(promptTokens - reusedPromptTokens, prefillTime);
     }
 
     /** Generated tokens per second, counted after the first token. */
@@ -23,8 +32,9 @@ public record GenerationStats(int promptTokens, int generatedTokens, Duration pr
 
     /** One line for a terminal. */
     public String summary() {
-        return String.format("prompt %d tokens (%.1f tok/s), generated %d tokens (%.1f tok/s), first token after %d ms, stop: %s",
-                promptTokens, prefillTokensPerSecond(), generatedTokens, decodeTokensPerSecond(),
+        String reused = reusedPromptTokens > 0 ? reusedPromptTokens + " reused from the cache, " : "";
+        return String.format("prompt %d tokens (%s%.1f tok/s), generated %d tokens (%.1f tok/s), first token after %d ms, stop: %s",
+                promptTokens, reused, prefillTokensPerSecond(), generatedTokens, decodeTokensPerSecond(),
                 timeToFirstToken.toMillis(), stopReason.name().toLowerCase().replace('_', ' '));
     }
 }

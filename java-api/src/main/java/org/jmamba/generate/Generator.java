@@ -9,6 +9,7 @@ import java.util.Spliterators;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.jmamba.PromptCache;
 import org.jmamba.Logits;
 import org.jmamba.Session;
 import org.jmamba.chat.StopMatcher;
@@ -29,10 +30,21 @@ public final class Generator {
     private final Session session;
     private final Tokenizer tokenizer;
     private volatile boolean cancelled;
+    private PromptCache promptCache;
 
     public Generator(Session session, Tokenizer tokenizer) {
         this.session = Objects.requireNonNull(session, "session");
         this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
+    }
+
+    /**
+     * Reuses cached prompt prefixes: a generation that starts on a session at position 0 restores
+     * the longest prefix of its prompt the cache holds, evaluates only the rest, and caches the
+     * state at the end of the prompt for later prompts that begin the same way.
+     */
+    public Generator usePromptCache(PromptCache cache) {
+        this.promptCache = cache;
+        return this;
     }
 
     /**
@@ -110,6 +122,7 @@ public final class Generator {
         private final long start = System.nanoTime();
         private long prefillEnd, firstToken;
         private int generated;
+        private int reused;
         private boolean prefilled;
         private StopReason reason;
         private Logits logits;
@@ -156,7 +169,12 @@ public final class Generator {
 
         private void prefill() {
             prefilled = true;
-            for (int i = 0; i < prompt.length; i += PREFILL_CHUNK) {
+            boolean cached = promptCache != null && session.position() == 0 && prompt.length > 0;
+            if (cached) {
+                reused = promptCache.restoreLongestPrefix(session, prompt);
+                if (reused == prompt.length) logits = session.logits();
+            }
+            for (int i = reused; i < prompt.length; i += PREFILL_CHUNK) {
                 if (cancelled) {
                     reason = StopReason.CANCELLED;
                     break;
@@ -166,6 +184,7 @@ public final class Generator {
                 if (i + n < prompt.length) session.feed(part);
                 else logits = session.eval(part);
             }
+            if (cached && reason == null && reused < prompt.length) promptCache.put(session);
             for (int t : prompt) sampler.accept(t);
             if (prompt.length == 0) logits = session.logits();
             prefillEnd = System.nanoTime();
@@ -182,7 +201,7 @@ public final class Generator {
             if (prefillEnd == 0) prefillEnd = end;
             long first = generated > 0 ? firstToken : end;
             stats = new GenerationStats(prompt.length, generated, Duration.ofNanos(prefillEnd - start),
-                    Duration.ofNanos(first - start), Duration.ofNanos(end - first), reason);
+                    Duration.ofNanos(first - start), Duration.ofNanos(end - first), reason, reused);
             if (reason == StopReason.STOP_STRING) return "";
             StopMatcher.Result tail = stops.feed(decoder.flush());
             return tail.text() + (tail.stopped() ? "" : stops.flush());

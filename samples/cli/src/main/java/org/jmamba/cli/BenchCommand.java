@@ -42,6 +42,23 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     Threads threads;
 
+    @Option(names = "--context", paramLabel = "N",
+            description = "instead of pp/tg: prefill N random tokens (e.g. 262144) and report tokens/s and resident memory per --segment")
+    int context;
+
+    @Option(names = "--segment", paramLabel = "N", description = "tokens per segment of --context (default: ${DEFAULT-VALUE})")
+    int segment = 16384;
+
+    @Option(names = "--editor", paramLabel = "N",
+            description = "instead of pp/tg: an N-token file edited --edit-from-end tokens before its end; time to new logits with evalSequence vs cold")
+    int editor;
+
+    @Option(names = "--edit-from-end", paramLabel = "N", description = "where --editor edits (default: ${DEFAULT-VALUE})")
+    int editFromEnd = 100;
+
+    @Option(names = "--checkpoint-spacing", paramLabel = "N", description = "checkpoint spacing of --editor (default: ${DEFAULT-VALUE})")
+    int checkpointSpacing = 256;
+
     @Option(names = "--cpu-features", split = ",", paramLabel = "LIST",
             description = "let the kernels use only these CPU features, e.g. avx2,fma,f16c to time the AVX2 kernels"
                     + " on an AVX-512 machine, or none for the scalar ones (default: all the CPU has; known: ${COMPLETION-CANDIDATES})",
@@ -77,6 +94,14 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (nPrompt < 0 || nGen < 0) throw new IllegalArgumentException("-p and -n must be >= 0");
         if (reps < 1) throw new IllegalArgumentException("-r must be >= 1");
+        if (context > 0 || editor > 0) {
+            if (segment < 1 || checkpointSpacing < 1) throw new IllegalArgumentException("--segment and --checkpoint-spacing must be >= 1");
+            try (Model m = Model.load(model, options())) {
+                if (context > 0) StateBench.longContext(m, context, segment, System.out);
+                if (editor > 0) StateBench.editor(m, editor, editFromEnd, checkpointSpacing, reps, System.out);
+            }
+            return 0;
+        }
         List<Result> results = new ArrayList<>();
         try (Model m = Model.load(model, options()); Session s = m.newSession()) {
             int vocab = m.params().nVocab();

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             InfoCommand.class, RunCommand.class, ChatCommand.class, EvalCommand.class,
             TokenizeCommand.class, DemoCommand.class, BenchCommand.class, QuantizeCommand.class, ConvertCommand.class,
-            RandomModelCommand.class, DesktopCommands.Swing.class, DesktopCommands.Fx.class,
+            RandomModelCommand.class, IngestCommand.class, DesktopCommands.Swing.class, DesktopCommands.Fx.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.jmamba.Model;
+import org.jmamba.PromptCache;
 import org.jmamba.Session;
 import org.jmamba.chat.ChatMessage;
 import org.jmamba.chat.MistralInstruct;
@@ -29,7 +30,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "GGUF model")
     Path model;
 
-    @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT", description = "the prompt; - reads it from standard input")
+    @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT", description = "the prompt; - reads it from standard input (optional with --state)")
     String prompt;
 
     @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "read the prompt from FILE (UTF-8)")
@@ -62,6 +63,16 @@ final class RunCommand implements Callable<Integer> {
     String gpuLayers;
 
     @Mixin
+    StateOptions state;
+
+    @Option(names = "--prompt-cache", paramLabel = "DIR",
+            description = "reuse the longest prefix of the prompt whose state DIR holds, and keep this prompt's state there")
+    Path promptCache;
+
+    @Option(names = "--prompt-cache-max", paramLabel = "MIB", description = "what --prompt-cache DIR may hold (default: ${DEFAULT-VALUE} MiB)")
+    long promptCacheMiB = 8192;
+
+    @Mixin
     SamplingOptions sampling;
 
     @Mixin
@@ -74,6 +85,7 @@ final class RunCommand implements Callable<Integer> {
         }
         int maxTokens = maxTokens(nPredict, "-n/--n-predict");
         if (ctxSize < 0) throw new CliException("-c/--ctx-size must be 0 (no limit) or more, got " + ctxSize);
+        if (promptCache != null && state.from != null) throw new CliException("--prompt-cache and --state do not go together");
         String text = promptText();
         GenerationOptions opts;
         try {
@@ -83,22 +95,25 @@ final class RunCommand implements Callable<Integer> {
         }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         long loadStart = System.nanoTime();
-        try (Model m = Model.load(model, threads.options()); Session s = m.newSession()) {
+        try (Model m = Model.load(model, threads.options()); Session s = m.newSession();
+             PromptCache cache = promptCache == null ? null : PromptCache.open(promptCache, 0, promptCacheMiB << 20)) {
             double loadMs = (System.nanoTime() - loadStart) / 1e6;
             if (sampling.seedIsRandom()) System.err.println("seed: " + sampling.effectiveSeed());
             Tokenizer tok = m.tokenizer();
-            int[] ids = chat
-                    ? tok.encode(MistralInstruct.v3().render(List.of(ChatMessage.user(text))), EncodeOptions.PLAIN.withBos(tok.addBosDefault()).withParseSpecial())
-                    : tok.encode(text, EncodeOptions.PLAIN.withBos(tok.addBosDefault()));
-            if (ids.length == 0) throw new CliException("the prompt has no tokens");
-            if (verbosePrompt) printTokens(text, ids, tok);
+            boolean continuing = state.restoreInto(s, text == null);
+            EncodeOptions enc = EncodeOptions.PLAIN.withBos(!continuing && tok.addBosDefault()); // a continued state has its BOS
+            int[] ids = text == null ? new int[0] : chat
+                    ? tok.encode(MistralInstruct.v3().render(List.of(ChatMessage.user(text))), enc.withParseSpecial())
+                    : tok.encode(text, enc);
+            if (ids.length == 0 && !continuing) throw new CliException("the prompt has no tokens");
+            if (verbosePrompt) printTokens(text == null ? "" : text, ids, tok);
             if (ctxSize > 0) {
                 if (ids.length >= ctxSize) {
                     throw new CliException("the prompt is " + ids.length + " tokens, which leaves nothing to generate within -c/--ctx-size " + ctxSize);
                 }
                 opts = opts.withMaxTokens(Math.min(maxTokens, ctxSize - ids.length));
             }
-            Generator g = new Generator(s, tok);
+            Generator g = new Generator(s, tok).usePromptCache(cache);
             StringBuilder all = new StringBuilder();
             // Ctrl-C stops the generation, and the text so far and the stats still come out (as llama.cpp's)
             Object previous = org.jline.utils.Signals.register("INT", g::cancel);
@@ -113,7 +128,9 @@ final class RunCommand implements Callable<Integer> {
             }
             if (json) out.println(json(all.toString(), st, loadMs));
             else out.println();
+            System.err.println(st.summary());
             perf(st, loadMs).forEach(System.err::println);
+            state.saveFrom(s);
             if (st.stopReason() == org.jmamba.generate.StopReason.CANCELLED) return 130; // as a shell reports Ctrl-C
         }
         return 0;
@@ -135,8 +152,10 @@ final class RunCommand implements Callable<Integer> {
             text = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
         } else if (prompt != null) {
             text = prompt;
+        } else if (state.from != null) {
+            return null; // the state's own next token goes on
         } else {
-            throw new CliException("no prompt: give -p TEXT, -p - (read standard input) or -f FILE");
+            throw new CliException("no prompt: give -p TEXT, -p - (read standard input) or -f FILE, or a state to continue (--state FILE)");
         }
         if (text.isEmpty()) throw new CliException("the prompt is empty");
         return text;

@@ -70,6 +70,7 @@ class ReadmeCommandTableTest {
         Set<String> inRepl = new TreeSet<>();
         try (Model m = Model.load(model); Session s = m.newSession()) {
             var repl = new ChatRepl(s, m.tokenizer(), MistralInstruct.v3(), null, GenerationOptions.defaults(), System.err);
+            ChatCommand.addStateCommands(repl);
             repl.commands().keySet().forEach(n -> inRepl.add("/" + n));
         }
         Set<String> inReadme = new TreeSet<>();
