@@ -15,6 +15,7 @@ command -v cc >/dev/null || need_pkgs+=(gcc)
 { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import clang.cindex" 2>/dev/null; } || need_pkgs+=(python3-clang-14 libclang-14-dev)
 command -v aarch64-linux-gnu-gcc >/dev/null || need_pkgs+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
 command -v qemu-aarch64-static >/dev/null || need_pkgs+=(qemu-user-static)
+command -v tmux >/dev/null || need_pkgs+=(tmux) # the chat REPL's tests drive it in a real terminal
 command -v x86_64-w64-mingw32-gcc >/dev/null || need_pkgs+=(gcc-mingw-w64-x86-64)
 command -v wine >/dev/null || need_pkgs+=(wine wine64)
 command -v npm >/dev/null || need_pkgs+=(npm) # llama.cpp's libraries (scripts/llama-cpp) for the ggml checks

@@ -9,6 +9,8 @@ module org.jmamba.cli {
     requires info.picocli;
     requires me.tongfei.progressbar;
     requires com.fasterxml.jackson.databind;
+    requires org.jline.reader;
+    requires org.jline.terminal;
     requires org.eclipse.jgit;
 
     opens org.jmamba.cli to info.picocli;

@@ -55,6 +55,10 @@ public final class GgufFile implements AutoCloseable {
      * @throws IOException when it cannot be read
      */
     public static GgufFile open(Path path) throws IOException {
+        if (java.nio.file.Files.isDirectory(path)) {
+            // mapping a folder fails with the OS's "No such device", which names nothing
+            throw new java.nio.file.FileSystemException(path.toString(), null, "is a folder, not a GGUF file");
+        }
         Arena arena = Arena.ofShared();
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             MemorySegment mapping = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);

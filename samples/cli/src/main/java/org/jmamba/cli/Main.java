@@ -31,19 +31,24 @@ public final class Main implements Runnable {
     /** The configured command line, also used by the tests. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.setExpandAtFiles(false); // a prompt that starts with @ (a Java annotation) is a prompt, not a file to read
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println("jmamba " + cmd.getCommandName() + ": " + describe(ex));
+            cmd.getErr().println(name(cmd) + ": " + Errors.describe(ex));
             if (System.getenv("JMAMBA_DEBUG") != null) ex.printStackTrace(cmd.getErr());
             return 1;
+        });
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine cmd = ex.getCommandLine();
+            cmd.getErr().println(name(cmd) + ": " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, cmd.getErr());
+            cmd.getErr().println("(" + name(cmd) + " --help lists the options)");
+            return 2;
         });
         return cl;
     }
 
-    private static String describe(Throwable ex) {
-        String msg = ex.getMessage();
-        if (msg == null || msg.isBlank()) msg = ex.getClass().getSimpleName();
-        if (ex instanceof java.nio.file.NoSuchFileException) msg = "no such file: " + msg;
-        return msg;
+    private static String name(CommandLine cmd) {
+        return cmd.getParent() == null ? "jmamba" : "jmamba " + cmd.getCommandName();
     }
 
     static final class Version implements CommandLine.IVersionProvider {

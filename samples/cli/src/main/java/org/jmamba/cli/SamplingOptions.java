@@ -31,11 +31,40 @@ final class SamplingOptions {
     @Option(names = "--presence-penalty", paramLabel = "X", description = "(default: ${DEFAULT-VALUE})")
     float presencePenalty = D.presencePenalty();
 
-    @Option(names = "--seed", paramLabel = "S", description = "random seed (default: a random one)")
-    Long seed;
+    @Option(names = {"-s", "--seed"}, paramLabel = "S", description = "random seed; -1 = a random one, printed (default: -1)")
+    long seed = -1;
+
+    private Long drawn;
+
+    /** The seed the sampler uses: the one given, or one drawn at random (the same on every call). */
+    long effectiveSeed() {
+        if (seed != -1) return seed;
+        if (drawn == null) drawn = new java.security.SecureRandom().nextLong() >>> 1;
+        return drawn;
+    }
+
+    /** True when the seed was drawn here, so the user may want it printed to reproduce the run. */
+    boolean seedIsRandom() {
+        return seed == -1 && temperature > 0;
+    }
 
     SamplerConfig config() {
-        return new SamplerConfig(temperature, topK, topP, minP, repeatPenalty, repeatLastN, frequencyPenalty,
-                presencePenalty, seed != null ? seed : D.seed());
+        try {
+            return new SamplerConfig(temperature, topK, topP, minP, repeatPenalty, repeatLastN, frequencyPenalty,
+                    presencePenalty, effectiveSeed());
+        } catch (IllegalArgumentException e) {
+            throw new CliException(flagName(e.getMessage()));
+        }
+    }
+
+    /** The library names its fields (topK = -1: ...); the user typed flags. */
+    private static String flagName(String message) {
+        String[][] names = {{"temperature", "--temp"}, {"topK", "--top-k"}, {"topP", "--top-p"}, {"minP", "--min-p"},
+            {"repeatPenalty", "--repeat-penalty"}, {"repeatLastN", "--repeat-last-n"},
+            {"frequencyPenalty", "--frequency-penalty"}, {"presencePenalty", "--presence-penalty"}};
+        for (String[] n : names) {
+            if (message.startsWith(n[0] + " = ")) return n[1] + " " + message.substring(n[0].length() + 3);
+        }
+        return message;
     }
 }
