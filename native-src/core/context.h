@@ -17,7 +17,9 @@ enum {
     JM_SCRATCH_MATMUL   = 6, /* activations in the dot format  */
     JM_SCRATCH_BACKUP   = 7, /* state copy for the op API      */
     JM_SCRATCH_SCAN     = 8, /* the chunked scan, per part     */
-    JM_SCRATCH_SLOTS    = 9,
+    JM_SCRATCH_BATCH    = 9, /* a batched step's sequences and token ids */
+    JM_SCRATCH_LOGITS   = 10, /* a batched step's logits       */
+    JM_SCRATCH_SLOTS    = 11,
 };
 
 struct jm_context {

@@ -199,6 +199,33 @@ JM_API jm_status jm_model_eval(jm_context *ctx, const jm_model *model, void *sta
                                const int32_t *tokens, int32_t n_tokens,
                                float *logits, int32_t logits_all, jm_error *err);
 
+/*
+ * One sequence's share of a batched step (jm_model_eval_batch).
+ */
+typedef struct jm_batch_seq {
+    void          *state;    /* its state, jm_model_state_size() bytes, updated in place */
+    const int32_t *tokens;   /* n_tokens token ids                                       */
+    float         *logits;   /* NULL, or n_vocab floats: the logits of its last token    */
+    int32_t        n_tokens; /* >= 1: one to decode, more to prefill a chunk of a prompt */
+} jm_batch_seq;
+
+/* Most sequences one jm_model_eval_batch call takes. */
+#define JM_BATCH_MAX_SEQS 4096
+
+/*
+ * Advances n_seqs sequences at once, each by its own tokens from its own
+ * state: a decode step of many sequences, or a mixed one where some decode
+ * a token and others prefill a chunk. Every weight matrix runs once over
+ * the columns of all sequences (the weights are read once per step, not
+ * once per sequence); the conv and the scan run per sequence. Each
+ * sequence's state and logits are the same bits jm_model_eval gives it
+ * alone with the same tokens, whatever the other sequences are. The states
+ * must not overlap. On failure (bad argument, out of memory) no state has
+ * changed.
+ */
+JM_API jm_status jm_model_eval_batch(jm_context *ctx, const jm_model *model, const jm_batch_seq *seqs,
+                                     int32_t n_seqs, jm_error *err);
+
 /* ---- single ops (tests, benchmarks, the quantizer) ------------------------- */
 
 /* Bytes of one row of n values of type; -1 if n is not a multiple of the block size. */

@@ -63,17 +63,6 @@ static void pack_kquant(int64_t bx, const uint8_t *src, int64_t ne0, int64_t ne1
             }
 }
 
-int jm_gemm_pack_lanes(uint32_t features) {
-#if defined(JM_HAVE_X86_KERNELS)
-    const uint32_t avx2 = JM_CPU_AVX2 | JM_CPU_FMA | JM_CPU_F16C;
-    const uint32_t avx512vnni = avx2 | JM_CPU_AVX512F | JM_CPU_AVX512BW | JM_CPU_AVX512VL | JM_CPU_AVX512VNNI;
-    if ((features & avx512vnni) == avx512vnni) return 16;
-    if ((features & avx2) == avx2) return 8;
-#endif
-    (void)features;
-    return 0; /* the NEON kernels read the rows as they are */
-}
-
 /* A decode step streams gigabytes of packed weights through the TLB; in
    2 MiB pages the copy also faults in with a 500th of the page faults. */
 void *jm_gemm_packed_alloc(size_t bytes) {

@@ -1,12 +1,17 @@
 /*
  * kernels.h - the kernel set a context uses, picked once from the CPU's
- * features. Every entry has a scalar twin in the type traits; tests compare.
+ * features by the tables of kernel_table.c. Every entry has a scalar twin
+ * in the type traits; tests compare.
  */
 #ifndef JM_KERNELS_H
 #define JM_KERNELS_H
 
 #include "../quants/quants.h"
 #include "../core/platform.h"
+
+/* For kernel building blocks whose constant parameters (a type, a column
+   count, a lane count) must fold away at every call. */
+#define JM_ALWAYS_INLINE static inline __attribute__((always_inline))
 
 /*
  * One row of the selective-scan update: s[i] = s[i] * dA + xdt * B[i] for
@@ -132,7 +137,8 @@ void   jm_gemm_pack(int32_t type, const void *src, int64_t ne0, int64_t ne1, int
 /* The group rows of the packed layout that the gemm kernels picked for
    these features (the CPU's, ANDed with a context's mask) read: 16
    (AVX-512 VNNI), 8 (AVX2), or 0 where none reads one, so packing does not
-   pay. jm_kernels.pack_lanes holds it for a kernel table. */
+   pay: the tables of kernel_table.c say. jm_kernels.pack_lanes holds it
+   for a kernel table. */
 int    jm_gemm_pack_lanes(uint32_t features);
 /* Memory for a packed copy, 2 MiB pages where the kernel gives them; jm_aligned_free() it. */
 void  *jm_gemm_packed_alloc(size_t bytes);
@@ -241,10 +247,12 @@ void jm_ssd_gemm_neon(float *c, int64_t ldc, float beta, const float *row_scale,
 void jm_transpose_scalar(float *dst, int64_t ldd, const float *src, int64_t lds, int64_t rows, int64_t cols);
 void jm_transpose_avx2(float *dst, int64_t ldd, const float *src, int64_t lds, int64_t rows, int64_t cols);
 
-/* Fills k with the best kernels for features (already masked by the caller). */
+/* Fills k with the best kernels for features (already masked by the caller):
+   kernel_table.c, the one place that says which kernel runs where. */
 void jm_kernels_init(jm_kernels *k, uint32_t features);
 
-/* Each family fills its own entries; level is the chosen jm_kernel_level. */
+/* The entries of one family of types alone (jm_kernels_init calls both);
+   level is a jm_kernel_level, and a level's kernels need its features too. */
 void jm_kernels_init_legacy(jm_kernels *k, int32_t level, uint32_t features);
 void jm_kernels_init_kquants(jm_kernels *k, int32_t level, uint32_t features);
 

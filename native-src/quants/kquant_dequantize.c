@@ -3,12 +3,6 @@
  * with ggml's expression (sub-block scale first: d*scale, then times the
  * quant, minus dmin*min), so the floats equal ggml's dequantize_row_q*_K.
  */
-#if defined(__clang__)
-#pragma STDC FP_CONTRACT OFF
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
-
 #include <string.h>
 #include "kquant_kernels.h"
 

@@ -9,14 +9,9 @@
  * output bytes; the tests pin them against hashes of ggml's output.
  *
  * No fused multiply-add may be formed from these expressions (ggml's
- * reference runs on plain x86-64 where none exists), hence the pragmas.
+ * reference runs on plain x86-64 where none exists): CMakeLists.txt builds
+ * this file without contraction (JM_EXACT_SOURCES).
  */
-#if defined(__clang__)
-#pragma STDC FP_CONTRACT OFF
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
-
 #include <math.h>
 #include <string.h>
 #include "kquant_kernels.h"

@@ -1,31 +1,21 @@
 /*
  * legacy_kernels.h - every function of the float and legacy-quant family
  * (F32 F16 BF16 Q4_0 Q4_1 Q5_0 Q5_1 Q8_0 Q8_1): the scalar ones the traits
- * point at, and the SIMD ones jm_kernels_init_legacy() may pick.
+ * point at, and the SIMD ones kernels/kernel_table.c may pick.
  *
- * Include this header FIRST in every file of the family: it turns off
- * floating-point contraction for the rest of the translation unit. GCC's
- * default (-ffp-contract=fast in GNU C mode) fuses a*b+c into one FMA
- * wherever the target has FMA (arm64 always, our AVX2/AVX-512 files), which
- * changes the last bit of the reference quantizers and dequantizers.
- * ggml's quantizers live in its base library, built for plain x86-64 where
- * nothing can be fused, so "bit-exact with ggml" means: every * and + rounds
- * on its own. Kernels that want FMA ask for it with intrinsics.
+ * "Bit-exact with ggml" means every * and + rounds on its own, as in ggml's
+ * base library built for plain x86-64: CMakeLists.txt turns floating-point
+ * contraction off for the files of this family (JM_EXACT_SOURCES). Kernels
+ * that want FMA ask for it with intrinsics.
  *
  * Naming: jm_vec_dot_<weight>_<activation>_<isa>, jm_quantize_row_<type>_<isa>,
  * jm_dequantize_row_<type>_<isa>, jm_gemm_<weight>_<isa> (tiled products).
- * Only jm_kernels_init_legacy() decides which of them may run on this CPU;
+ * Only kernels/kernel_table.c decides which of them may run on this CPU;
  * the others must not be called unless jm_cpu_features() has the matching
  * bits.
  */
 #ifndef JM_LEGACY_KERNELS_H
 #define JM_LEGACY_KERNELS_H
-
-#if defined(__clang__)
-#pragma STDC FP_CONTRACT OFF
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
 
 #include <stdint.h>
 #include "quants.h"

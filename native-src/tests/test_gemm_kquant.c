@@ -16,6 +16,7 @@
 #include "kernels/kernels.h"
 
 #include "test_util.h"
+#include "test_levels.h"
 
 enum { NTYPES = 5 };
 static const int32_t TYPES[NTYPES] = { JM_TYPE_Q2_K, JM_TYPE_Q3_K, JM_TYPE_Q4_K, JM_TYPE_Q5_K, JM_TYPE_Q6_K };
@@ -219,50 +220,45 @@ static void test_dispatch(void) {
 #endif
 }
 
-typedef struct { const char *name; uint32_t mask; } variant;
 
-int main(void) {
+/*
+ * One level per run (argv[1], see test_levels.h): each type's tiled kernel,
+ * or where the level has none but its own dots (NEON), the products
+ * through jm_gemm_by_dots with those dots.
+ */
+int main(int argc, char **argv) {
     g_rng = 0x9E3779B97F4A7C15ull;
-    const uint32_t avx2 = JM_CPU_AVX2 | JM_CPU_FMA | JM_CPU_F16C;
-    const uint32_t avx512 = avx2 | JM_CPU_AVX512F | JM_CPU_AVX512BW | JM_CPU_AVX512VL;
-    const variant variants[] = {
-        { "avx2", avx2 },
-        { "avxvnni", avx2 | JM_CPU_AVXVNNI },
-        { "avx512", avx512 },
-        { "avx512vnni", avx512 | JM_CPU_AVX512VNNI },
-        { "amx", avx512 | JM_CPU_AVX512VNNI | JM_CPU_AMX_INT8 },
-        { "neon", JM_CPU_NEON | JM_CPU_DOTPROD },
-    };
     test_dispatch();
-    const uint32_t cpu = jm_cpu_features();
-    jm_gemm_fn done[32];
-    int ndone = 0;
-    for (size_t v = 0; v < sizeof variants / sizeof variants[0]; ++v) {
-        if ((cpu & variants[v].mask) != variants[v].mask) continue;
-        jm_kernels k;
-        jm_kernels_init(&k, cpu & variants[v].mask);
-        for (int t = 0; t < NTYPES; ++t) {
-            const jm_gemm_fn gemm = k.gemm[TYPES[t]];
-            int seen = gemm == NULL;
-            for (int i = 0; i < ndone; ++i) seen |= done[i] == gemm;
-            if (seen) continue;
-            done[ndone++] = gemm;
-            printf("%s %s\n", variants[v].name, NAMES[t]);
-            /* n, rows, cols: odd row counts, every column count up to 37
-             * through the splits, and a full prefill batch */
-            const int64_t shapes[][3] = { { 256, 37, 37 }, { 512, 21, 9 }, { 512, 16, 1 }, { 4096, 7, 5 },
-                                          { 256, 19, 256 }, { 4096, 33, 2 } };
-            for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; ++s) {
-                problem p;
-                make_problem(&p, t, shapes[s][0], shapes[s][1], shapes[s][2]);
-                if (s % 2) randomize_weights(&p, t);
-                check_against_dots(variants[v].name, t, gemm, &p);
-                check_pieces(variants[v].name, t, gemm, &p);
-                if (k.pack_lanes) check_packed(variants[v].name, t, gemm, &p, k.pack_lanes);
-                free_problem(&p);
-            }
+    int status;
+    const test_level *l = test_level_arg(argc, argv, &status);
+    if (!l) return g_fail ? 1 : status;
+    jm_kernels k;
+    jm_kernels_init(&k, l->needs);
+    int tested = 0;
+    for (int t = 0; t < NTYPES; ++t) {
+        jm_gemm_fn gemm = k.gemm[TYPES[t]];
+        if (!gemm && k.vec_dot[TYPES[t]] != jm_type_traits_get(TYPES[t])->vec_dot_scalar) {
+            g_level_dots[t] = k.vec_dot[TYPES[t]];
+            gemm = by_level_dots[t];
+        }
+        if (!gemm) continue;
+        tested++;
+        printf("%s %s\n", l->name, NAMES[t]);
+        /* n, rows, cols: odd row counts, every column count up to 37
+         * through the splits, and a full prefill batch */
+        const int64_t shapes[][3] = { { 256, 37, 37 }, { 512, 21, 9 }, { 512, 16, 1 }, { 4096, 7, 5 },
+                                      { 256, 19, 256 }, { 4096, 33, 2 } };
+        for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; ++s) {
+            problem p;
+            make_problem(&p, t, shapes[s][0], shapes[s][1], shapes[s][2]);
+            if (s % 2) randomize_weights(&p, t);
+            check_against_dots(l->name, t, gemm, &p);
+            check_pieces(l->name, t, gemm, &p);
+            if (k.pack_lanes) check_packed(l->name, t, gemm, &p, k.pack_lanes);
+            free_problem(&p);
         }
     }
-    printf("%d gemm kernels tested, %d checks passed, %d failed\n", ndone, g_pass, g_fail);
+    CHECK(tested > 0, "level %s has products to test", l->name);
+    printf("level %s: %d gemm kernels tested, %d checks passed, %d failed\n", l->name, tested, g_pass, g_fail);
     return g_fail ? 1 : 0;
 }

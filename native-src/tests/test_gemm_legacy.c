@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "test_util.h"
+#include "test_levels.h"
 
 static const int32_t k_types[] = { JM_TYPE_Q4_0, JM_TYPE_Q4_1, JM_TYPE_Q5_0, JM_TYPE_Q5_1, JM_TYPE_Q8_0 };
 
@@ -225,9 +226,8 @@ static void check_level(const char *lvl, const jm_kernels *k) {
 #define NEED_AVX2 (JM_CPU_AVX2 | JM_CPU_FMA | JM_CPU_F16C)
 #define NEED_AVX512 (NEED_AVX2 | JM_CPU_AVX512F | JM_CPU_AVX512BW | JM_CPU_AVX512VL)
 
-int main(void) {
-    g_rng = 42;
-    const uint32_t cpu = jm_cpu_features();
+/* Which gemm kernels each feature set picks (tables only: nothing runs, so the CPU need not have them). */
+static void check_dispatch(void) {
     jm_kernels k;
     jm_kernels_init(&k, 0);
     int none = 1;
@@ -245,37 +245,49 @@ int main(void) {
     jm_kernels_init(&k, NEED_AVX2);
     CHECK(k.gemm[JM_TYPE_Q4_0] == jm_gemm_q4_0_avx2 && k.gemm[JM_TYPE_Q8_0] == jm_gemm_q8_0_avx2,
           "AVX2 picks the AVX2 gemm kernels");
-    if ((cpu & NEED_AVX2) == NEED_AVX2) {
-        jm_kernels_init(&k, cpu & NEED_AVX2);
-        check_level("avx2", &k);
-    }
 #if defined(JM_HAVE_AVXVNNI_KERNELS)
     jm_kernels_init(&k, NEED_AVX2 | JM_CPU_AVXVNNI);
     CHECK(k.gemm[JM_TYPE_Q4_0] == jm_gemm_q4_0_avxvnni && k.gemm[JM_TYPE_Q8_0] == jm_gemm_q8_0_avxvnni &&
               k.gemm[JM_TYPE_Q5_0] == jm_gemm_q5_0_avxvnni && k.gemm[JM_TYPE_Q4_1] == jm_gemm_q4_1_avxvnni &&
               k.gemm[JM_TYPE_Q5_1] == jm_gemm_q5_1_avxvnni,
           "AVX2 with AVX-VNNI picks the AVX-VNNI gemm kernels");
-    if ((cpu & (NEED_AVX2 | JM_CPU_AVXVNNI)) == (NEED_AVX2 | JM_CPU_AVXVNNI)) {
-        jm_kernels_init(&k, cpu & (NEED_AVX2 | JM_CPU_AVXVNNI));
-        check_level("avxvnni", &k);
-    }
 #endif
-    if ((cpu & NEED_AVX512) == NEED_AVX512) {
-        jm_kernels_init(&k, cpu & (NEED_AVX512 | JM_CPU_AVX512VNNI));
-        check_level((cpu & JM_CPU_AVX512VNNI) ? "avx512vnni" : "avx512", &k);
-    }
 #if defined(JM_HAVE_AMX_KERNELS)
     jm_kernels_init(&k, NEED_AVX512 | JM_CPU_AVX512VNNI | JM_CPU_AMX_INT8);
     CHECK(k.gemm[JM_TYPE_Q4_0] == jm_gemm_q4_0_amx && k.gemm[JM_TYPE_Q8_0] == jm_gemm_q8_0_amx,
           "AMX picks the AMX gemm kernels for Q4_0 and Q8_0");
-    if ((cpu & (NEED_AVX512 | JM_CPU_AVX512VNNI | JM_CPU_AMX_INT8)) == (NEED_AVX512 | JM_CPU_AVX512VNNI | JM_CPU_AMX_INT8)) {
-        jm_kernels_init(&k, cpu);
-        check_level("amx", &k);
+#endif
+#endif
+}
+
+/* Every product of one level; where the level has no tiled kernel for a type, its dots through jm_gemm_by_dots. */
+static void run_level(const char *name, uint32_t mask) {
+    jm_kernels k;
+    jm_kernels_init(&k, mask);
+    for (size_t ti = 0; ti < sizeof k_types / sizeof k_types[0]; ti++) {
+        if (k.gemm[k_types[ti]]) continue;
+        g_level_dots[ti] = k.vec_dot[k_types[ti]];
+        if (g_level_dots[ti] != jm_legacy_traits(k_types[ti])->vec_dot_scalar) k.gemm[k_types[ti]] = by_level_dots[ti];
     }
+    check_level(name, &k);
+}
+
+/*
+ * One level per run (argv[1], see test_levels.h). Each type's products
+ * must also give the bits of the AVX2 kernels, so on x86 the AVX2 level
+ * runs first as the baseline.
+ */
+int main(int argc, char **argv) {
+    g_rng = 42;
+    check_dispatch();
+    int status;
+    const test_level *l = test_level_arg(argc, argv, &status);
+    if (!l) return g_fail ? 1 : status;
+#if defined(JM_HAVE_X86_KERNELS)
+    if (strcmp(l->name, "avx2") != 0) run_level("avx2 (baseline)", NEED_AVX2);
 #endif
-#endif
+    run_level(l->name, l->needs);
     for (int t = 0; t < 5; t++)
         for (int i = 0; i < N_SHAPES; i++) free(g_first[t][i]);
-    (void)cpu;
     return test_report();
 }

@@ -3,9 +3,7 @@
  * bit-exactness, accuracy, invariants of the reference quantizers, and
  * every SIMD kernel against its scalar twin.
  *
- * Run with --print-golden to print the golden table for this build's
- * reference code (used to regenerate it from llama.cpp's libggml, see
- * golden_compute()).
+ * The golden table comes from llama.cpp's own libggml: scripts/golden-tables.sh.
  */
 #include <math.h>
 #include <stddef.h>
@@ -20,111 +18,12 @@
 
 #include "test_util.h"
 
-enum { NTYPES = 6 };  /* Q2_K .. Q8_K, in id order */
+#include "golden_k.h"
+
 static const int32_t TYPES[NTYPES] = { JM_TYPE_Q2_K, JM_TYPE_Q3_K, JM_TYPE_Q4_K, JM_TYPE_Q5_K, JM_TYPE_Q6_K, JM_TYPE_Q8_K };
-static const char *const NAMES[NTYPES] = { "q2_K", "q3_K", "q4_K", "q5_K", "q6_K", "q8_K" };
-static const int64_t BYTES[NTYPES] = { 84, 110, 144, 176, 210, 292 };
 
-/* ---------------------------------------------------------------------------
- * Deterministic data: an integer generator and float arithmetic that is
- * exact or correctly rounded IEEE (no libm), so every platform produces the
- * same inputs bit for bit - the golden hashes depend on it.
- */
-static void rng_seed(uint64_t s) { g_rng = s * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull; }
-
-/* Rows of several characters, n a multiple of 256. */
-enum { KIND_GAUSS, KIND_WEIGHTS, KIND_SUBSCALE, KIND_INT_TIES, KIND_HALF_ZERO, KIND_POSITIVE,
-       KIND_TINY, KIND_LARGE, NKINDS };
-static void gen_row(float *x, int n, int kind) {
-    for (int e = 0; e < n; ++e) {
-        float v;
-        switch (kind) {
-        case KIND_GAUSS:    v = rng_gauss(); break;
-        case KIND_WEIGHTS:  /* 0.02-scale weights with ~1% outliers */
-            v = rng_gauss() * 0.02f;
-            if ((rng_next() & 127) < 1) v *= 12.0f;
-            break;
-        case KIND_SUBSCALE: v = rng_gauss() * 0.05f * (float)(1 + (e / 16) % 5); break;
-        case KIND_INT_TIES: v = (float)((int)(rng_next() % 17) - 8); break;
-        case KIND_HALF_ZERO: v = ((e / 32) % 3 == 1) ? 0.0f : (float)((int)(rng_next() % 9) - 4) * 0.5f; break;
-        case KIND_POSITIVE: v = fabsf(rng_gauss()) + 0.1f; break;
-        case KIND_TINY:     v = rng_gauss() * 1e-6f; break;
-        default:            v = rng_gauss() * 3000.0f; break;
-        }
-        x[e] = v;
-    }
-}
-
-static uint64_t fnv1a(const void *p, size_t n, uint64_t h) {
-    const uint8_t *b = p;
-    for (size_t i = 0; i < n; ++i) { h ^= b[i]; h *= 0x100000001B3ull; }
-    return h;
-}
-#define FNV_SEED 0xCBF29CE484222325ull
-
-/* ---------------------------------------------------------------------------
- * Golden values from llama.cpp. The inputs below were quantized with
- * quantize_row_q*_K_ref from llama.cpp's libggml-base (release build of the
- * node-llama-cpp 3.22.1 x64 binaries, llama.cpp "v0.5.0" tag of that
- * package), dequantized with its dequantize_row_q*_K, and dotted with its
- * ggml_vec_dot_q*_K_q8_K_generic; golden_compute() is the exact procedure.
- */
-typedef struct {
-    jm_from_float_fn quant[NTYPES];
-    jm_to_float_fn   dequant[NTYPES];
-    jm_vec_dot_fn    dot[NTYPES - 1];
-} kq_impl;
-
-enum { GOLD_BLOCKS = 4, GOLD_N = GOLD_BLOCKS * QK_K };
-
-typedef struct {
-    uint64_t quant[NTYPES][NKINDS]; /* hash of the blocks, per type and kind */
-    uint64_t dequant[NTYPES];       /* hash of all dequantized floats       */
-    uint32_t dot[NTYPES - 1];       /* bits of the dot of the KIND_WEIGHTS row with a Q8_K row */
-} kq_golden;
-
-static void golden_compute(const kq_impl *im, kq_golden *g) {
-    static float x[GOLD_N], y[GOLD_N], act[GOLD_N];
-    static uint8_t blocks[NKINDS][GOLD_BLOCKS * 292], q8[GOLD_BLOCKS * 292];
-    memset(g, 0, sizeof *g);
-    rng_seed(4242);
-    gen_row(act, GOLD_N, KIND_GAUSS);
-    im->quant[5](act, q8, GOLD_N);
-    for (int t = 0; t < NTYPES; ++t) {
-        uint64_t hd = FNV_SEED;
-        for (int kind = 0; kind < NKINDS; ++kind) {
-            rng_seed(1000u * (unsigned)kind + 7u);
-            gen_row(x, GOLD_N, kind);
-            memset(blocks[kind], 0, sizeof blocks[kind]);
-            im->quant[t](x, blocks[kind], GOLD_N);
-            g->quant[t][kind] = fnv1a(blocks[kind], (size_t)(GOLD_BLOCKS * BYTES[t]), FNV_SEED);
-            im->dequant[t](blocks[kind], y, GOLD_N);
-            hd = fnv1a(y, sizeof y, hd);
-        }
-        g->dequant[t] = hd;
-        if (t < NTYPES - 1) {
-            float s = 0.0f;
-            im->dot[t](GOLD_N, &s, blocks[KIND_WEIGHTS], q8);
-            memcpy(&g->dot[t], &s, 4);
-        }
-    }
-}
-
-static void golden_print(const kq_golden *g) {
-    printf("static const kq_golden GOLDEN = {\n    {\n");
-    for (int t = 0; t < NTYPES; ++t) {
-        printf("        {");
-        for (int k = 0; k < NKINDS; ++k) printf("%s0x%016llxull", k ? ", " : " ", (unsigned long long)g->quant[t][k]);
-        printf(" },\n");
-    }
-    printf("    },\n    {");
-    for (int t = 0; t < NTYPES; ++t) printf("%s0x%016llxull", t ? ", " : " ", (unsigned long long)g->dequant[t]);
-    printf(" },\n    {");
-    for (int t = 0; t < NTYPES - 1; ++t) printf("%s0x%08xu", t ? ", " : " ", (unsigned)g->dot[t]);
-    printf(" },\n};\n");
-}
-
-/* from llama.cpp's libggml (see above) */
+/* llama.cpp's: scripts/golden-tables.sh prints this table from its libggml (quantize_row_q*_K_ref,
+   dequantize_row_q*_K, and the vec_dot of libggml-cpu-x64, whose K-quant dots are the generic C) */
 static const kq_golden GOLDEN = {
     {
         { 0x0b66f63d873658afull, 0x320134d7a2f3357cull, 0x2f1c3e8ab3f175a0ull, 0xa41b7c830603358eull, 0xf4bf8d4e6ed8036full, 0x5bae0ed2e52494caull, 0xdcb1cf11e0e9be50ull, 0xdb5ff55ab2ea4d08ull },
@@ -762,21 +661,8 @@ static void test_dispatch(void) {
 #endif
 }
 
-int main(int argc, char **argv) {
+int main(void) {
     g_rng = 0x9E3779B97F4A7C15ull;
-    if (argc > 1 && !strcmp(argv[1], "--print-golden")) {
-        kq_impl im;
-        for (int t = 0; t < NTYPES; ++t) {
-            const jm_type_traits *tr = jm_type_traits_get(TYPES[t]);
-            im.quant[t] = tr->from_float_ref;
-            im.dequant[t] = tr->to_float;
-            if (t < NTYPES - 1) im.dot[t] = tr->vec_dot_scalar;
-        }
-        kq_golden g;
-        golden_compute(&im, &g);
-        golden_print(&g);
-        return 0;
-    }
     test_layout();
     test_golden();
     test_dequant_handbuilt();

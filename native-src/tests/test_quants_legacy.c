@@ -21,32 +21,7 @@
 
 #include "test_util.h"
 
-/* 64 blocks with varied scales and the awkward cases every quantizer meets.
- * The golden hashes below are of ggml's reference quantizers on this row. */
-#define GOLDEN_N 2048
-static void golden_input(float *x) {
-    g_rng = 20261123u;
-    for (int b = 0; b < GOLDEN_N / 32; b++) {
-        float *v = x + 32 * b;
-        const float scale = ldexpf(1.0f, (b % 13) - 6);
-        for (int j = 0; j < 32; j++) v[j] = rng_gauss() * scale;
-        if (b % 7 == 3) for (int j = 0; j < 32; j++) v[j] = v[0];          /* flat: d = 0 for Q4_1/Q5_1 */
-        if (b % 11 == 5) v[(b * 5) % 32] *= 100.0f;                          /* one outlier */
-        if (b % 9 == 4) {                                                    /* exact .5 ties for Q8 */
-            for (int j = 0; j < 32; j++) v[j] = (float)(4 * j - 63) + 0.5f;
-            v[7] = 127.0f;
-        }
-        if (b % 17 == 8) for (int j = 0; j < 32; j++) v[j] = (j & 1) ? -0.0f : 0.0f;
-        if (b == 63) { v[0] = -7.0f; v[1] = 7.0f; }                          /* tie on |max|: first wins */
-    }
-}
-
-static uint64_t fnv1a(const void *p, size_t n) {
-    const uint8_t *b = p;
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < n; i++) { h ^= b[i]; h *= 0x100000001b3ull; }
-    return h;
-}
+#include "golden_legacy.h"
 
 /* A "special" value: zeros, subnormals, ties, huge, tiny, fp16 edges. */
 static float rng_special(void) {
@@ -471,23 +446,24 @@ static void test_reference_vs_independent(void) {
     free(x); free(a); free(b);
 }
 
-/* Golden: FNV-1a of ggml's reference quantizers' bytes on golden_input(). */
+/* llama.cpp's: scripts/golden-tables.sh prints this table from its libggml (quantize_row_*_ref,
+   ggml_fp32_to_fp16_row, ggml_fp32_to_bf16_row_ref) on golden_input(), in GL_TYPES order */
+static const uint64_t GOLDEN_LEGACY[GL_NTYPES] = {
+    0xb677fcc7f431375dull, 0x74ca8f0f3ddd1dccull, 0xd5acae5cbbf0f0b3ull, 0xf7203fcadd184cffull,
+    0x7d5eceb1c377cb54ull, 0x17c5b353b524fba1ull, 0x905732e8d053d3f1ull, 0x36e9823904700d35ull,
+};
+
+/* Golden: FNV-1a of our reference quantizers' bytes on golden_input(), against ggml's. */
 static void test_golden(void) {
-    static const struct { int32_t type; uint64_t hash; } gold[] = {
-        { JM_TYPE_F16, 0xb677fcc7f431375dull },  { JM_TYPE_BF16, 0x74ca8f0f3ddd1dccull },
-        { JM_TYPE_Q4_0, 0xd5acae5cbbf0f0b3ull }, { JM_TYPE_Q4_1, 0xf7203fcadd184cffull },
-        { JM_TYPE_Q5_0, 0x7d5eceb1c377cb54ull }, { JM_TYPE_Q5_1, 0x17c5b353b524fba1ull },
-        { JM_TYPE_Q8_0, 0x905732e8d053d3f1ull }, { JM_TYPE_Q8_1, 0x36e9823904700d35ull },
-    };
     float *x = malloc(GOLDEN_N * sizeof(float));
     uint8_t *y = malloc(GOLDEN_N * 4);
     golden_input(x);
-    for (size_t i = 0; i < sizeof gold / sizeof gold[0]; i++) {
-        const jm_type_traits *t = jm_legacy_traits(gold[i].type);
+    for (int i = 0; i < GL_NTYPES; i++) {
+        const jm_type_traits *t = jm_legacy_traits(GL_TYPES[i]);
         t->from_float_ref(x, y, GOLDEN_N);
-        const uint64_t h = fnv1a(y, (size_t)row_bytes(gold[i].type, GOLDEN_N));
-        CHECK(h == gold[i].hash, "%s golden bytes: hash %016llx, ggml's %016llx", t->name, (unsigned long long)h,
-              (unsigned long long)gold[i].hash);
+        const uint64_t h = golden_fnv1a(y, golden_row_bytes(GL_TYPES[i], GOLDEN_N));
+        CHECK(h == GOLDEN_LEGACY[i], "%s golden bytes: hash %016llx, ggml's %016llx", t->name, (unsigned long long)h,
+              (unsigned long long)GOLDEN_LEGACY[i]);
     }
     free(x); free(y);
 }

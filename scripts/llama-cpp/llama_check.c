@@ -4,6 +4,7 @@
 //   llama_check [-t N] [-v] [--no-repack] MODEL eval (--tokens 1,2,3 | --tokens-file F) --logits-out OUT [--batch B]
 //   llama_check [-v] MODEL tokenize -p TEXT [--no-bos] [--special]
 //   llama_check [-t N] [-v] [--no-repack] MODEL bench [-p 512] [-n 128] [-r 5] [-b 2048] [-ub 512] [--poll 50] [--json]
+//   llama_check [-t N] [-v] [--no-repack] MODEL batched [-p 32] [-n 64] [-s 1,2,4,8,16] [--poll 50]
 //   llama_check [-v] MODEL info
 //
 // eval writes float32 little-endian logits, [n_tokens][n_vocab], every position, from a zero state:
@@ -172,6 +173,8 @@ extern void llama_memory_clear(llama_memory_t mem, bool data);
 extern struct llama_batch llama_batch_get_one(llama_token *tokens, int32_t n_tokens);
 extern int32_t llama_decode(struct llama_context *ctx, struct llama_batch batch);
 extern void llama_synchronize(struct llama_context *ctx);
+extern struct llama_batch llama_batch_init(int32_t n_tokens, int32_t embd, int32_t n_seq_max);
+extern void llama_batch_free(struct llama_batch batch);
 extern float *llama_get_logits_ith(struct llama_context *ctx, int32_t i);
 extern void llama_attach_threadpool(struct llama_context *ctx, struct ggml_threadpool *pool,
                                     struct ggml_threadpool *pool_batch);
@@ -299,15 +302,20 @@ static struct llama_model *load_model(const Options *o, bool vocab_only) {
     return llama_model_load_from_file(o->model, mp);
 }
 
-static struct llama_context *new_context(const Options *o, struct llama_model *model, int n_ctx, int n_batch,
-                                         int n_ubatch) {
+static struct llama_context *new_context_seqs(const Options *o, struct llama_model *model, int n_ctx, int n_batch,
+                                              int n_ubatch, int n_seq) {
     struct llama_context_params cp = llama_context_default_params();
     cp.n_ctx = (uint32_t) n_ctx;
     cp.n_batch = (uint32_t) n_batch;
     cp.n_ubatch = (uint32_t) n_ubatch;
-    cp.n_seq_max = 1;
+    cp.n_seq_max = (uint32_t) n_seq;
     if (o->threads > 0) cp.n_threads = cp.n_threads_batch = o->threads;
     return llama_init_from_model(model, cp);
+}
+
+static struct llama_context *new_context(const Options *o, struct llama_model *model, int n_ctx, int n_batch,
+                                         int n_ubatch) {
+    return new_context_seqs(o, model, n_ctx, n_batch, n_ubatch, 1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -587,6 +595,92 @@ static int cmd_bench(const Options *o, int argc, char **argv) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// batched: S sequences decoded together, as llama-batched-bench measures them: each sequence's
+// prompt of P tokens in one batch (the time to first token), then N steps of one token for every
+// sequence in one batch each; the aggregate tg rate is S * N / the time of those steps.
+
+static int batched_level(const Options *o, struct llama_model *model, int n_seq, int n_prompt, int n_gen, int poll,
+                         int n_vocab, double *pp_s, double *tg_rate) {
+    int n_ctx = n_seq * (n_prompt + n_gen) > 512 ? n_seq * (n_prompt + n_gen) : 512;
+    int n_batch = n_seq * n_prompt > n_seq ? n_seq * n_prompt : n_seq;
+    struct llama_context *ctx = new_context_seqs(o, model, n_ctx, n_batch, n_batch, n_seq);
+    if (!ctx) return fail("%s", "batched: cannot create a context for that many sequences");
+    threadpool_free_fn pool_free;
+    struct ggml_threadpool *pool = new_threadpool(llama_n_threads(ctx), poll, &pool_free);
+    if (!pool) { llama_free(ctx); return fail("%s", "cannot create the CPU thread pool"); }
+    llama_attach_threadpool(ctx, pool, NULL);
+    struct llama_batch b = llama_batch_init(n_batch, 0, 1);
+    uint64_t seed = 7;
+    int rc = 0;
+    for (int rep = 0; rep < 2 && !rc; rep++) { // the first run warms up
+        llama_memory_clear(llama_get_memory(ctx), true);
+        b.n_tokens = 0;
+        for (int s = 0; s < n_seq; s++)
+            for (int i = 0; i < n_prompt; i++) {
+                int k = b.n_tokens++;
+                b.token[k] = (llama_token) (next_random(&seed) % (uint32_t) n_vocab);
+                b.pos[k] = i;
+                b.n_seq_id[k] = 1;
+                b.seq_id[k][0] = s;
+                b.logits[k] = i == n_prompt - 1;
+            }
+        double t0 = now_s();
+        if (n_prompt > 0 && llama_decode(ctx, b) != 0) { rc = 1; break; }
+        llama_synchronize(ctx);
+        double t1 = now_s();
+        for (int g = 0; g < n_gen && !rc; g++) {
+            b.n_tokens = n_seq;
+            for (int s = 0; s < n_seq; s++) {
+                b.token[s] = (llama_token) (next_random(&seed) % (uint32_t) n_vocab);
+                b.pos[s] = n_prompt + g;
+                b.n_seq_id[s] = 1;
+                b.seq_id[s][0] = s;
+                b.logits[s] = 1;
+            }
+            if (llama_decode(ctx, b) != 0) rc = 1;
+            llama_synchronize(ctx);
+        }
+        *pp_s = t1 - t0;
+        *tg_rate = n_seq * (double) n_gen / (now_s() - t1);
+    }
+    llama_batch_free(b);
+    llama_free(ctx);
+    pool_free(pool);
+    return rc ? fail("%s", "batched: llama_decode failed") : 0;
+}
+
+static int cmd_batched(const Options *o, int argc, char **argv) {
+    int n_prompt = 32, n_gen = 64, poll = 50;
+    const char *levels = "1,2,4,8,16";
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "-p") && i + 1 < argc) n_prompt = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "-n") && i + 1 < argc) n_gen = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "-s") && i + 1 < argc) levels = argv[++i];
+        else if (!strcmp(argv[i], "--poll") && i + 1 < argc) poll = atoi(argv[++i]);
+        else return fail("batched: unknown argument '%s'", argv[i]);
+    }
+    if (n_prompt < 1 || n_gen < 1 || poll < 0 || poll > 100) return fail("%s", "batched: -p/-n must be >= 1, --poll 0..100");
+    struct llama_model *model = load_model(o, false);
+    if (!model) return fail("cannot load '%s'", o->model);
+    const int n_vocab = llama_vocab_n_tokens(llama_model_get_vocab(model));
+    printf("| sequences | prompt batch s | aggregate tg tok/s | per sequence tok/s |\n|---:|---:|---:|---:|\n");
+    int rc = 0;
+    for (const char *p = levels; *p && !rc; ) {
+        int n_seq = atoi(p);
+        if (n_seq < 1) { rc = fail("batched: bad level list '%s'", levels); break; }
+        double pp_s = 0, tg = 0;
+        rc = batched_level(o, model, n_seq, n_prompt, n_gen, poll, n_vocab, &pp_s, &tg);
+        if (!rc) printf("| %d | %.3f | %.1f | %.1f |\n", n_seq, pp_s, tg, tg / n_seq);
+        fflush(stdout);
+        p = strchr(p, ',');
+        if (!p) break;
+        p++;
+    }
+    llama_model_free(model);
+    return rc;
+}
+
+// ---------------------------------------------------------------------------------------------
 // info: what was loaded, to record next to numbers.
 
 static int cmd_info(const Options *o) {
@@ -608,6 +702,7 @@ static void usage(void) {
           "  eval (--tokens 1,2,3 | --tokens-file F) --logits-out OUT\n"
           "  tokenize (-p TEXT | -f FILE) [--no-bos] [--special]\n"
           "  bench [-p 512] [-n 128] [-r 5] [-b 2048] [-ub 512] [--poll 50] [--json]\n"
+          "  batched [-p 32] [-n 64] [-s 1,2,4,8,16] [--poll 50]\n"
           "  info\n",
           stderr);
 }
@@ -635,6 +730,7 @@ int main(int argc, char **argv) {
     if (!strcmp(o.command, "eval")) rc = cmd_eval(&o, rest, rest_argv);
     else if (!strcmp(o.command, "tokenize")) rc = cmd_tokenize(&o, rest, rest_argv);
     else if (!strcmp(o.command, "bench")) rc = cmd_bench(&o, rest, rest_argv);
+    else if (!strcmp(o.command, "batched")) rc = cmd_batched(&o, rest, rest_argv);
     else if (!strcmp(o.command, "info")) rc = cmd_info(&o);
     else { usage(); rc = 2; }
     llama_backend_free();

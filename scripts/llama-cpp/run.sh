@@ -5,6 +5,7 @@
 #   scripts/llama-cpp/run.sh [-t N] [-v] [--no-repack] MODEL eval (--tokens 1,2,3 | --tokens-file F) --logits-out OUT [--batch B]
 #   scripts/llama-cpp/run.sh [-v] MODEL tokenize (-p TEXT | -f FILE) [--no-bos] [--special]
 #   scripts/llama-cpp/run.sh [-t N] [-v] [--no-repack] MODEL bench [-p 512] [-n 128] [-r 5] [--poll 50] [--json]
+#   scripts/llama-cpp/run.sh [-t N] [-v] [--no-repack] MODEL batched [-p 32] [-n 64] [-s 1,2,4,8,16]
 #   scripts/llama-cpp/run.sh MODEL info
 #   scripts/llama-cpp/run.sh --fetch-only        # fetch and build, run nothing
 #

@@ -29,7 +29,7 @@
 #include "amx_tiles.h"
 #include "../avx512/kquant_rows_avx512.h"
 
-typedef void (*kr_build_fn)(kr_sb *o, const jm_gemm_rows *g, int64_t b);
+typedef void (*kr_build_fn)(kr_sb *o, const jm_gemm16_rows *g, int64_t b);
 
 /* Sub-block j's dots of the 16 tokens at y (their super-block's quants)
    through tiles TC, TA, TB into DOTS. */
@@ -47,7 +47,7 @@ static inline __attribute__((always_inline)) void ka_scale(__m512 t[AMX_TOKENS],
 
 static inline __attribute__((always_inline)) void ka_gemm(const jm_gemm_args *a, int64_t r0, int64_t r1,
                                                           kr_build_fn build, int64_t bx, jm_gemm_fn vnni) {
-    enum { NS = 8, kb = QK_K / NS }; /* sub-blocks, and bytes of one */
+    enum { subblocks = 8, kb = QK_K / subblocks }; /* sub-blocks, and bytes of one */
     const int64_t nb = a->n / QK_K, full = a->n_cols / AMX_TOKENS * AMX_TOKENS, ys = a->act_stride;
     kr_sb *wb = jm_gemm_packed_group(a, r0, AMX_LANES, nb, JM_GEMM_KPACKED_BYTES(bx)) && full > 0
                     ? jm_aligned_alloc(64, (size_t)nb * sizeof(kr_sb))
@@ -60,12 +60,12 @@ static inline __attribute__((always_inline)) void ka_gemm(const jm_gemm_args *a,
     }
     for (int64_t c = 0; c < full; c++)
         for (int64_t i = 0; i < nb; i++)
-            kr_prep_col(&pc[c * nb + i], (const block_q8_K *)((const char *)a->act + c * ys) + i, NS, 1, 0);
+            kr_prep_col(&pc[c * nb + i], (const block_q8_K *)((const char *)a->act + c * ys) + i, subblocks, 1, 0);
     _Alignas(64) int32_t dots[4][AMX_TOKENS * AMX_LANES];
     amx_configure(kb);
     for (int64_t r = r0; r < r1; r += AMX_LANES) {
         const int nrows = (int)(r1 - r < AMX_LANES ? r1 - r : AMX_LANES);
-        jm_gemm_rows g;
+        jm_gemm16_rows g;
         kr_rows(&g, a, r, nrows, bx);
         for (int64_t i = 0; i < nb; i++) build(wb + i, &g, i);
         for (int64_t c = 0; c < full; c += AMX_TOKENS) {
@@ -80,14 +80,14 @@ static inline __attribute__((always_inline)) void ka_gemm(const jm_gemm_args *a,
                    be loaded once the store has left the core */
                 KA_DOTS(0, T_C0, T_A0, T_B0, dots[0]);
                 KA_DOTS(1, T_C1, T_A1, T_B1, dots[1]);
-                for (int j = 0; j < NS; j += 2) {
-                    if (j + 2 < NS) KA_DOTS(j + 2, T_C0, T_A0, T_B0, dots[(j + 2) & 3]);
+                for (int j = 0; j < subblocks; j += 2) {
+                    if (j + 2 < subblocks) KA_DOTS(j + 2, T_C0, T_A0, T_B0, dots[(j + 2) & 3]);
                     ka_scale(t, dots[j & 3], w, j);
-                    if (j + 3 < NS) KA_DOTS(j + 3, T_C1, T_A1, T_B1, dots[(j + 3) & 3]);
+                    if (j + 3 < subblocks) KA_DOTS(j + 3, T_C1, T_A1, T_B1, dots[(j + 3) & 3]);
                     ka_scale(t, dots[(j + 1) & 3], w, j + 1);
                 }
                 for (int m = 0; m < AMX_TOKENS; m++) {
-                    for (int j = 0; j < NS; j++) t[m] = _mm512_fnmadd_ps(w->mn[j], _mm512_set1_ps(p[m * nb].bs[j]), t[m]);
+                    for (int j = 0; j < subblocks; j++) t[m] = _mm512_fnmadd_ps(w->mn[j], _mm512_set1_ps(p[m * nb].bs[j]), t[m]);
                     acc[m] = _mm512_fmadd_ps(t[m], _mm512_set1_ps(p[m * nb].d), acc[m]);
                 }
             }

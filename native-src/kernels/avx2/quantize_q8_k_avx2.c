@@ -5,12 +5,6 @@
  * iscale*x is rounded to float before the rounding constant is added: no
  * multiply-add may be fused here.
  */
-#if defined(__clang__)
-#pragma STDC FP_CONTRACT OFF
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
-
 #include <immintrin.h>
 #include <string.h>
 #include "../../quants/kquant_kernels.h"

@@ -1,7 +1,7 @@
 /*
  * legacy_avx512.h - building blocks of the AVX-512 legacy-quant kernels
- * (files here are compiled with AVX-512 F/BW/VL/DQ/VNNI/BF16 and AVX-VNNI;
- * a kernel uses VNNI or BF16 instructions only if its name says so).
+ * (files here are compiled with AVX-512 F/BW/VL/DQ/VNNI/BF16; a kernel
+ * uses VNNI or BF16 instructions only if its name says so).
  *
  * The integer kernels work on one 32-quant block per 256-bit register, with
  * AVX-512 VL forms: vpdpbusd (VNNI) for the products and byte masks (BW)
@@ -16,16 +16,12 @@
 #include <immintrin.h>
 
 /*
- * acc += per int32 lane, the sum of 4 products u8*s8 (vpdpbusd, 256-bit).
- * Written as inline asm with an explicit EVEX encoding: these files are
- * also compiled with -mavxvnni, and then GCC encodes _mm256_dpbusd_epi32
- * as the VEX (AVX-VNNI) instruction, which CPUs with AVX512_VNNI but no
- * AVX-VNNI (Zen 4, Ice Lake, ...) reject as illegal.
+ * acc += per int32 lane, the sum of 4 products u8*s8 (vpdpbusd, 256-bit,
+ * AVX512_VNNI + VL). These files are built without -mavxvnni, so the
+ * compiler emits the EVEX form, which CPUs with AVX512_VNNI but no
+ * AVX-VNNI (Zen 4, Ice Lake, ...) have.
  */
-static inline __m256i jm_dpbusd256(__m256i acc, __m256i u, __m256i s) {
-    __asm__("%{evex%} vpdpbusd %2, %1, %0" : "+v"(acc) : "v"(u), "vm"(s));
-    return acc;
-}
+static inline __m256i jm_dpbusd256(__m256i acc, __m256i u, __m256i s) { return _mm256_dpbusd_epi32(acc, u, s); }
 
 /* 16 bytes of packed nibbles -> 32 bytes 0..15, values 0..15 then 16..31. */
 static inline __m256i jm_avx512_nibbles(const uint8_t *qs) {

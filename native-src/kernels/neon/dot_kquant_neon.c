@@ -9,12 +9,6 @@
  * file is compiled without contraction, as the scalar one is). Q2_K, as
  * ggml's generic code, sums one integer per super-block instead.
  */
-#if defined(__clang__)
-#pragma STDC FP_CONTRACT OFF
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
-
 #include <arm_neon.h>
 #include <stddef.h>
 #include <string.h>

@@ -7,12 +7,6 @@
  * same order. They are the twins every SIMD kernel is tested against and the
  * kernels used on CPUs without SIMD support.
  */
-#if defined(__clang__)
-#pragma STDC FP_CONTRACT OFF
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
-
 #include <stddef.h>
 #include <string.h>
 #include "../../quants/kquant_kernels.h"

@@ -1,4 +1,4 @@
-/** Random Mamba-2 models with a synthetic vocabulary: for tests, demos and benchmarks, not for applications. */
+/** Random Mamba-2 models with a synthetic vocabulary, and fuzz outcome counts: for tests, demos and benchmarks, not for applications. */
 module org.jmamba.testkit {
     requires transitive org.jmamba;
 

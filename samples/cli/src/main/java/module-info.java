@@ -3,6 +3,7 @@ module org.jmamba.cli {
     requires org.jmamba;
     requires org.jmamba.quantize;
     requires org.jmamba.testkit;
+    requires org.jmamba.server;
     requires org.jmamba.swing;
     requires org.jmamba.fx;
     requires info.picocli;

@@ -47,11 +47,27 @@ public final class Logits {
         return (int) (data.byteSize() / Float.BYTES);
     }
 
+    /**
+     * FFM's own failure of a read that raced with the session's close, as a stale view: checked
+     * before reading and again here, the user never sees the bare "Already closed".
+     */
+    private IllegalStateException raced(IllegalStateException e) {
+        if (session != null) {
+            String why = session.staleReason(version);
+            if (why != null) return new IllegalStateException("logits view is stale: " + why, e);
+        }
+        return e;
+    }
+
     /** The logit of token {@code id}. */
     public float get(int id) {
         MemorySegment d = data();
         if (id < 0 || id >= size()) throw new IndexOutOfBoundsException("token id " + id + " is outside [0, " + size() + ")");
-        return d.getAtIndex(ValueLayout.JAVA_FLOAT, id);
+        try {
+            return d.getAtIndex(ValueLayout.JAVA_FLOAT, id);
+        } catch (IllegalStateException e) {
+            throw raced(e);
+        }
     }
 
     /** The id with the largest logit (the lowest such id on a tie); NaN never wins. */
@@ -59,19 +75,28 @@ public final class Logits {
         MemorySegment d = data();
         int n = size(), best = 0;
         float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            float v = d.getAtIndex(ValueLayout.JAVA_FLOAT, i);
-            if (v > max) {
-                max = v;
-                best = i;
+        try {
+            for (int i = 0; i < n; i++) {
+                float v = d.getAtIndex(ValueLayout.JAVA_FLOAT, i);
+                if (v > max) {
+                    max = v;
+                    best = i;
+                }
             }
+        } catch (IllegalStateException e) {
+            throw raced(e);
         }
         return best;
     }
 
     /** The logits in a new array. */
     public float[] toArray() {
-        return data().toArray(ValueLayout.JAVA_FLOAT);
+        MemorySegment d = data();
+        try {
+            return d.toArray(ValueLayout.JAVA_FLOAT);
+        } catch (IllegalStateException e) {
+            throw raced(e);
+        }
     }
 
     /** A copy that stays valid whatever the session does afterwards. */

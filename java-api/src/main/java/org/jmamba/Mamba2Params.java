@@ -29,6 +29,15 @@ public record Mamba2Params(int nVocab, int dModel, int nLayer, int dInner, int d
         if (nHead % nGroup != 0) {
             throw new IllegalArgumentException("n_head " + nHead + " is not a multiple of n_group " + nGroup);
         }
+        long inProj = 2L * dInner + 2L * nGroup * dState + nHead; // ssm_in's rows; conv_dim is less
+        if (inProj > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("d_inner " + dInner + ", n_group " + nGroup + " and d_state " + dState
+                    + " give ssm_in " + inProj + " rows, more than an int holds");
+        }
+        long perLayer = (long) (dConv - 1) * (dInner + 2L * nGroup * dState) + (long) dInner * dState;
+        if (perLayer > Long.MAX_VALUE / Float.BYTES / nLayer) {
+            throw new IllegalArgumentException(nLayer + " layers of " + perLayer + " state floats overflow a byte count");
+        }
         if (!(normEps >= 0) || Float.isInfinite(normEps)) {
             throw new IllegalArgumentException("norm epsilon " + normEps + " is not a finite non-negative number");
         }
@@ -41,10 +50,10 @@ public record Mamba2Params(int nVocab, int dModel, int nLayer, int dInner, int d
     /** Values per head (P). */
     public int headDim() { return dInner / nHead; }
 
-    /** Channels of the causal conv: x, B and C. */
+    /** Channels of the causal conv: x, B and C (the constructor checked that it fits an int). */
     public int convDim() { return dInner + 2 * nGroup * dState; }
 
-    /** Rows of ssm_in: z, xBC and dt. */
+    /** Rows of ssm_in: z, xBC and dt (the constructor checked that it fits an int). */
     public int dInProj() { return 2 * dInner + 2 * nGroup * dState + nHead; }
 
     /** Bytes of one sequence's conv and SSM state, all layers. */
@@ -81,7 +90,10 @@ public record Mamba2Params(int nVocab, int dModel, int nLayer, int dInner, int d
             throw new ShapeMismatchException(f.path() + ": tensor token_embd.weight has " + embd.nDims()
                     + " dimensions, expected 2");
         }
-        int nVocab = Math.toIntExact(embd.dim(1));
+        if (embd.dim(1) > Integer.MAX_VALUE) {
+            throw new ShapeMismatchException(f.path() + ": tensor token_embd.weight has " + embd.dim(1) + " rows, more than an int holds");
+        }
+        int nVocab = (int) embd.dim(1);
         String p = ARCH + ".";
         try {
             return new Mamba2Params(nVocab,
@@ -90,7 +102,7 @@ public record Mamba2Params(int nVocab, int dModel, int nLayer, int dInner, int d
                     f.getInt(p + "ssm.inner_size"),
                     f.getInt(p + "ssm.state_size"),
                     f.getInt(p + "ssm.time_step_rank"),
-                    (int) f.getLong(p + "ssm.group_count", 1),
+                    f.getInt(p + "ssm.group_count", 1), // checked: 2^32+1 is refused, not read as 1
                     f.getInt(p + "ssm.conv_kernel"),
                     f.getFloat(p + "attention.layer_norm_rms_epsilon"),
                     f.tensor("output.weight").isEmpty());

@@ -1,10 +1,14 @@
 package org.jmamba;
 
 import java.io.IOException;
-import org.jmamba.tokenizer.EncodeOptions;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -14,6 +18,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jmamba.bindings.jm_model_params;
 import org.jmamba.bindings.jmamba_h;
@@ -27,6 +32,21 @@ import org.jmamba.tokenizer.Tokenizer;
  * in the mapping: native code reads them through pointers, nothing is copied. A model is
  * immutable and may be shared by many {@link Session}s on many threads.
  *
+ * <p><b>Lifetime.</b> {@link #close()} may be called from any thread, any number of times, also
+ * while other threads evaluate: it refuses new work at once ({@link IllegalStateException}
+ * "model ... is closed"), closes every session, and returns without waiting; the memory, the
+ * mapping and the worker threads are freed as soon as the last evaluation in flight returns. A
+ * model (or session) that becomes unreachable without being closed is freed by a cleaner after
+ * the garbage collector finds it; closing is still the way to free things at a known time.
+ *
+ * <p><b>The file.</b> By default the weights stay in a read-only mapping of the file. Replacing the
+ * file by a rename ({@code mv new.gguf model.gguf}) is safe: the model keeps the old file. Writing
+ * over it in place ({@code cp new.gguf model.gguf}) is not: every evaluation first checks that the
+ * file has not shrunk and throws {@link ModelFileChangedException} if it has, but a file cut short
+ * during an evaluation kills the process (SIGBUS) as in any program that maps files. Load with
+ * {@link Options#withCopiedWeights} to read the weights into memory instead: that model never
+ * reads the file again.
+ *
  * <pre>{@code
  * try (Model model = Model.load(Path.of("codestral-mamba-7b-q4_k_m.gguf"));
  *      Session session = model.newSession()) {
@@ -37,15 +57,26 @@ import org.jmamba.tokenizer.Tokenizer;
 public final class Model implements AutoCloseable {
 
     /**
-     * How to run a model: worker threads per evaluation (0: one per core) and the CPU features the
-     * kernels may use (of them, only what the CPU has is used).
+     * How to run a model: worker threads per evaluation (0: one per core), the CPU features the
+     * kernels may use (of them, only what the CPU has is used), the most memory one session may take
+     * (its state and logits; {@link #DEFAULT_MAX_SESSION_BYTES} by default), and whether the weights
+     * are copied into memory instead of read from the file's mapping.
      */
-    public record Options(int threads, Set<CpuFeature> cpuFeatures) {
+    public record Options(int threads, Set<CpuFeature> cpuFeatures, long maxSessionBytes, boolean copyWeights) {
+        /** 4 GiB: more than 10 times what Codestral Mamba 7B needs (276 MB), far less than an absurd shape asks. */
+        public static final long DEFAULT_MAX_SESSION_BYTES = 4L << 30;
+
         public Options {
             if (threads < 0) throw new IllegalArgumentException("threads = " + threads + " must be >= 0 (0: one per core)");
+            if (maxSessionBytes <= 0) throw new IllegalArgumentException("maxSessionBytes = " + maxSessionBytes + " must be positive");
             EnumSet<CpuFeature> copy = EnumSet.noneOf(CpuFeature.class);
             copy.addAll(Objects.requireNonNull(cpuFeatures, "cpuFeatures"));
             cpuFeatures = Collections.unmodifiableSet(copy);
+        }
+
+        /** These threads and features, the default session budget, the weights mapped. */
+        public Options(int threads, Set<CpuFeature> cpuFeatures) {
+            this(threads, cpuFeatures, DEFAULT_MAX_SESSION_BYTES, false);
         }
 
         /** One thread per core, every feature the CPU has. */
@@ -54,17 +85,34 @@ public final class Model implements AutoCloseable {
         }
 
         public Options withThreads(int n) {
-            return new Options(n, cpuFeatures);
+            return new Options(n, cpuFeatures, maxSessionBytes, copyWeights);
         }
 
         /** Kernels that use only these features (and what the CPU has of them). */
         public Options withCpuFeatures(Set<CpuFeature> allowed) {
-            return new Options(threads, allowed);
+            return new Options(threads, allowed, maxSessionBytes, copyWeights);
         }
 
         /** Scalar kernels only: the reference path SIMD kernels are compared with. */
         public Options scalarOnly() {
-            return new Options(threads, EnumSet.noneOf(CpuFeature.class));
+            return new Options(threads, EnumSet.noneOf(CpuFeature.class), maxSessionBytes, copyWeights);
+        }
+
+        /**
+         * The most bytes one session may allocate (state and logits). A model whose sessions would
+         * need more fails to load with {@link InsufficientMemoryException}, before anything is allocated.
+         */
+        public Options withMaxSessionBytes(long bytes) {
+            return new Options(threads, cpuFeatures, bytes, copyWeights);
+        }
+
+        /**
+         * Reads the whole file into memory at load instead of mapping it: the model then never reads
+         * the file again, so overwriting or truncating the file cannot harm it; costs the file's size in
+         * memory that the operating system cannot drop.
+         */
+        public Options withCopiedWeights(boolean copy) {
+            return new Options(threads, cpuFeatures, maxSessionBytes, copy);
         }
 
         int cpuFeatureMask() {
@@ -72,47 +120,103 @@ public final class Model implements AutoCloseable {
         }
     }
 
+    /** One thread for every jmamba object dropped without close(). */
+    static final Cleaner CLEANER = Cleaner.create();
+
+    /** What close() or the cleaner frees: references nothing that references the Model. */
+    private static final class Resources implements Runnable {
+        final GgufFile file;
+        final Arena arena = Arena.ofShared();
+        final ConcurrentLinkedDeque<NativeContext> idleContexts = new ConcurrentLinkedDeque<>();
+        FileChannel sizeProbe; // the mapped file, open to see whether it shrank; null for copied weights
+        MemorySegment handle;
+
+        Resources(GgufFile file) {
+            this.file = file;
+        }
+
+        @Override
+        public void run() {
+            NativeContext c;
+            while ((c = idleContexts.pollFirst()) != null) c.close();
+            if (handle != null) jmamba_h.jm_model_free(handle);
+            arena.close();
+            file.close();
+            try {
+                if (sizeProbe != null) sizeProbe.close();
+            } catch (IOException e) {
+                // a read-only descriptor: nothing was lost
+            }
+        }
+    }
+
     private final GgufFile file;
     private final Mamba2Params params;
     private final Options options;
-    private final Arena arena = Arena.ofShared();
+    private final Resources res;
+    private final Cleaner.Cleanable cleanable;
     private final MemorySegment handle;
     private final Tokenizer tokenizer;
     private final UUID id = UUID.randomUUID();
-    private final ConcurrentLinkedDeque<NativeContext> idleContexts = new ConcurrentLinkedDeque<>();
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger activeCalls = new AtomicInteger();
-    private volatile boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile ModelFingerprint fingerprint;
 
     private Model(GgufFile file, Options options) {
         this.file = file;
         this.options = options;
         this.params = Mamba2Params.fromGguf(file);
-        MemorySegment err = NativeCalls.newError(arena);
-        MemorySegment p = jm_model_params.allocate(arena);
-        jm_model_params.n_vocab(p, params.nVocab());
-        jm_model_params.d_model(p, params.dModel());
-        jm_model_params.n_layer(p, params.nLayer());
-        jm_model_params.d_inner(p, params.dInner());
-        jm_model_params.d_state(p, params.dState());
-        jm_model_params.n_head(p, params.nHead());
-        jm_model_params.n_group(p, params.nGroup());
-        jm_model_params.d_conv(p, params.dConv());
-        jm_model_params.norm_eps(p, params.normEps());
-        jm_model_params.weights_file_mapped(p, 1); // the tensors are slices of GgufFile's read-only mapping
-        jm_model_params.cpu_features_mask(p, options.cpuFeatureMask()); // packed only for kernels that read it
-        MemorySegment out = arena.allocate(jmamba_h.C_POINTER);
-        NativeCalls.check(jmamba_h.jm_model_create(p, out, err), err, file.path() + ": cannot create the model");
-        handle = out.get(jmamba_h.C_POINTER, 0);
+        long need = sessionBytes(params);
+        if (need > options.maxSessionBytes()) {
+            throw new InsufficientMemoryException(file.path() + ": a session of this model needs " + need
+                    + " bytes (state " + params.stateBytes() + ", logits " + 4L * params.nVocab()
+                    + "), more than the budget of " + options.maxSessionBytes() + " bytes (Model.Options.withMaxSessionBytes)");
+        }
+        this.res = new Resources(file);
         try {
+            Arena arena = res.arena;
+            MemorySegment err = NativeCalls.newError(arena);
+            MemorySegment p = jm_model_params.allocate(arena);
+            jm_model_params.n_vocab(p, params.nVocab());
+            jm_model_params.d_model(p, params.dModel());
+            jm_model_params.n_layer(p, params.nLayer());
+            jm_model_params.d_inner(p, params.dInner());
+            jm_model_params.d_state(p, params.dState());
+            jm_model_params.n_head(p, params.nHead());
+            jm_model_params.n_group(p, params.nGroup());
+            jm_model_params.d_conv(p, params.dConv());
+            jm_model_params.norm_eps(p, params.normEps());
+            // the tensors are slices of GgufFile's read-only mapping, or of its copy in memory
+            jm_model_params.weights_file_mapped(p, options.copyWeights() ? 0 : 1);
+            jm_model_params.cpu_features_mask(p, options.cpuFeatureMask()); // packed only for kernels that read it
+            MemorySegment out = arena.allocate(jmamba_h.C_POINTER);
+            NativeCalls.check(jmamba_h.jm_model_create(p, out, err), err, file.path() + ": cannot create the model");
+            handle = out.get(jmamba_h.C_POINTER, 0);
+            res.handle = handle;
             attachTensors(err);
             NativeCalls.check(jmamba_h.jm_model_finalize(handle, err), err, file.path().toString());
-        } catch (RuntimeException e) {
-            jmamba_h.jm_model_free(handle);
+            this.tokenizer = file.get("tokenizer.ggml.model").isPresent() ? Tokenizer.fromGguf(file) : null;
+            if (tokenizer != null && tokenizer.vocabSize() > params.nVocab()) {
+                throw new ShapeMismatchException(file.path() + ": the tokenizer has " + tokenizer.vocabSize()
+                        + " tokens, but token_embd.weight has rows for only " + params.nVocab());
+            }
+            if (!options.copyWeights()) {
+                res.sizeProbe = FileChannel.open(file.path(), StandardOpenOption.READ);
+            }
+        } catch (IOException e) {
+            res.run();
+            throw new UncheckedIOException(file.path() + ": cannot reopen the file to watch its size", e);
+        } catch (RuntimeException | Error e) {
+            res.run();
             throw e;
         }
-        this.tokenizer = file.get("tokenizer.ggml.model").isPresent() ? Tokenizer.fromGguf(file) : null;
+        this.cleanable = CLEANER.register(this, res);
+    }
+
+    /** Bytes one session allocates: its state and its logits. */
+    static long sessionBytes(Mamba2Params p) {
+        return p.stateBytes() + 4L * p.nVocab();
     }
 
     /**
@@ -130,7 +234,7 @@ public final class Model implements AutoCloseable {
 
     /** {@link #load(Path)} with these options. */
     public static Model load(Path path, Options options) throws IOException {
-        GgufFile file = GgufFile.open(path);
+        GgufFile file = options.copyWeights() ? GgufFile.read(path) : GgufFile.open(path);
         try {
             return new Model(file, options);
         } catch (RuntimeException | Error e) {
@@ -249,6 +353,10 @@ public final class Model implements AutoCloseable {
         try {
             Session s = new Session(this, options);
             sessions.add(s);
+            if (closed.get()) { // close() may have walked the sessions before this one was added
+                s.close();
+                throw new IllegalStateException("model " + file.path() + " is closed");
+            }
             return s;
         } finally {
             leave();
@@ -267,26 +375,51 @@ public final class Model implements AutoCloseable {
         sessions.remove(s);
     }
 
-    /** Marks a call in flight; close() waits for these. */
+    /**
+     * Marks a call in flight: the native model stays allocated until the matching {@link #leave()}.
+     *
+     * @throws IllegalStateException when the model is closed
+     */
     void enter() {
         activeCalls.incrementAndGet();
-        if (closed) {
-            activeCalls.decrementAndGet();
+        if (closed.get()) {
+            leave();
             throw new IllegalStateException("model " + file.path() + " is closed");
         }
     }
 
     void leave() {
-        activeCalls.decrementAndGet();
+        // the last call out of a closed model frees it (clean() runs the release once)
+        if (activeCalls.decrementAndGet() == 0 && closed.get()) cleanable.clean();
+    }
+
+    /**
+     * Called between enter() and leave() before native code reads the weights: a mapped file that
+     * shrank would fault (SIGBUS) on the first missing page.
+     */
+    void checkFile() {
+        FileChannel probe = res.sizeProbe;
+        if (probe == null) return;
+        long now;
+        try {
+            now = probe.size();
+        } catch (IOException e) {
+            throw new ModelFileChangedException(file.path() + ": cannot check the model file's size: " + e.getMessage());
+        }
+        if (now < file.fileSize()) {
+            throw new ModelFileChangedException(file.path() + ": the model file shrank from " + file.fileSize()
+                    + " to " + now + " bytes while the model was loaded (was it overwritten in place?); close the model"
+                    + " and load it again, or load with Model.Options.withCopiedWeights");
+        }
     }
 
     NativeContext borrowContext() {
-        NativeContext c = idleContexts.pollFirst();
+        NativeContext c = res.idleContexts.pollFirst();
         return c != null ? c : new NativeContext(options.threads(), options.cpuFeatureMask());
     }
 
     void returnContext(NativeContext c) {
-        idleContexts.addFirst(c);
+        res.idleContexts.addFirst(c);
     }
 
     /** The kernel set this model's evaluations run on this machine with its {@link Options}. */
@@ -301,24 +434,24 @@ public final class Model implements AutoCloseable {
             }
         } finally {
             leave();
+            Reference.reachabilityFence(this);
         }
     }
 
     public boolean isClosed() {
-        return closed;
+        return closed.get();
     }
 
-    /** Closes every session of this model, then frees the native model and unmaps the file. */
+    /**
+     * Refuses new work, closes every session of this model, and frees the native model, its worker
+     * threads and the file's mapping: at once when nothing is running, otherwise when the last
+     * evaluation in flight returns (this method does not wait for it). Safe to call from several
+     * threads at once, and more than once.
+     */
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
+        if (!closed.compareAndSet(false, true)) return;
         for (Session s : sessions) s.close();
-        while (activeCalls.get() > 0) Thread.onSpinWait();
-        NativeContext c;
-        while ((c = idleContexts.pollFirst()) != null) c.close();
-        jmamba_h.jm_model_free(handle);
-        arena.close();
-        file.close();
+        if (activeCalls.get() == 0) cleanable.clean();
     }
 }

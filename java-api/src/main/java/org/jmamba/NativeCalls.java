@@ -6,7 +6,7 @@ import org.jmamba.bindings.jm_error;
 import org.jmamba.bindings.jmamba_h;
 
 /**
- * Turns native status codes into Java exceptions: out of memory to {@link OutOfMemoryError}, an
+ * Turns native status codes into Java exceptions: out of memory to {@link InsufficientMemoryException}, an
  * unsupported type or shape to {@link UnsupportedModelException}, a bad argument to
  * {@link IllegalArgumentException}, a call in the wrong state to {@link IllegalStateException},
  * anything else to {@link NativeException}; each with the library's message.
@@ -23,7 +23,7 @@ final class NativeCalls {
         if (status == jmamba_h.JM_OK) return;
         String msg = jm_error.message(err).getString(0);
         String text = what + ": " + (msg.isEmpty() ? "status " + status : msg);
-        if (status == jmamba_h.JM_ERR_OUT_OF_MEMORY) throw new OutOfMemoryError(text);
+        if (status == jmamba_h.JM_ERR_OUT_OF_MEMORY) throw new InsufficientMemoryException(text);
         if (status == jmamba_h.JM_ERR_UNSUPPORTED) throw new UnsupportedModelException(text);
         if (status == jmamba_h.JM_ERR_INVALID_ARG) throw new IllegalArgumentException(text);
         if (status == jmamba_h.JM_ERR_STATE) throw new IllegalStateException(text);

@@ -5,6 +5,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.List;
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jmamba.bindings.jmamba_h;
@@ -20,6 +22,10 @@ import org.jmamba.bindings.jmamba_h;
  * positions. {@link #rewind} goes back to any position of the history, {@link #evalSequence}
  * takes a whole edited sequence and evaluates only what follows the checkpoint before the first
  * change.
+ *
+ * <p>{@link #close()} may come from any thread at any time: a call in flight on another thread
+ * finishes, and the state is freed when it returns; every later call, on any thread, is told
+ * "the session is closed". A session dropped without close() is freed by a cleaner.
  */
 public final class Session implements AutoCloseable {
     /** History beyond this many tokens is forgotten (it would not fit a Java array). */
@@ -40,7 +46,10 @@ public final class Session implements AutoCloseable {
     private long historyStart; // position of history[0]: 0 unless restored from a state without token ids
     private long logitsAt = -1; // the position whose next-token logits the buffer holds, -1 when none
     private long evaluated;
+    private final Cleaner.Cleanable cleanable;
     private volatile boolean closed;
+    /** Set by close() at once, before it gets the lock: the thread holding it frees the state on its way out. */
+    private volatile boolean closeRequested;
     /** Bumped whenever the logits or state change under the views handed out; see {@link Logits}. */
     private volatile long logitsVersion;
     private volatile String lastChange;
@@ -49,11 +58,23 @@ public final class Session implements AutoCloseable {
         this.model = model;
         this.options = options;
         Mamba2Params p = model.params();
-        this.state = arena.allocate(p.stateBytes(), 64);
-        this.logits = arena.allocate((long) p.nVocab() * Float.BYTES, 64);
-        this.error = NativeCalls.newError(arena);
-        this.tokens = arena.allocate(ValueLayout.JAVA_INT, 512);
+        try {
+            this.state = arena.allocate(p.stateBytes(), 64);
+            this.logits = arena.allocate((long) p.nVocab() * Float.BYTES, 64);
+            this.error = NativeCalls.newError(arena);
+            this.tokens = arena.allocate(ValueLayout.JAVA_INT, 512);
+        } catch (OutOfMemoryError e) {
+            arena.close();
+            throw new InsufficientMemoryException("cannot allocate a session of " + Model.sessionBytes(p)
+                    + " bytes for " + model.path() + ": " + e.getMessage(), e);
+        }
         this.checkpoints = new Checkpoints(p, options.checkpointBudgetBytes());
+        Arena a = arena;
+        Checkpoints cp = checkpoints;
+        this.cleanable = Model.CLEANER.register(this, () -> {
+            cp.close();
+            a.close();
+        });
     }
 
     public Model model() {
@@ -112,7 +133,7 @@ public final class Session implements AutoCloseable {
 
     /** Why a view taken at {@code version} is stale, or null while it is valid. */
     String staleReason(long version) {
-        if (closed) return "the session is closed";
+        if (closed || closeRequested) return "the session is closed";
         if (version != logitsVersion) return "the session " + lastChange + " since the view was taken";
         return null;
     }
@@ -141,7 +162,8 @@ public final class Session implements AutoCloseable {
         try {
             evaluate(ids, 0, ids.length, out, all);
         } finally {
-            lock.unlock();
+            release();
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -180,6 +202,7 @@ public final class Session implements AutoCloseable {
     private void evalNative(int[] ids, int from, int n, MemorySegment out, boolean all) {
         model.enter();
         try {
+            model.checkFile();
             if (tokens.byteSize() < (long) n * Integer.BYTES) {
                 tokens = arena.allocate(ValueLayout.JAVA_INT, Math.max(n, 2L * tokens.byteSize() / Integer.BYTES));
             }
@@ -377,7 +400,7 @@ public final class Session implements AutoCloseable {
         try {
             return snapshotLocked();
         } finally {
-            lock.unlock();
+            release();
         }
     }
 
@@ -421,7 +444,7 @@ public final class Session implements AutoCloseable {
             checkpoints.clear();
             if (checkpoints.enabled()) checkpoints.add(position, state, next != null ? logits : null, true, historyStart);
         } finally {
-            lock.unlock();
+            release();
         }
     }
 
@@ -439,7 +462,7 @@ public final class Session implements AutoCloseable {
             s.logitsAt = logitsAt;
             return s;
         } finally {
-            lock.unlock();
+            release();
         }
     }
 
@@ -449,7 +472,7 @@ public final class Session implements AutoCloseable {
         try {
             resetLocked();
         } finally {
-            lock.unlock();
+            release();
         }
     }
 
@@ -470,37 +493,75 @@ public final class Session implements AutoCloseable {
         return state.asReadOnly();
     }
 
-    private void acquire() {
+    /** Takes this session for the calling thread: fails when another thread has it or it is closed. */
+    void acquire() {
+        if (closeRequested) throw new IllegalStateException("the session is closed");
         if (!lock.tryLock()) {
+            // the holder may be close() itself: that is not "in use"
+            if (closeRequested) throw new IllegalStateException("the session is closed");
             throw new IllegalStateException("the session is in use by another thread");
         }
-        if (closed) {
-            lock.unlock();
+        if (closed || closeRequested) {
+            release();
             throw new IllegalStateException("the session is closed");
         }
     }
 
-    private void checkOpen() {
-        if (closed) throw new IllegalStateException("the session is closed");
+    /** The state a batched step (DecodeScheduler) writes, for the thread holding this session. */
+    MemorySegment stateSegment() {
+        return state;
     }
 
-    public boolean isClosed() {
-        return closed;
+    /** Called by a batched step (with the lock held) before it feeds more tokens into this session's state. */
+    void advancing() {
+        invalidate("evaluated more tokens");
     }
 
-    /** Frees the state and the checkpoints, and makes every {@link Logits} view stale; waits for a call in flight on another thread to finish. */
-    @Override
-    public void close() {
-        lock.lock();
+    /** Bookkeeping after a batched step fed ids into this session's state: position and history. */
+    void advanced(int[] ids) {
+        record(ids, 0, ids.length);
+        logitsAt = -1;
+    }
+
+    /**
+     * Ends what {@link #acquire()} began, on the same thread, and frees the state if close() came
+     * while this thread held it.
+     */
+    void release() {
+        lock.unlock();
+        if (closeRequested && !closed) tryClose();
+    }
+
+    private void tryClose() {
+        if (!lock.tryLock()) return; // the holder closes on its way out (release)
         try {
             if (closed) return;
-            closed = true;
             invalidate("was closed");
+            closed = true;
             model.forget(this);
             checkpoints.close();
-            arena.close();
+            cleanable.clean();
         } finally {
             lock.unlock();
         }
+    }
+
+    private void checkOpen() {
+        if (closed || closeRequested) throw new IllegalStateException("the session is closed");
+    }
+
+    public boolean isClosed() {
+        return closed || closeRequested;
+    }
+
+    /**
+     * Frees the state and makes every {@link Logits} view stale. Returns at once; when another thread
+     * is evaluating on this session, its call finishes and the state is freed as it returns.
+     * Idempotent, and safe from any thread.
+     */
+    @Override
+    public void close() {
+        closeRequested = true;
+        tryClose();
     }
 }

@@ -197,8 +197,9 @@ public final class State implements AutoCloseable {
         }
     }
 
+    /** What went wrong, without the temporary file's name (a FileSystemException's message holds it). */
     private static String describe(IOException e) {
-        String m = e.getMessage();
+        String m = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 

@@ -26,7 +26,10 @@
  *       {@link org.jmamba.UnsupportedModelException} with {@link org.jmamba.MissingTensorException}
  *       and {@link org.jmamba.ShapeMismatchException} (a valid GGUF jmamba cannot run),
  *       {@link org.jmamba.StateFormatException} (a saved state file that does not fit; its subclass
- *       {@link org.jmamba.StateModelMismatchException}: a state of another model), and
+ *       {@link org.jmamba.StateModelMismatchException}: a state of another model),
+ *       {@link org.jmamba.InsufficientMemoryException} (a session over
+ *       {@link org.jmamba.Model.Options#maxSessionBytes()}, or native memory exhausted),
+ *       {@link org.jmamba.ModelFileChangedException} (the mapped model file shrank), and
  *       {@link org.jmamba.NativeException} (a failure the native library reports, with its message).</li>
  *   <li>Only failures of the operating system's I/O (a file that is missing or unreadable, a full
  *       disk) are {@link java.io.IOException}s, checked, declared by the methods that open, read or
@@ -35,8 +38,7 @@
  *   <li>A bad argument (a token id outside the vocabulary, a negative thread count) is an
  *       {@link java.lang.IllegalArgumentException}; use of a closed model or session, a session used
  *       by two threads at once, or a stale {@link org.jmamba.Logits} view is an
- *       {@link java.lang.IllegalStateException}; native memory exhausted is an
- *       {@link java.lang.OutOfMemoryError}.</li>
+ *       {@link java.lang.IllegalStateException}.</li>
  * </ul>
  */
 package org.jmamba;

@@ -16,8 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The native forward against the independent double-precision reference, on random models. */
 class ForwardVsReferenceTest {
-    /** 150 tokens: in one call they take the chunked scan (two whole chunks of 64 and a partial one). */
-    static final int[] TOKENS = java.util.stream.IntStream.range(0, 150)
+    /** 300 tokens: in one call they take two micro-batches of the forward (256 + 44), each in chunks of 64 of the scan. */
+    static final int[] TOKENS = java.util.stream.IntStream.range(0, 300)
             .map(i -> i < 12 ? new int[] {1, 270, 5, 77, 5, 5, 260, 12, 99, 150, 2, 31}[i] : (i * 37 + 11) % 277)
             .toArray();
 
@@ -90,7 +90,8 @@ class ForwardVsReferenceTest {
      * The whole quantized forward against the reference with the same input rounding. Native floats and
      * reference doubles differ in their last bits, and an activation that sits on a rounding boundary
      * of its 8-bit (or 16-bit) format can then round one step apart on the two sides; one such step
-     * moves the logits by up to about 1e-2 of their spread. The bound allows a few of those and no more.
+     * moves the logits by up to a few 1e-2 of their spread. The worst position's bound allows that;
+     * the relative L2 over five single steps, where none happens, is bound per type.
      */
     @ParameterizedTest
     @MethodSource("quantTypes")
@@ -98,9 +99,13 @@ class ForwardVsReferenceTest {
         assumeTrue(Kernels.canCompute(type), "the library cannot compute " + type + " yet");
         Shape shape = new Shape(300, 256, 2, 512, 32, 8, 2, 4, false);
         Path p = TestModels.write(new RandomMamba2.Spec(shape, type, 11));
-        compare(p, ReferenceMamba2.Options.ROUNDED, 5e-2);
+        // 300 positions: where an input rounds one step apart (see above) a stretch moves by up to
+        // 0.0323 std (Q6_K; 0.0292 Q5_1, 0.0267 Q8_0); 1.3x the largest, for every type
+        compare(p, ReferenceMamba2.Options.ROUNDED, 0.042);
         double rel = relativeL2(p, ReferenceMamba2.Options.ROUNDED, 2);
-        assertTrue(rel <= 2e-3, type + ": relative L2 error " + rel + " against the rounded reference");
+        System.out.printf(java.util.Locale.ROOT, "%s: relative L2 from the rounded reference %.4g%n", type, rel);
+        assertTrue(rel <= roundedBound(type), type + ": relative L2 error " + rel + " against the rounded reference > "
+                + roundedBound(type));
     }
 
     /** Without input rounding the reference differs only by quantization noise, even through 24 layers. */
@@ -111,7 +116,47 @@ class ForwardVsReferenceTest {
         Shape shape = new Shape(300, 256, 24, 512, 32, 8, 1, 4, false);
         Path p = TestModels.write(new RandomMamba2.Spec(shape, type, 5));
         double rel = relativeL2(p, ReferenceMamba2.Options.EXACT, 1);
-        assertTrue(rel <= 0.05, type + ": relative L2 error " + rel + " > 5%");
+        double bound = unroundedBound(type);
+        System.out.printf(java.util.Locale.ROOT, "%s: 24 layers, relative L2 from the unrounded reference %.4g (bound %.4g)%n", type, rel, bound);
+        assertTrue(rel <= bound, type + ": relative L2 error " + rel + " > " + bound);
+    }
+
+    /** Bounds of quantizedForwardStaysCloseToUnroundedReference: 1.3x the measured error, per type. */
+    static double unroundedBound(GgmlType type) {
+        // measured: F16 3.64e-4, BF16 2.79e-3, Q8_0 1.00e-2, Q4_0 1.03e-2, Q4_1 1.02e-2, Q5_0 1.07e-2,
+        // Q5_1 1.10e-2, Q2_K 1.76e-2, Q3_K 1.71e-2, Q4_K 1.71e-2, Q5_K 1.72e-2, Q6_K 1.61e-2
+        return switch (type) {
+            case F16 -> 4.7e-4;
+            case BF16 -> 3.6e-3;
+            case Q8_0 -> 1.31e-2;
+            case Q4_0 -> 1.34e-2;
+            case Q4_1 -> 1.32e-2;
+            case Q5_0 -> 1.39e-2;
+            case Q5_1 -> 1.43e-2;
+            case Q2_K -> 2.28e-2;
+            case Q3_K, Q4_K -> 2.22e-2;
+            case Q5_K -> 2.24e-2;
+            case Q6_K -> 2.09e-2;
+            default -> throw new IllegalArgumentException(type.toString());
+        };
+    }
+
+    /** Bounds of the relative L2 distance from the rounded reference over five single steps: 1.3x measured. */
+    static double roundedBound(GgmlType type) {
+        // measured: F16 1.43e-4, BF16 5.46e-8, Q8_0 5.45e-8, Q4_0 5.39e-8, Q4_1 8.19e-8, Q5_0 5.48e-8,
+        // Q5_1 8.01e-8, Q2_K 1.80e-7, Q3_K 1.27e-7, Q4_K 1.99e-7, Q5_K 1.84e-7, Q6_K 1.12e-7
+        return switch (type) {
+            case F16 -> 1.86e-4;
+            case BF16, Q8_0, Q4_0, Q5_0 -> 7.1e-8;
+            case Q4_1 -> 1.07e-7;
+            case Q5_1 -> 1.04e-7;
+            case Q2_K -> 2.34e-7;
+            case Q3_K -> 1.65e-7;
+            case Q4_K -> 2.59e-7;
+            case Q5_K -> 2.4e-7;
+            case Q6_K -> 1.46e-7;
+            default -> throw new IllegalArgumentException(type.toString());
+        };
     }
 
     /** Relative L2 distance of the native logits from the reference's over a few tokens. */
@@ -131,21 +176,66 @@ class ForwardVsReferenceTest {
         }
     }
 
+    /**
+     * All logits of TOKENS in one call against the reference at every position: max |diff| within
+     * {@code tol} times the position's logit standard deviation. Also prints the worst ratio seen.
+     */
     static void compare(Path model, ReferenceMamba2.Options options, double tol) throws Exception {
         ReferenceMamba2 ref = ReferenceMamba2.load(model, options);
         try (Model m = Model.load(model); Session s = m.newSession()) {
             int v = m.params().nVocab();
             float[] all = s.evalAll(TOKENS);
+            double worst = 0;
+            int at = 0;
             for (int t = 0; t < TOKENS.length; t++) {
                 double[] want = ref.step(TOKENS[t] % v);
                 double mean = 0, var = 0, maxDiff = 0;
                 for (double x : want) mean += x / v;
                 for (double x : want) var += (x - mean) * (x - mean) / v;
                 for (int i = 0; i < v; i++) maxDiff = Math.max(maxDiff, Math.abs(all[t * v + i] - want[i]));
-                double bound = tol * Math.sqrt(var);
-                assertTrue(maxDiff <= bound, model.getFileName() + " position " + t + ": max |diff| " + maxDiff
-                        + " > " + tol + " * std " + Math.sqrt(var));
+                if (!(maxDiff / Math.sqrt(var) <= worst)) {
+                    worst = maxDiff / Math.sqrt(var);
+                    at = t;
+                }
             }
+            System.out.printf(java.util.Locale.ROOT, "%s %s: worst position %d, max |diff| = %.3g std (bound %.3g)%n",
+                    model.getFileName(), options, at, worst, tol);
+            assertTrue(worst <= tol, model.getFileName() + " position " + at + ": max |diff| " + worst + " std > " + tol + " std");
+        }
+    }
+
+    /** All logits of 300 tokens in one call (two micro-batches) equal the same tokens one call each. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"F32", "F16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    void allLogitsPast256TokensEqualSingleSteps(GgmlType type) throws Exception {
+        Shape shape = new Shape(300, 256, 2, 512, 32, 8, 2, 4, false);
+        Path p = TestModels.write(new RandomMamba2.Spec(shape, type, 13));
+        try (Model m = Model.load(p); Session batch = m.newSession(); Session steps = m.newSession()) {
+            int v = m.params().nVocab();
+            float[] all = batch.evalAll(TOKENS);
+            double[] e = new double[TOKENS.length];
+            for (int t = 0; t < TOKENS.length; t++) {
+                float[] one = steps.eval(TOKENS[t] % v).toArray();
+                double max = 0, scale = 1e-6;
+                for (int i = 0; i < v; i++) {
+                    max = Math.max(max, Math.abs(all[t * v + i] - one[i]));
+                    scale = Math.max(scale, Math.abs(one[i]));
+                }
+                e[t] = max / scale;
+            }
+            int at = 0;
+            for (int t = 1; t < e.length; t++) if (!(e[t] <= e[at])) at = t;
+            double worst = e[at], median = java.util.Arrays.stream(e).sorted().toArray()[e.length / 2];
+            // The chunked scan and the recurrence round differently in the last bits; where a matmul
+            // input of a rounded type (F16, 8-bit blocks) lies that close to a rounding boundary the
+            // two round it apart, and a stretch of positions moves (measured: F16 2.2e-4, Q4_0 6.4e-3;
+            // F32, Q8_0, Q4_K, Q6_K below 4e-7). So: every position within 1.3x the larger step,
+            // F32 (nothing rounded) and every type's median within the 1e-5 of float rounding.
+            double bound = type == GgmlType.F32 ? 1e-5 : 8.4e-3;
+            System.out.printf(java.util.Locale.ROOT, "%s: 300 tokens in one call against single steps: worst %.3g (position %d), median %.3g%n",
+                    type, worst, at, median);
+            assertTrue(worst <= bound, type + " position " + at + ": one call and single steps differ by " + worst + " > " + bound);
+            assertTrue(median <= 1e-5, type + ": median position differs by " + median);
         }
     }
 }

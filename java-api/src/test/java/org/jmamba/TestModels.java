@@ -57,4 +57,26 @@ public final class TestModels {
         String p = System.getProperty("jmamba.testdata");
         return p == null ? null : Path.of(p);
     }
+
+    /**
+     * A file of the shared conformance data (../shared/testdata, system property jmamba.testdata).
+     * Where it is absent the calling test is skipped with a message, as in a user's clone, except
+     * under scripts/test.sh (JMAMBA_REQUIRE_TESTDATA=1), where it fails: there no test may pass for
+     * want of data.
+     */
+    public static Path testdataFile(String name) {
+        Path dir = testdata();
+        Path p = dir == null ? null : dir.resolve(name);
+        requireTestdata(p != null && Files.isRegularFile(p),
+                "test data file " + name + " not found (system property jmamba.testdata = " + dir + ")");
+        return p;
+    }
+
+    /** Skips with {@code message} when {@code present} is false, or fails under JMAMBA_REQUIRE_TESTDATA=1. */
+    public static void requireTestdata(boolean present, String message) {
+        if (present) return;
+        if ("1".equals(System.getenv("JMAMBA_REQUIRE_TESTDATA")))
+            org.junit.jupiter.api.Assertions.fail(message + " (JMAMBA_REQUIRE_TESTDATA=1: the shared test data is required)");
+        org.junit.jupiter.api.Assumptions.abort("skipped: " + message);
+    }
 }

@@ -63,6 +63,13 @@ public class jmamba_h {
 
     /**
      * {@snippet lang=c :
+     * #define JM_BATCH_MAX_SEQS 4096
+     * }
+     */
+    public static final int JM_BATCH_MAX_SEQS = 4096;
+
+    /**
+     * {@snippet lang=c :
      * typedef int32_t jm_status
      * }
      */
@@ -1481,6 +1488,67 @@ public class jmamba_h {
         var mh$ = jm_model_eval.HANDLE;
         try {
             return (int) mh$.invokeExact(ctx, model, state, tokens, n_tokens, logits, logits_all, err);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jm_model_eval_batch {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            jmamba_h.C_INT,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_INT,
+            jmamba_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = jmamba_h.findOrThrow("jm_model_eval_batch");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jm_status jm_model_eval_batch(jm_context *ctx, const jm_model *model, const jm_batch_seq *seqs, int32_t n_seqs, jm_error *err)
+     * }
+     */
+    public static FunctionDescriptor jm_model_eval_batch$descriptor() {
+        return jm_model_eval_batch.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jm_status jm_model_eval_batch(jm_context *ctx, const jm_model *model, const jm_batch_seq *seqs, int32_t n_seqs, jm_error *err)
+     * }
+     */
+    public static MethodHandle jm_model_eval_batch$handle() {
+        return jm_model_eval_batch.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jm_status jm_model_eval_batch(jm_context *ctx, const jm_model *model, const jm_batch_seq *seqs, int32_t n_seqs, jm_error *err)
+     * }
+     */
+    public static MemorySegment jm_model_eval_batch$address() {
+        return jm_model_eval_batch.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jm_status jm_model_eval_batch(jm_context *ctx, const jm_model *model, const jm_batch_seq *seqs, int32_t n_seqs, jm_error *err)
+     * }
+     */
+    public static int jm_model_eval_batch(MemorySegment ctx, MemorySegment model, MemorySegment seqs, int n_seqs, MemorySegment err) {
+        var mh$ = jm_model_eval_batch.HANDLE;
+        try {
+            return (int) mh$.invokeExact(ctx, model, seqs, n_seqs, err);
         } catch (Error | RuntimeException ex$) {
             throw ex$;
         } catch (Throwable ex$) {

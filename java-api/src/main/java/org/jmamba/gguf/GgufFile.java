@@ -65,6 +65,34 @@ public final class GgufFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads {@code path} whole into memory this object owns (no mapping), and checks it: the
+     * result does not depend on the file any more, so it may be changed, truncated or deleted.
+     *
+     * @throws GgufFormatException when the file breaks the format
+     * @throws IOException when it cannot be read, or it changed size while being read
+     */
+    public static GgufFile read(Path path) throws IOException {
+        Arena arena = Arena.ofShared();
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = channel.size();
+            MemorySegment image = arena.allocate(Math.max(1, size), 64).asSlice(0, size);
+            for (long done = 0; done < size; ) {
+                java.nio.ByteBuffer chunk = image.asSlice(done, Math.min(size - done, 1 << 30)).asByteBuffer();
+                while (chunk.hasRemaining()) {
+                    if (channel.read(chunk, done + chunk.position()) < 0) {
+                        throw new IOException(path + ": the file shrank below " + size + " bytes while being read");
+                    }
+                }
+                done += chunk.capacity();
+            }
+            return new GgufFile(path, arena, image.asReadOnly());
+        } catch (IOException | RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
+    }
+
     /** Parses an image in memory that the caller keeps alive; {@code name} names it in messages. */
     static GgufFile ofImage(Path name, MemorySegment image) {
         return new GgufFile(name, null, image.asReadOnly());

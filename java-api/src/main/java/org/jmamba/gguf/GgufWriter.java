@@ -18,7 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 
 /**
  * Writes a GGUF version 3 file, streaming: declare metadata and tensors first, then hand over each
@@ -28,7 +31,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Everything goes to a temporary file next to the target; {@link #commit()} checks that every
  * tensor got all its bytes, forces the file to disk and renames it onto the target atomically.
  * {@link #close()} without a commit deletes the temporary file, leaving the target as it was.
- * After a failed write the writer only accepts {@link #close()}.
+ * After a failed write the writer only accepts {@link #close()}; its {@link IOException}s name the
+ * target, not the temporary file.
+ *
+ * <p>The temporary file is {@code .<target name>.<pid>-<random>.tmp}. A JVM that ends without
+ * closing the writer (SIGTERM, Ctrl-C, {@code System.exit}) deletes it from a shutdown hook; one
+ * killed outright ({@code kill -9}, a crash) cannot, so {@link #create} first deletes the temporary
+ * files of the same target whose process is no longer running.
  *
  * <p>Layout as ggml writes it: tensor data follows in declaration order, each tensor at the next
  * multiple of the alignment (default 32, written as {@code general.alignment} when another), with
@@ -80,16 +89,64 @@ public final class GgufWriter implements AutoCloseable {
     static GgufWriter create(Path target, ChannelOpener opener) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path folder = absolute.getParent();
+        String prefix = "." + absolute.getFileName() + ".";
+        removeStaleTemps(folder, prefix);
         for (int attempt = 0; attempt < 100; attempt++) {
-            String name = "." + absolute.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp";
+            String name = prefix + ProcessHandle.current().pid() + "-"
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX;
             Path temp = folder.resolve(name);
+            LIVE_TEMPS.add(temp);
             try {
                 return new GgufWriter(target, temp, opener.open(temp));
             } catch (FileAlreadyExistsException e) {
-                // another name
+                LIVE_TEMPS.remove(temp); // another name
+            } catch (IOException | RuntimeException | Error e) {
+                LIVE_TEMPS.remove(temp);
+                throw e;
             }
         }
         throw new IOException("could not create a temporary file next to " + target);
+    }
+
+    private static final String TEMP_SUFFIX = ".tmp";
+
+    /** The temporary files of writers not yet committed or closed, deleted by a shutdown hook. */
+    private static final Set<Path> LIVE_TEMPS = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (Path p : LIVE_TEMPS) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // the JVM is ending: nothing else to do
+                }
+            }
+        }, "jmamba-gguf-temp-cleanup"));
+    }
+
+    /** Deletes {@code <prefix><pid>-<hex>.tmp} files in folder whose process no longer runs (a kill -9 left them). */
+    private static void removeStaleTemps(Path folder, String prefix) {
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String n = p.getFileName().toString();
+                if (!n.startsWith(prefix) || !n.endsWith(TEMP_SUFFIX)) continue;
+                String middle = n.substring(prefix.length(), n.length() - TEMP_SUFFIX.length());
+                int dash = middle.indexOf('-');
+                if (dash <= 0) continue;
+                long pid;
+                try {
+                    pid = Long.parseLong(middle.substring(0, dash));
+                    Long.parseUnsignedLong(middle.substring(dash + 1), 16);
+                } catch (NumberFormatException e) {
+                    continue; // not one of ours
+                }
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) continue;
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // a folder that cannot be listed or a file that cannot be deleted: opening the temp will say so
+        }
     }
 
     /** The temporary file data goes to until {@link #commit()}. */
@@ -286,6 +343,7 @@ public final class GgufWriter implements AutoCloseable {
             channel.close();
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         });
+        LIVE_TEMPS.remove(temp);
         finished = true;
     }
 
@@ -304,6 +362,7 @@ public final class GgufWriter implements AutoCloseable {
         }
         try {
             Files.deleteIfExists(temp);
+            LIVE_TEMPS.remove(temp);
         } catch (IOException e) {
             if (problem == null) {
                 problem = e;
@@ -477,10 +536,21 @@ public final class GgufWriter implements AutoCloseable {
         void run() throws IOException;
     }
 
-    /** Runs an I/O step; any failure makes the writer unusable except for close(). */
+    /**
+     * Runs an I/O step; any failure makes the writer unusable except for close(). An I/O failure is
+     * reported against the target (the temporary file's name means nothing to the user).
+     */
     private void guard(Io step) throws IOException {
         try {
             step.run();
+        } catch (IOException e) {
+            String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            IOException named = new IOException("writing " + target + ": " + why, e);
+            if (failure == null) {
+                failure = named;
+            }
+            throw named;
         } catch (Throwable t) {
             if (failure == null) {
                 failure = t;
@@ -514,7 +584,7 @@ public final class GgufWriter implements AutoCloseable {
             throw new IllegalStateException("the writer for " + target + " is committed or closed");
         }
         if (failure != null) {
-            throw new IllegalStateException("an earlier write to " + temp + " failed; close the writer", failure);
+            throw new IllegalStateException("an earlier write to " + target + " failed; close the writer", failure);
         }
     }
 

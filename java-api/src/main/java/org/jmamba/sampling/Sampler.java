@@ -133,7 +133,14 @@ public final class Sampler {
      *                                  infinite (the message names its index)
      */
     public int sample(Logits logits) {
-        return sample(Objects.requireNonNull(logits, "logits").segment());
+        MemorySegment data = Objects.requireNonNull(logits, "logits").segment();
+        try {
+            return sample(data);
+        } catch (IllegalStateException e) {
+            // the session closed under the read (FFM's "Already closed"): say so as the view would
+            if (!logits.isValid()) logits.segment();
+            throw e;
+        }
     }
 
     /**

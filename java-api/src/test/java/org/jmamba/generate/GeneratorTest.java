@@ -137,4 +137,67 @@ class GeneratorTest {
             assertTrue(chat.history().isEmpty());
         }
     }
+
+    /** Chat.cancel from the generating thread: the reply ends there, joins the history, and the chat goes on. */
+    @Test
+    void chatCancelStopsTheReplyAndTheChatGoesOn() {
+        var tok = model.tokenizer();
+        try (Session s = model.newSession(); Session full = model.newSession()) {
+            Chat chat = new Chat(s, tok, MistralInstruct.v3());
+            chat.cancel(); // no generation running: forgotten
+            StringBuilder streamed = new StringBuilder();
+            int[] pieces = {0};
+            GenerationStats st = chat.send("hello", greedy(40), t -> {
+                streamed.append(t);
+                if (++pieces[0] == 3) chat.cancel();
+            });
+            assertEquals(StopReason.CANCELLED, st.stopReason());
+            assertTrue(st.generatedTokens() >= 3 && st.generatedTokens() < 40, "generated " + st.generatedTokens());
+            assertEquals(streamed.toString().strip(), chat.history().get(1).content());
+            // the state holds exactly the prompt and the tokens generated before the cancel
+            long afterCancel = s.position();
+            int prompt = tok.encode(MistralInstruct.v3().renderNext(List.of(), org.jmamba.chat.ChatMessage.user("hello")),
+                    EncodeOptions.PLAIN.withBos(tok.addBosDefault()).withParseSpecial()).length;
+            assertEquals(prompt + st.generatedTokens(), afterCancel);
+            // the next turn starts uncancelled and runs to its length
+            GenerationStats next = chat.send("more", greedy(5), t -> {});
+            assertNotEquals(StopReason.CANCELLED, next.stopReason());
+            assertTrue(next.generatedTokens() >= 1 && next.generatedTokens() <= 5, "generated " + next.generatedTokens());
+            assertEquals(4, chat.history().size());
+            // and what the cancelled chat computed is what the same tokens give uncancelled
+            Chat other = new Chat(full, tok, MistralInstruct.v3());
+            GenerationStats ref = other.send("hello", greedy(st.generatedTokens()), t -> {});
+            assertEquals(st.generatedTokens(), ref.generatedTokens());
+            assertEquals(chat.history().get(1).content(), other.history().get(1).content());
+        }
+    }
+
+    /** Chat.cancel from another thread while a reply is being generated. */
+    @Test
+    void chatCancelFromAnotherThread() throws Exception {
+        try (Session s = model.newSession()) {
+            Chat chat = new Chat(s, model.tokenizer(), MistralInstruct.v3());
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
+            var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                var reply = pool.submit(() -> chat.send("hello", greedy(100_000), t -> {
+                    started.countDown();
+                    try {
+                        cancelled.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+                assertTrue(started.await(60, java.util.concurrent.TimeUnit.SECONDS), "no text within 60 s");
+                chat.cancel();
+                cancelled.countDown();
+                GenerationStats st = reply.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals(StopReason.CANCELLED, st.stopReason());
+                assertTrue(st.generatedTokens() < 100, "generated " + st.generatedTokens() + " tokens after the cancel");
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
 }

@@ -417,7 +417,7 @@ class GgufWriterTest {
         try (GgufWriter w = failingWriter(target, GgufWriter.BUFFER_BYTES + 100, false)) {
             w.putString("general.architecture", "mamba2").addTensor("t", GgmlType.I8, big.length);
             IOException e = assertThrows(IOException.class, () -> w.writeTensor("t", MemorySegment.ofArray(big)));
-            assertEquals("No space left on device", e.getMessage());
+            assertEquals("writing " + target + ": No space left on device", e.getMessage()); // the target, never the temp
             IllegalStateException after = assertThrows(IllegalStateException.class, w::commit);
             assertEquals(e, after.getCause());
             assertThrows(IllegalStateException.class, () -> w.beginTensor("t"));
@@ -438,7 +438,7 @@ class GgufWriterTest {
         try (GgufWriter w = failingWriter(target, Long.MAX_VALUE, true)) {
             w.putU32("k", 7);
             IOException e = assertThrows(IOException.class, w::commit);
-            assertEquals("Input/output error", e.getMessage());
+            assertEquals("writing " + target + ": Input/output error", e.getMessage());
         }
         assertEquals("old contents", Files.readString(target));
         assertEquals(List.of(target), listDir());

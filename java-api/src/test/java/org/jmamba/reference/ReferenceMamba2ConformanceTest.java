@@ -17,7 +17,6 @@ import org.jmamba.reference.ActivationRounding.Q8Variant;
 import org.jmamba.reference.ReferenceMamba2.GroupMapping;
 import org.jmamba.reference.ReferenceMamba2.Options;
 import org.jmamba.reference.ReferenceMamba2.Weights;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +41,7 @@ class ReferenceMamba2ConformanceTest {
         String prop = System.getProperty("jmamba.testdata");
         dir = prop == null ? null : Path.of(prop);
         if (dir == null || !Files.isRegularFile(dir.resolve("mamba2-tiny-f32.gguf"))) {
-            missing = "skipped: llama.cpp test data not found (system property jmamba.testdata = " + prop
+            missing = "llama.cpp test data not found (system property jmamba.testdata = " + prop
                     + "; expected mamba2-tiny-*.gguf there)";
             System.err.println("[reference] " + missing);
             return;
@@ -58,7 +57,7 @@ class ReferenceMamba2ConformanceTest {
 
     @BeforeEach
     void requireData() {
-        Assumptions.assumeTrue(missing == null, missing);
+        org.jmamba.TestModels.requireTestdata(missing == null, missing);
     }
 
     private static float[][] readLogits(Path p) throws IOException {

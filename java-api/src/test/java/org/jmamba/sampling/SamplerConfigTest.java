@@ -84,10 +84,37 @@ class SamplerConfigTest {
         assertRejected("presencePenalty", "-Infinity", () -> g.withPresencePenalty(Float.NEGATIVE_INFINITY));
     }
 
+    /** The edges of each range are accepted, kept as given, and sample as their meaning says. */
     @Test
-    void boundaryValuesAreAccepted() {
+    void boundaryValuesAreAcceptedAndMeanWhatTheySay() {
         SamplerConfig g = SamplerConfig.greedy();
-        g.withTopP(1f).withMinP(1f).withMinP(0f).withRepeatLastN(-1).withRepeatLastN(0)
-                .withTopK(0).withTemperature(0f).withRepeatPenalty(0.5f).withTopP(Float.MIN_VALUE);
+        SamplerConfig c = g.withTopP(1f).withMinP(0f).withRepeatLastN(-1).withTopK(0).withTemperature(0f)
+                .withRepeatPenalty(0.5f);
+        assertEquals(1f, c.topP());
+        assertEquals(0f, c.minP());
+        assertEquals(-1, c.repeatLastN());
+        assertEquals(0, c.topK());
+        assertEquals(0.5f, c.repeatPenalty());
+        assertTrue(c.isGreedy(), "temperature 0 is greedy");
+        assertTrue(c.hasPenalties(), "repeat penalty 0.5 is a penalty");
+        assertEquals(0, g.withRepeatLastN(0).repeatLastN());
+        assertEquals(1f, g.withMinP(1f).minP());
+        assertEquals(Float.MIN_VALUE, g.withTopP(Float.MIN_VALUE).topP());
+
+        // a flat-ish distribution with one clear favourite (id 3) and a runner-up (id 5)
+        float[] logits = {0f, 0.5f, 0.2f, 3f, 0.1f, 2.9f, -1f, 0.3f};
+        SamplerConfig warm = SamplerConfig.defaults().withTemperature(1f).withTopK(0).withTopP(1f).withMinP(0f).withSeed(7);
+        // top-p at its smallest keeps only the most likely token, min-p 1 only tokens as likely as it
+        for (SamplerConfig only : new SamplerConfig[] {warm.withTopP(Float.MIN_VALUE), warm.withMinP(1f)}) {
+            Sampler s = new Sampler(only, logits.length);
+            for (int i = 0; i < 200; i++) assertEquals(3, s.sample(logits.clone()), only.toString());
+        }
+        // top-p 1 and min-p 0 cut nothing: over many draws every token turns up
+        Sampler all = new Sampler(warm, logits.length);
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 5000; i++) seen.add(all.sample(logits.clone()));
+        assertEquals(logits.length, seen.size(), "tokens drawn with nothing cut: " + seen);
+        // top-k 0 is no limit either, and greedy picks the argmax
+        assertEquals(3, new Sampler(c, logits.length).sample(logits.clone()));
     }
 }

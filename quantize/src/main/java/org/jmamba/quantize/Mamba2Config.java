@@ -35,8 +35,11 @@ public record Mamba2Config(int dModel, int nLayer, int vocabSize, int dState, in
     }
 
     private static JsonNode read(Path file) throws IOException {
+        // decoded here as UTF-8: given bytes, Jackson guesses the encoding and a guessed UTF-32 fails
+        // with an IOException that names no file
+        String text = new String(java.nio.file.Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8);
         try {
-            JsonNode j = new ObjectMapper().readTree(file.toFile());
+            JsonNode j = new ObjectMapper().readTree(text);
             if (j == null || !j.isObject()) throw new QuantizeException(file + ": not a JSON object");
             return j;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -55,7 +58,11 @@ public record Mamba2Config(int dModel, int nLayer, int vocabSize, int dState, in
         int headDim = intOf(file, j, ssm, List.of("head_dim", "headdim", "mamba_d_head"), 64);
         int dConv = intOf(file, j, ssm, List.of("conv_kernel", "d_conv"), 4);
         int expand = intOf(file, j, ssm, List.of("expand"), 2);
-        int dInner = intOf(file, j, ssm, List.of("intermediate_size", "d_inner", "d_ssm"), expand * dModel);
+        long dInnerDefault = (long) expand * dModel;
+        if (dInnerDefault > Integer.MAX_VALUE) {
+            throw new QuantizeException(file + ": expand " + expand + " * d_model " + dModel + " does not fit an int");
+        }
+        int dInner = intOf(file, j, ssm, List.of("intermediate_size", "d_inner", "d_ssm"), (int) dInnerDefault);
         int nHeadGiven = intOf(file, j, ssm, List.of("num_heads", "nheads"), 0);
         double eps = 1e-5;
         for (String k : List.of("layer_norm_epsilon", "rms_norm_eps", "norm_eps")) {
@@ -89,6 +96,11 @@ public record Mamba2Config(int dModel, int nLayer, int vocabSize, int dState, in
         }
         if (nHead % nGroup != 0) {
             throw new QuantizeException(file + ": " + nHead + " heads do not split into " + nGroup + " groups");
+        }
+        long inProj = 2L * dInner + 2L * nGroup * dState + nHead; // ssm_in's rows; conv_dim is less
+        if (inProj > Integer.MAX_VALUE) {
+            throw new QuantizeException(file + ": d_inner " + dInner + ", n_groups " + nGroup + " and d_state " + dState
+                    + " give ssm_in " + inProj + " rows, more than an int holds");
         }
         return new Mamba2Config(dModel, nLayer, vocab, dState, nGroup, headDim, nHead, dInner, dConv, (float) eps, tied,
                 file.getFileName().toString());

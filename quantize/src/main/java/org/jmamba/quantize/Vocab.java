@@ -62,6 +62,7 @@ public record Vocab(String model, String pre, List<String> tokens, float[] score
         } catch (IOException e) {
             throw new QuantizeException(file + ": not valid JSON: " + e.getMessage(), e);
         }
+        if (root == null || !root.isObject()) throw new QuantizeException(file + ": not a JSON object");
         JsonNode model = root.path("model");
         String type = model.path("type").asText("");
         Map<Integer, String> byId = new HashMap<>();
@@ -71,15 +72,27 @@ public record Vocab(String model, String pre, List<String> tokens, float[] score
             case "BPE" -> {
                 for (Iterator<Map.Entry<String, JsonNode>> it = model.path("vocab").fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> e = it.next();
+                    if (!e.getValue().canConvertToInt() || !e.getValue().isIntegralNumber()) {
+                        throw new QuantizeException(file + ": model.vocab['" + e.getKey() + "'] = " + e.getValue() + " is not a token id");
+                    }
                     byId.put(e.getValue().asInt(), e.getKey());
                 }
                 for (JsonNode m : model.path("merges")) {
-                    merges.add(m.isArray() ? m.get(0).asText() + " " + m.get(1).asText() : m.asText());
+                    if (m.isArray() && m.size() == 2 && m.get(0).isTextual() && m.get(1).isTextual()) {
+                        merges.add(m.get(0).asText() + " " + m.get(1).asText());
+                    } else if (m.isTextual()) {
+                        merges.add(m.asText());
+                    } else {
+                        throw new QuantizeException(file + ": model.merges has " + m + ", not \"a b\" or [\"a\", \"b\"]");
+                    }
                 }
             }
             case "Unigram" -> {
                 int i = 0;
                 for (JsonNode p : model.path("vocab")) {
+                    if (!p.isArray() || p.size() != 2 || !p.get(0).isTextual() || !p.get(1).isNumber()) {
+                        throw new QuantizeException(file + ": model.vocab[" + i + "] = " + p + " is not [piece, score]");
+                    }
                     byId.put(i, p.get(0).asText());
                     scoreById.put(i++, (float) p.get(1).asDouble());
                 }
@@ -94,7 +107,14 @@ public record Vocab(String model, String pre, List<String> tokens, float[] score
             added.put(id, a.path("special").asBoolean(false));
         }
         if (byId.isEmpty()) throw new QuantizeException(file + ": the tokenizer has no tokens");
-        int n = byId.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
+        int min = byId.keySet().stream().mapToInt(Integer::intValue).min().orElse(0);
+        int max = byId.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1);
+        // ids are 0..n-1 with at most a few gaps; a huge id would allocate gigabytes of padding
+        if (min < 0 || max >= 2 * byId.size() + 1024) {
+            throw new QuantizeException(file + ": token ids run from " + min + " to " + max + " for " + byId.size()
+                    + " tokens; ids must be 0..n-1");
+        }
+        int n = max + 1;
         boolean spm = type.equals("Unigram") || model.path("byte_fallback").asBoolean(false);
         List<String> tokens = new ArrayList<>(n);
         float[] scores = new float[n];

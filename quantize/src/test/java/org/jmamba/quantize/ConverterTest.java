@@ -3,9 +3,9 @@ package org.jmamba.quantize;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import org.jmamba.tokenizer.EncodeOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -293,14 +293,58 @@ class ConverterTest {
     void aReadOnlyTargetFolder() throws IOException {
         Path dir = new Checkpoints(10, false).writeMistral(tmp.resolve("ro"), "F32");
         Path outDir = Files.createDirectories(tmp.resolve("readonly"));
-        outDir.toFile().setWritable(false, false);
-        try {
-            assumeFalse(Files.isWritable(outDir), "this user writes to read-only folders (root)");
+        try (ReadOnlyFolder ro = ReadOnlyFolder.of(outDir)) {
+            assertFalse(Files.isWritable(outDir), "the folder is still writable (" + ro.how() + ")");
             IOException e = assertThrows(IOException.class, () -> convert(dir, outDir.resolve("x.gguf"), Converter.OutType.F16));
             assertTrue(e.getMessage().contains(outDir.toString()), e.getMessage());
             assertEquals(List.of(), TestUtil.files(outDir));
-        } finally {
-            outDir.toFile().setWritable(true, false);
+        }
+    }
+
+    /**
+     * A folder no one may write to, root included (CI runs as root, who ignores permission bits):
+     * for root, a read-only bind mount of the folder onto itself, or else the immutable attribute;
+     * for anyone else, no write permission. A folder that cannot be made read-only fails the test.
+     */
+    record ReadOnlyFolder(Path dir, String how) implements AutoCloseable {
+        static ReadOnlyFolder of(Path dir) throws IOException {
+            if (!isRoot()) {
+                assertTrue(dir.toFile().setWritable(false, false), "chmod a-w " + dir);
+                return new ReadOnlyFolder(dir, "no write permission");
+            }
+            String d = dir.toString();
+            if (run("mount", "--bind", d, d)) {
+                if (run("mount", "-o", "remount,bind,ro", d)) return new ReadOnlyFolder(dir, "read-only bind mount");
+                run("umount", d);
+            }
+            if (run("chattr", "+i", d)) return new ReadOnlyFolder(dir, "immutable attribute");
+            throw new AssertionError("running as root, and neither a read-only bind mount (mount needs CAP_SYS_ADMIN) nor "
+                    + "chattr +i (needs a file system with attributes) could make " + dir + " read-only");
+        }
+
+        @Override
+        public void close() {
+            switch (how) {
+                case "read-only bind mount" -> assertTrue(run("umount", dir.toString()), "umount " + dir);
+                case "immutable attribute" -> assertTrue(run("chattr", "-i", dir.toString()), "chattr -i " + dir);
+                default -> dir.toFile().setWritable(true, false);
+            }
+        }
+
+        private static boolean isRoot() throws IOException {
+            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        }
+
+        private static boolean run(String... cmd) {
+            try {
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                return p.waitFor() == 0;
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
         }
     }
 

@@ -1,6 +1,5 @@
 package org.jmamba.cli;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,11 +13,12 @@ import picocli.CommandLine.Option;
 final class DesktopCommands {
     private DesktopCommands() {}
 
-    /** The model given with -m, else the repository's default model, else the demo's random one. */
-    static Path model(Path given) throws IOException {
+    /** The model given with -m, else the repository's default model (saying so). */
+    static Path model(Path given) {
         if (given != null) return given;
-        System.err.println("jmamba: no -m given: using the demo's random-weight model (its text is noise)");
-        return DemoCommand.randomModel(null, System.err);
+        Path p = DefaultModel.resolve();
+        System.err.println("jmamba: no -m given: using the repository's model " + p);
+        return p;
     }
 
     @Command(name = "swing", mixinStandardHelpOptions = true,

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
             PerplexityCommand.class,
             RandomModelCommand.class, IngestCommand.class, DesktopCommands.Swing.class, DesktopCommands.Fx.class,
             CommandLine.HelpCommand.class,
+            org.jmamba.server.ServeCommand.class,
         })
 public final class Main implements Runnable {
 

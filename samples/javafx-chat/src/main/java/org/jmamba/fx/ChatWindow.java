@@ -71,7 +71,9 @@ public final class ChatWindow {
     private Session session;
     private Chat chat;
     private BackgroundGeneration running;
-    private long lastOpenEvaluated = -1;
+
+    /** A conversation's session and chat, made off the FX thread. */
+    private record Opened(Session session, Chat chat) {}
 
     public ChatWindow(Stage stage, Model model, ConversationStore store) {
         this.stage = stage;
@@ -171,31 +173,33 @@ public final class ChatWindow {
         CompletableFuture.supplyAsync(() -> {
             if (old != null) old.close();
             Session s = model.newSession();
+            Chat ch = new Chat(s, model.tokenizer(), TEMPLATE);
             try {
                 if (c.hasState()) {
                     try (State st = State.load(c.stateFile(), model)) {
-                        s.restore(st);
+                        ch.restore(st); // the session takes the state; the next message opens a new turn after it
                     }
                 }
-                return s;
+                return new Opened(s, ch);
             } catch (IOException | RuntimeException e) {
                 s.close();
                 throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
             }
-        }, io).whenComplete((restored, err) -> Platform.runLater(() -> {
+        }, io).whenComplete((opened, err) -> Platform.runLater(() -> {
             if (open != c) {
-                if (restored != null) io.execute(restored::close);
+                if (opened != null) io.execute(opened.session()::close);
                 return;
             }
-            Session s = restored;
+            Opened o = opened;
             if (err != null) {
                 error("Cannot reopen \"" + c.title + "\" (its saved state is refused); it starts afresh", err);
-                s = model.newSession();
+                Session fresh = model.newSession();
+                o = new Opened(fresh, new Chat(fresh, model.tokenizer(), TEMPLATE));
             }
-            session = s;
-            chat = new Chat(s, model.tokenizer(), TEMPLATE);
-            lastOpenEvaluated = 0;
-            status.setText(s.position() > 0 ? "restored " + s.position() + " tokens, none re-read" : "new conversation");
+            session = o.session();
+            chat = o.chat();
+            long restored = session.position();
+            status.setText(restored > 0 ? "restored " + restored + " tokens, none re-read" : "new conversation");
             setBusy(false);
         }));
         if (previous != null) list.refresh();
