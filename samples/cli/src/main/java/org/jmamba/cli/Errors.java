@@ -16,9 +16,9 @@ final class Errors {
 
     /**
      * The names our writers give the temporary files they rename at the end: GgufWriter's
-     * {@code .NAME.HEX.tmp} and Files.createTempFile's {@code NAMEDIGITS.tmp}.
+     * {@code .NAME.PID-HEX.tmp} (or {@code .NAME.HEX.tmp}) and Files.createTempFile's {@code NAMEDIGITS.tmp}.
      */
-    private static final Pattern TEMP_FILE = Pattern.compile("(\\..+\\.[0-9a-f]{1,16}|.+\\d{6,})\\.tmp");
+    private static final Pattern TEMP_FILE = Pattern.compile("(\\..+\\.(\\d+-)?[0-9a-f]{1,16}|.+\\d{6,})\\.tmp");
 
     static String describe(Throwable ex) {
         if (ex instanceof UncheckedIOException u && u.getCause() != null) {
