@@ -6,9 +6,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
-import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -128,7 +128,8 @@ public final class Model implements AutoCloseable {
         final GgufFile file;
         final Arena arena = Arena.ofShared();
         final ConcurrentLinkedDeque<NativeContext> idleContexts = new ConcurrentLinkedDeque<>();
-        FileChannel sizeProbe; // the mapped file, open to see whether it shrank; null for copied weights
+        boolean watched; // the weights are the file's mapping (not copied): check it has not shrunk
+        Object watchedKey; // the mapped file's identity (device and inode) when the file system gives one
         MemorySegment handle;
 
         Resources(GgufFile file) {
@@ -142,11 +143,6 @@ public final class Model implements AutoCloseable {
             if (handle != null) jmamba_h.jm_model_free(handle);
             arena.close();
             file.close();
-            try {
-                if (sizeProbe != null) sizeProbe.close();
-            } catch (IOException e) {
-                // a read-only descriptor: nothing was lost
-            }
         }
     }
 
@@ -202,11 +198,12 @@ public final class Model implements AutoCloseable {
                         + " tokens, but token_embd.weight has rows for only " + params.nVocab());
             }
             if (!options.copyWeights()) {
-                res.sizeProbe = FileChannel.open(file.path(), StandardOpenOption.READ);
+                res.watchedKey = Files.readAttributes(file.path(), BasicFileAttributes.class).fileKey();
+                res.watched = true;
             }
         } catch (IOException e) {
             res.run();
-            throw new UncheckedIOException(file.path() + ": cannot reopen the file to watch its size", e);
+            throw new UncheckedIOException(file.path() + ": cannot read the file's attributes to watch its size", e);
         } catch (RuntimeException | Error e) {
             res.run();
             throw e;
@@ -398,17 +395,19 @@ public final class Model implements AutoCloseable {
      * shrank would fault (SIGBUS) on the first missing page.
      */
     void checkFile() {
-        FileChannel probe = res.sizeProbe;
-        if (probe == null) return;
-        long now;
+        if (!res.watched) return;
+        // By path, not through an open channel: a channel is closed for good when a thread is
+        // interrupted in it, and a stat cannot be interrupted.
+        BasicFileAttributes now;
         try {
-            now = probe.size();
+            now = Files.readAttributes(file.path(), BasicFileAttributes.class);
         } catch (IOException e) {
-            throw new ModelFileChangedException(file.path() + ": cannot check the model file's size: " + e.getMessage());
+            return; // deleted or renamed away: the mapping keeps the old file's pages alive
         }
-        if (now < file.fileSize()) {
+        if (res.watchedKey != null && !res.watchedKey.equals(now.fileKey())) return; // replaced (mv): the old file is still mapped
+        if (now.size() < file.fileSize()) {
             throw new ModelFileChangedException(file.path() + ": the model file shrank from " + file.fileSize()
-                    + " to " + now + " bytes while the model was loaded (was it overwritten in place?); close the model"
+                    + " to " + now.size() + " bytes while the model was loaded (was it overwritten in place?); close the model"
                     + " and load it again, or load with Model.Options.withCopiedWeights");
         }
     }

@@ -161,8 +161,6 @@ class JmambaChatModelsTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("since main's model-file check: an interrupted thread's NIO size check throws"
-            + " ClosedByInterruptException, which closes the Model's file channel (ModelFileChangedException for every later call)")
     void interruptingABlockingCallStopsIt() throws Exception {
         var chat = JmambaChatModel.builder().model(model).maxOutputTokens(null).stopAtEndOfGeneration(false).build();
         AtomicReference<Throwable> thrown = new AtomicReference<>();
