@@ -254,7 +254,7 @@ class OpenAiServerTest {
     @Test
     void aClientThatLeavesMidStreamFreesItsSequence() throws Exception {
         double cancelledBefore = metric("jmamba_requests_cancelled_total");
-        ChatCompletionCreateParams p = chat("go on forever", 100_000).temperature(1.0).seed(1).logitBias(noEos()).build();
+        ChatCompletionCreateParams p = chat("go on forever", 50_000_000).temperature(1.0).seed(1).logitBias(noEos()).build();
         try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(p)) {
             Iterator<ChatCompletionChunk> it = s.stream().iterator();
             for (int i = 0; i < 5; i++) assertNotNull(it.next());
@@ -274,7 +274,7 @@ class OpenAiServerTest {
         OpenAIClient impatient = OpenAIOkHttpClient.builder().baseUrl(server.url() + "/v1").apiKey("k").maxRetries(0)
                 .timeout(Duration.ofMillis(4000)).build(); // long enough to be running on a loaded machine
         assertThrows(com.openai.errors.OpenAIException.class, () -> impatient.chat().completions()
-                .create(chat("take your time", 100_000).logitBias(noEos()).build()));
+                .create(chat("take your time", 50_000_000).logitBias(noEos()).build()));
         for (int i = 0; i < 200 && (metric("jmamba_sequences_active") != 0
                 || metric("jmamba_requests_cancelled_total") <= cancelledBefore); i++) {
             Thread.sleep(50);
@@ -439,7 +439,7 @@ class OpenAiServerTest {
     void aFullQueueIs503() throws Exception {
         try (OpenAiServer small = OpenAiServer.start(model, config(1, 0, null), PromptPrefixCache.NONE)) {
             OpenAIClient c = client(small, "k");
-            ChatCompletionCreateParams forever = chat("hold the slot", 100_000).logitBias(noEos()).build();
+            ChatCompletionCreateParams forever = chat("hold the slot", 50_000_000).logitBias(noEos()).build();
             try (StreamResponse<ChatCompletionChunk> s = c.chat().completions().createStreaming(forever)) {
                 s.stream().iterator().next(); // the one slot is taken
                 InternalServerException e = assertThrows(InternalServerException.class,
