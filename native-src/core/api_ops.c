@@ -4,7 +4,7 @@
 #include "core/context.h"
 #include "core/error.h"
 #include "core/platform.h"
-#include "ops/ops.h"
+#include "backend/cpu/ops.h"
 
 typedef struct quantize_job {
     jm_from_float_fn q;

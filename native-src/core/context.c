@@ -3,6 +3,7 @@
 #include "context.h"
 #include "error.h"
 #include "platform.h"
+#include "backend/backend.h"
 
 #define JM_MAX_THREADS 512
 
@@ -26,14 +27,22 @@ jm_status jm_context_create(const jm_context_params *params, jm_context **out, j
         return jm_fail(err, JM_ERR_OUT_OF_MEMORY, "could not start %d threads", n);
     }
     jm_kernels_init(&ctx->kernels, jm_cpu_features() & p.cpu_features_mask);
+    ctx->backend = jm_backend_default();
+    jm_status st = ctx->backend->init(ctx, err);
+    if (st != JM_OK) {
+        jm_pool_free(ctx->pool);
+        free(ctx);
+        return st;
+    }
     *out = ctx;
     return jm_ok(err);
 }
 
 void jm_context_free(jm_context *ctx) {
     if (!ctx) return;
+    ctx->backend->free(ctx);
     jm_pool_free(ctx->pool);
-    for (int i = 0; i < JM_SCRATCH_SLOTS; i++) jm_aligned_free(ctx->scratch[i]);
+    for (int i = 0; i < JM_SCRATCH_SLOTS; i++) jm_buffer_free(&ctx->scratch[i]);
     free(ctx);
 }
 
@@ -41,13 +50,21 @@ int32_t jm_context_n_threads(const jm_context *ctx) { return ctx ? jm_pool_size(
 int32_t jm_context_kernel_level(const jm_context *ctx) { return ctx ? ctx->kernels.level : 0; }
 uint32_t jm_context_features(const jm_context *ctx) { return ctx ? ctx->kernels.features : 0; }
 
-void *jm_scratch(jm_context *ctx, int slot, size_t bytes) {
-    if (bytes <= ctx->scratch_size[slot]) return ctx->scratch[slot];
+void *jm_buffer_reserve(jm_buffer *b, size_t bytes) {
+    if (bytes <= b->size) return b->data;
     size_t size = (bytes + 63) & ~(size_t)63;
     void *p = jm_aligned_alloc(64, size);
     if (!p) return NULL;
-    jm_aligned_free(ctx->scratch[slot]);
-    ctx->scratch[slot] = p;
-    ctx->scratch_size[slot] = size;
+    jm_aligned_free(b->data);
+    b->data = p;
+    b->size = size;
     return p;
 }
+
+void jm_buffer_free(jm_buffer *b) {
+    jm_aligned_free(b->data);
+    b->data = NULL;
+    b->size = 0;
+}
+
+void *jm_scratch(jm_context *ctx, int slot, size_t bytes) { return jm_buffer_reserve(&ctx->scratch[slot], bytes); }

@@ -1,4 +1,4 @@
-/* context.h - what a jm_context holds: workers, kernels and scratch memory. */
+/* context.h - what a jm_context holds: workers, kernels, scratch memory and its backend. */
 #ifndef JM_CONTEXT_H
 #define JM_CONTEXT_H
 
@@ -6,27 +6,33 @@
 #include "threadpool.h"
 #include "../kernels/kernels.h"
 
-/* Scratch slots: each user keeps its own so buffers never alias. */
+/* A buffer that grows on demand, 64-byte aligned. */
+typedef struct jm_buffer {
+    void   *data;
+    size_t  size;
+} jm_buffer;
+
+/* Returns b's memory grown to at least bytes (contents not kept), NULL when out of memory. */
+void *jm_buffer_reserve(jm_buffer *b, size_t bytes);
+void  jm_buffer_free(jm_buffer *b);
+
+/* Scratch slots of the host's ops: each user keeps its own so buffers never alias. */
 enum {
-    JM_SCRATCH_RESIDUAL = 0, /* u: the residual stream         */
-    JM_SCRATCH_NORMED   = 1, /* rmsnorm(u) * weight            */
-    JM_SCRATCH_PROJ     = 2, /* ssm_in output: z, xBC, dt      */
-    JM_SCRATCH_CONV     = 3, /* silu(conv(xBC))                */
-    JM_SCRATCH_Y        = 4, /* scan output                    */
-    JM_SCRATCH_OUT      = 5, /* ssm_out output                 */
-    JM_SCRATCH_MATMUL   = 6, /* activations in the dot format  */
-    JM_SCRATCH_BACKUP   = 7, /* state copy for the op API      */
-    JM_SCRATCH_SCAN     = 8, /* the chunked scan, per part     */
-    JM_SCRATCH_BATCH    = 9, /* a batched step's sequences and token ids */
-    JM_SCRATCH_LOGITS   = 10, /* a batched step's logits       */
-    JM_SCRATCH_SLOTS    = 11,
+    JM_SCRATCH_MATMUL   = 0, /* activations in the dot format  */
+    JM_SCRATCH_BACKUP   = 1, /* state copy for the op API      */
+    JM_SCRATCH_SCAN     = 2, /* the chunked scan, per part     */
+    JM_SCRATCH_BATCH    = 3, /* a batched step's sequences and token ids */
+    JM_SCRATCH_SLOTS    = 4,
 };
+
+struct jm_backend;
 
 struct jm_context {
     jm_pool    *pool;
     jm_kernels  kernels;
-    void       *scratch[JM_SCRATCH_SLOTS];
-    size_t      scratch_size[JM_SCRATCH_SLOTS];
+    jm_buffer   scratch[JM_SCRATCH_SLOTS];
+    const struct jm_backend *backend;  /* runs the model forward (backend/backend.h) */
+    void       *backend_data;          /* the backend's own, from its init           */
 };
 
 /* Returns slot's buffer grown to at least bytes (64-byte aligned), NULL when out of memory. */

@@ -30,7 +30,7 @@ typedef void (*jm_scan_head_fn)(float *s, const float *B, const float *C, const 
                                 float dA, float dt, float D, int64_t P, int64_t N);
 
 /*
- * The small float matrix product of the chunked scan (ops/ssm_scan_chunked.c):
+ * The small float matrix product of the chunked scan (backend/cpu/ssm_scan_chunked.c):
  *     c[i][j] = (beta * c[i][j] + sum_{kk < k} a[i][kk] * b[kk][j]) * row_scale[i]
  * for i < m, j < n, rows lda, ldb and ldc floats apart; beta == 0 means c
  * is not read, row_scale == NULL no scaling. Each c[i][j] is one fma chain

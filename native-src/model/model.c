@@ -7,11 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#if defined(__linux__)
-#include <sys/mman.h>
-#include <unistd.h>
-#endif
 #include "model.h"
+#include "backend/backend.h"
 #include "core/error.h"
 #include "core/platform.h"
 
@@ -24,8 +21,6 @@ static const char *ROLE_NAMES[JM_TENSOR_ROLE_COUNT] = {
 };
 
 static int is_global_role(int32_t role) { return role <= JM_TENSOR_OUTPUT; }
-
-static void free_packed(jm_model *m);
 
 /* Matrices go through the dot kernels; everything else is read as plain floats. */
 static int is_matrix_role(int32_t role) {
@@ -79,7 +74,7 @@ jm_status jm_model_create(const jm_model_params *params, jm_model **out, jm_erro
 
 void jm_model_free(jm_model *m) {
     if (!m) return;
-    if (m->layers) free_packed(m);
+    if (m->layers) jm_backend_default()->release_model(m);
     free(m->conv_w_t);
     free(m->layers);
     free(m);
@@ -158,52 +153,6 @@ jm_status jm_model_set_tensor(jm_model *m, int32_t layer, int32_t role, int32_t 
     return jm_ok(err);
 }
 
-/*
- * Where the CPU and the model's cpu_features_mask pick gemm kernels that
- * read a packed layout (AVX-512 VNNI: 16-row groups, AVX2: 8-row ones), the
- * big Q4_0, Q8_0 and K-quant matrices get a copy in it (kernels/gemm_pack.c):
- * a decode step then streams each matrix once, in order, with a third of
- * the instructions. When the caller says the weights are a read-only file
- * mapping, the source pages are dropped from the process (MADV_DONTNEED:
- * the page cache keeps them, a later read faults them back in), so the
- * model stays at about the file's size in memory. Without memory for a
- * copy the plain layout serves.
- */
-static void release_pages(const jm_model *m, const void *data, int64_t nbytes) {
-#if defined(__linux__) && defined(MADV_DONTNEED)
-    if (!m->p.weights_file_mapped) return; /* on anonymous memory DONTNEED would zero it */
-    const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-    const uintptr_t lo = ((uintptr_t)data + page - 1) & ~(page - 1);
-    const uintptr_t hi = ((uintptr_t)data + (uintptr_t)nbytes) & ~(page - 1);
-    if (hi > lo) (void)madvise((void *)lo, hi - lo, MADV_DONTNEED); /* a hint: failure changes nothing */
-#else
-    (void)m;
-    (void)data;
-    (void)nbytes;
-#endif
-}
-
-static void pack_matrix(const jm_model *m, jm_tensor *t, int lanes) {
-    if (jm_tensor_pack(t, lanes) > 0) release_pages(m, t->data, t->nbytes);
-}
-
-static void pack_matrices(jm_model *m) {
-    const int lanes = jm_gemm_pack_lanes(jm_cpu_features() & m->p.cpu_features_mask);
-    if (!lanes) return;
-    for (int32_t il = 0; il < m->p.n_layer; il++) {
-        pack_matrix(m, &m->layers[il].t[JM_TENSOR_SSM_IN], lanes);
-        pack_matrix(m, &m->layers[il].t[JM_TENSOR_SSM_OUT], lanes);
-    }
-    /* a tied output is the embedding, whose rows are also read as they are */
-    if (m->global[JM_TENSOR_OUTPUT].data) pack_matrix(m, &m->global[JM_TENSOR_OUTPUT], lanes);
-}
-
-static void free_packed(jm_model *m) {
-    for (int32_t il = 0; il < m->p.n_layer; il++)
-        for (int32_t role = 0; role < JM_TENSOR_ROLE_COUNT; role++) jm_aligned_free(m->layers[il].t[role].packed);
-    for (int32_t role = 0; role < JM_TENSOR_ROLE_COUNT; role++) jm_aligned_free(m->global[role].packed);
-}
-
 jm_status jm_model_finalize(jm_model *m, jm_error *err) {
     if (!m) return jm_fail(err, JM_ERR_INVALID_ARG, "jm_model_finalize: model is NULL");
     if (!m->global[JM_TENSOR_TOKEN_EMBD].data) return jm_fail(err, JM_ERR_STATE, "tensor token_embd.weight is missing");
@@ -222,7 +171,8 @@ jm_status jm_model_finalize(jm_model *m, jm_error *err) {
         for (int64_t c = 0; c < C; c++)
             for (int64_t k = 0; k < K; k++) wt[k * C + c] = w[c * K + k];
     }
-    pack_matrices(m);
+    jm_status st = jm_backend_default()->prepare_model(m, err);
+    if (st != JM_OK) return st;
     m->finalized = 1;
     return jm_ok(err);
 }

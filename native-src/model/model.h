@@ -2,7 +2,8 @@
 #ifndef JM_MODEL_H
 #define JM_MODEL_H
 
-#include "ops/ops.h"
+#include "jmamba.h"
+#include "backend/tensor.h"
 
 typedef struct jm_layer {
     jm_tensor t[JM_TENSOR_ROLE_COUNT]; /* indexed by the per-layer roles */

@@ -105,7 +105,7 @@ void jm_op_matmul(jm_context *ctx, const jm_tensor *w, const float *x, int64_t x
         j.act = x;
         j.act_stride = x_stride * (int64_t)sizeof(float);
     } else {
-        j.act = ctx->scratch[JM_SCRATCH_MATMUL];
+        j.act = ctx->scratch[JM_SCRATCH_MATMUL].data;
         j.act_stride = act_row_bytes(k, w);
         if (n_cols <= QUANTIZE_INLINE_COLS) quantize_cols(&j, 0, n_cols);
         else jm_pool_run(ctx->pool, quantize_task, &j);

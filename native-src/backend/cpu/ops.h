@@ -1,5 +1,6 @@
 /*
- * ops.h - the operations of a Mamba-2 forward, on float32 activations.
+ * ops.h - the operations of a Mamba-2 forward on the CPU, on float32
+ * activations, for the CPU backend and the single ops of the public API.
  * Each op either runs on the calling thread over a range it is given
  * (the *_range functions, called from inside a pool job) or spreads
  * itself over the context's threads (jm_op_*).
@@ -7,18 +8,8 @@
 #ifndef JM_OPS_H
 #define JM_OPS_H
 
+#include "backend/tensor.h"
 #include "core/context.h"
-
-/* A weight matrix: ne1 rows of ne0 values of type, rows contiguous. */
-typedef struct jm_tensor {
-    int32_t     type;
-    int64_t     ne0;
-    int64_t     ne1;
-    const void *data;
-    int64_t     nbytes;
-    void       *packed;   /* NULL, or data repacked for the gemm kernels (owned by the model) */
-    int32_t     packed_lanes; /* rows per group of the packed copy (jm_gemm_pack) */
-} jm_tensor;
 
 /* ---- matmul.c ---- */
 
