@@ -117,11 +117,43 @@ def run(cmd, cwd, log, env=None):
                               env=env).returncode
 
 
+def ignored(rels):
+    """Those of rels (paths relative to the tree, folders ending in /) that .gitignore ignores."""
+    if not rels:
+        return set()
+    out = subprocess.run(["git", "check-ignore", "--no-index", "--stdin", "-z"], cwd=ROOT, input="\0".join(rels).encode(),
+                         capture_output=True).stdout.decode()
+    return set(filter(None, out.split("\0")))
+
+
+def drop_stale(keep):
+    """Deletes the scratch copy's files that the tree no longer has (a deleted or renamed source
+    would otherwise still be compiled: CMake globs its folders), keeping ignored paths: the
+    build folders and what the tests leave there."""
+    visited = []
+    for top, dirs, files in os.walk(SCRATCH):
+        visited.append(top)
+        rel_top = os.path.relpath(top, SCRATCH)
+        rel = (lambda n: n) if rel_top == "." else (lambda n: f"{rel_top}/{n}")
+        skip = ignored([rel(d) + "/" for d in dirs])
+        dirs[:] = [d for d in dirs if rel(d) + "/" not in skip and rel(d) != ".git"]
+        if rel_top == "." and "mutation.log" in files:
+            files.remove("mutation.log")
+        stale = [rel(f) for f in files if rel(f) not in keep]
+        for f in set(stale) - ignored(stale):
+            os.remove(os.path.join(SCRATCH, f))
+    for top in reversed(visited):  # source folders left empty
+        if top != SCRATCH and not os.listdir(top):
+            os.rmdir(top)
+
+
 def sync_scratch():
-    """A copy of the tracked and untracked (not ignored) files, build folders kept."""
+    """A copy of the tracked and untracked (not ignored) files, build folders kept, files the
+    tree no longer has removed."""
     os.makedirs(SCRATCH, exist_ok=True)
     files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT,
                            capture_output=True, check=True).stdout.decode().split("\0")
+    drop_stale({f for f in files if f and os.path.isfile(os.path.join(ROOT, f))})
     for rel in filter(None, files):
         src, dst = os.path.join(ROOT, rel), os.path.join(SCRATCH, rel)
         if not os.path.isfile(src):
