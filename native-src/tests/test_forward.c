@@ -386,8 +386,7 @@ static void test_bad_models(void) {
           "unknown type refused");
     CHECK(jm_model_finalize(m, &err) == JM_ERR_STATE && strstr(err.message, "token_embd") != NULL,
           "missing tensor named: %s", err.message);
-    jm_context *ctx = NULL;
-    jm_context_create(NULL, &ctx, NULL);
+    jm_context *ctx = context(1, test_cpu_features());
     int32_t tok = 0;
     float state[4096] = {0};
     CHECK(jm_model_eval(ctx, m, state, &tok, 1, NULL, 0, &err) == JM_ERR_STATE, "eval before finalize refused");
