@@ -188,7 +188,7 @@ static bound ref_bound(int32_t type) {
     /* Measured, worst over x86-64 (scalar .. AMX) and arm64 (scalar, NEON, dotprod under qemu):
                  worst      median   state
          F32   7.07e-7   2.66e-7   5.77e-7   (state: the AVX2 kernels)
-         F16   4.13e-4   6.39e-8   8.67e-5   (state: the scalar kernels, where the double sums flip an activation rounding; SIMD 1.86e-5)
+         F16   4.13e-4   6.39e-8   8.67e-5   (state: the scalar kernels; the SIMD ones 1.86e-5)
          Q8_0  7.03e-8   5.31e-8   1.58e-7
          Q4_0  8.18e-3   5.29e-8   1.45e-7   (one flip: arm64's scalar kernels)
          Q4_K  1.25e-2   2.11e-7   1.03e-4
