@@ -225,15 +225,6 @@ static jm_model_params tiny_params(int32_t type) {
     return p;
 }
 
-static jm_context *context(int threads, uint32_t mask) {
-    jm_context_params cp = jm_context_default_params();
-    cp.n_threads = threads;
-    cp.cpu_features_mask = mask;
-    jm_context *ctx = NULL;
-    jm_context_create(&cp, &ctx, NULL);
-    return ctx;
-}
-
 /* The 300 tokens of the long tests and the reference's logits for them ([T][V]); its state after them in rs. */
 enum { LONG_T = 300 };
 static double *long_reference(const ref_model *r, ref_state *rs, int32_t *toks) {
@@ -299,7 +290,7 @@ static void test_long(jm_model *m, const jm_model_params *p, int32_t type, const
 static void test_type(int32_t type, const char *name) {
     const jm_model_params p = tiny_params(type);
     const uint32_t f = test_cpu_features();
-    jm_context *c2 = context(2, f), *c1 = context(1, f), *c3 = context(3, f), *cs = context(2, 0);
+    jm_context *c2 = test_context(2, f), *c1 = test_context(1, f), *c3 = test_context(3, f), *cs = test_context(2, 0);
     weights w = {0};
     jm_model *m = build(&p, type, &w, c2);
     CHECK(m != NULL, "%s: model builds", name);
@@ -390,7 +381,7 @@ static void test_bad_models(void) {
           "unknown type refused");
     CHECK(jm_model_finalize(m, &err) == JM_ERR_STATE && strstr(err.message, "token_embd") != NULL,
           "missing tensor named: %s", err.message);
-    jm_context *ctx = context(1, test_cpu_features());
+    jm_context *ctx = test_context(1, test_cpu_features());
     int32_t tok = 0;
     float state[4096] = {0};
     CHECK(jm_model_eval(ctx, m, state, &tok, 1, NULL, 0, &err) == JM_ERR_STATE, "eval before finalize refused");
@@ -407,7 +398,7 @@ static void test_bad_models(void) {
  */
 static void test_batch(int32_t type, const char *name, int n_threads) {
     const jm_model_params p = tiny_params(type);
-    jm_context *ctx = context(n_threads, test_cpu_features());
+    jm_context *ctx = test_context(n_threads, test_cpu_features());
     weights w = {0};
     jm_model *m = build(&p, type, &w, ctx);
     CHECK(m != NULL, "%s: model builds", name);
@@ -470,7 +461,7 @@ static void test_batch(int32_t type, const char *name, int n_threads) {
 static void test_on_level(const test_level *l, int32_t type, const char *name) {
     jm_model_params p = tiny_params(type);
     p.cpu_features_mask = l->needs;
-    jm_context *ctx = context(2, l->needs);
+    jm_context *ctx = test_context(2, l->needs);
     CHECK(jm_context_features(ctx) == l->needs, "%s: a context of level %s has its features", name, l->name);
     weights w = {0};
     jm_model *m = build(&p, type, &w, ctx);
@@ -505,22 +496,25 @@ static const struct { int32_t type; const char *name; } k_types[] = {
     {JM_TYPE_Q4_K, "Q4_K"}, {JM_TYPE_Q6_K, "Q6_K"},
 };
 
-/* argv[1]: a level's kernels against the reference (test_levels.h); none: everything else. */
-int main(int argc, char **argv) {
-    int status;
-    const test_level *l = test_level_opt(argc, argv, &status);
-    if (status) return status;
-    for (size_t i = 0; i < sizeof k_types / sizeof *k_types; i++)
-        CHECK(jm_type_can_compute(k_types[i].type), "%s can compute", k_types[i].name);
-    if (l) {
-        for (size_t i = 0; i < sizeof k_types / sizeof *k_types; i++) test_on_level(l, k_types[i].type, k_types[i].name);
-        return test_report();
-    }
+/* Level l's kernels against the reference, every type. */
+static void check_level(const test_level *l) {
+    for (size_t i = 0; i < sizeof k_types / sizeof *k_types; i++) test_on_level(l, k_types[i].type, k_types[i].name);
+}
+
+/* Everything but the levels. */
+static void check_rest(void) {
     test_bad_models();
     for (size_t i = 0; i < sizeof k_types / sizeof *k_types; i++) test_type(k_types[i].type, k_types[i].name);
     test_batch(JM_TYPE_F32, "F32", 2);
     test_batch(JM_TYPE_Q8_0, "Q8_0", 2);
     test_batch(JM_TYPE_Q4_0, "Q4_0", 1);
     test_batch(JM_TYPE_Q4_K, "Q4_K", 2);
-    return test_report();
+}
+
+/* argv[1]: a level's kernels against the reference (test_levels.h); none: everything else. */
+int main(int argc, char **argv) {
+    for (size_t i = 0; i < sizeof k_types / sizeof *k_types; i++)
+        CHECK(jm_type_can_compute(k_types[i].type), "%s can compute", k_types[i].name);
+    const int status = test_levels_main(argc, argv, check_level, check_rest);
+    return status ? status : test_report();
 }

@@ -130,6 +130,31 @@ static inline const test_level *test_level_opt(int argc, char **argv, int *statu
     return argc < 2 ? NULL : test_level_arg(argc, argv, status);
 }
 
+/*
+ * The main of a test with level runs: argv[1] names the level check_level
+ * checks; without it check_rest runs. Returns the skip or usage status, or
+ * 0 once the checks ran (the test then reports its tally).
+ */
+static inline int test_levels_main(int argc, char **argv, void (*check_level)(const test_level *),
+                                   void (*check_rest)(void)) {
+    int status;
+    const test_level *l = test_level_opt(argc, argv, &status);
+    if (status) return status;
+    if (l) check_level(l);
+    else check_rest();
+    return 0;
+}
+
+/* A context of n threads whose kernels may use the features mask (0: scalar only). */
+static inline jm_context *test_context(int threads, uint32_t mask) {
+    jm_context_params cp = jm_context_default_params();
+    cp.n_threads = threads;
+    cp.cpu_features_mask = mask;
+    jm_context *ctx = NULL;
+    jm_context_create(&cp, &ctx, NULL);
+    return ctx;
+}
+
 /* Whether l is the level named name. */
 static inline int test_level_is(const test_level *l, const char *name) { return l && strcmp(l->name, name) == 0; }
 

@@ -164,15 +164,8 @@ static void check_level(const test_level *l) {
     check_silu_mul(name, k.silu_mul);
 }
 
-/* argv[1]: a level's kernels (test_levels.h); none: the scalar ones and the table. */
-int main(int argc, char **argv) {
-    int status;
-    const test_level *l = test_level_opt(argc, argv, &status);
-    if (status) return status;
-    if (l) {
-        check_level(l);
-        return test_report();
-    }
+/* The scalar kernels and the table. */
+static void check_rest(void) {
     check_conv_definition();
     jm_kernels k;
     jm_kernels_init(&k, 0);
@@ -193,5 +186,10 @@ int main(int argc, char **argv) {
     CHECK(k.scan_row == jm_scan_row_neon && k.scan_head == jm_scan_head_neon && k.conv_silu == jm_conv_silu_neon &&
               k.silu_mul == jm_silu_mul_neon, "NEON picks the NEON op kernels");
 #endif
-    return test_report();
+}
+
+/* argv[1]: a level's kernels (test_levels.h); none: the scalar ones and the table. */
+int main(int argc, char **argv) {
+    const int status = test_levels_main(argc, argv, check_level, check_rest);
+    return status ? status : test_report();
 }

@@ -584,6 +584,7 @@ static void compare_q8_quantizer(const char *level, jm_from_float_fn fn) {
 
 /* The K-quant dots and the Q8_K quantizer the table gives level l, against their scalar twins. */
 static void test_simd(const test_level *l) {
+    printf("level %s: SIMD kernels against their scalar twins:\n", l->name);
     jm_kernels k;
     jm_kernels_init(&k, l->needs);
     int tested = 0;
@@ -632,22 +633,19 @@ static void test_dispatch(void) {
 #endif
 }
 
-/* argv[1]: a level's SIMD kernels against their twins (test_levels.h); none: the scalar code and the tables. */
-int main(int argc, char **argv) {
-    g_rng = 0x9E3779B97F4A7C15ull;
-    int status;
-    const test_level *l = test_level_opt(argc, argv, &status);
-    if (status) return status;
-    if (l) {
-        printf("level %s: SIMD kernels against their scalar twins:\n", l->name);
-        test_simd(l);
-        return test_report();
-    }
+/* The scalar code and the tables. */
+static void check_rest(void) {
     test_layout();
     test_golden();
     test_dequant_handbuilt();
     test_rmse();
     test_invariants();
     test_dispatch();
-    return test_report();
+}
+
+/* argv[1]: a level's SIMD kernels (test_levels.h); none: the scalar code and the tables. */
+int main(int argc, char **argv) {
+    g_rng = 0x9E3779B97F4A7C15ull;
+    const int status = test_levels_main(argc, argv, test_simd, check_rest);
+    return status ? status : test_report();
 }

@@ -964,18 +964,17 @@ static void test_dispatch(void) {
     free(w); free(act); free(qw); free(qa); free(qr);
 }
 
-/* argv[1]: a level's SIMD kernels against their twins (test_levels.h); none: the scalar code and the tables. */
-int main(int argc, char **argv) {
-    int status;
-    g_level = test_level_opt(argc, argv, &status);
-    if (status) return status;
-    if (g_level) {
-        test_simd_dots();
-        test_activation_quantizers();
-        test_dequantizers();
-        CHECK(g_level_kernels > 0, "level %s has kernels here", g_level->name);
-        return test_report();
-    }
+/* Level l's SIMD kernels against their twins. */
+static void check_level(const test_level *l) {
+    g_level = l;
+    test_simd_dots();
+    test_activation_quantizers();
+    test_dequantizers();
+    CHECK(g_level_kernels > 0, "level %s has kernels here", l->name);
+}
+
+/* The scalar code and the tables. */
+static void check_rest(void) {
     test_traits();
     test_hand_q8_0();
     test_hand_q4_0();
@@ -986,5 +985,10 @@ int main(int argc, char **argv) {
     test_scalar_dots();
     test_dequantizers();
     test_dispatch();
-    return test_report();
+}
+
+/* argv[1]: a level's SIMD kernels (test_levels.h); none: the scalar code and the tables. */
+int main(int argc, char **argv) {
+    const int status = test_levels_main(argc, argv, check_level, check_rest);
+    return status ? status : test_report();
 }

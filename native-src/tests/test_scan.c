@@ -121,15 +121,6 @@ static void oracle(const inputs *in, double *s, double *y) {
         }
 }
 
-static jm_context *context(int threads, uint32_t mask) {
-    jm_context_params cp = jm_context_default_params();
-    cp.n_threads = threads;
-    cp.cpu_features_mask = mask;
-    jm_context *ctx = NULL;
-    jm_context_create(&cp, &ctx, NULL);
-    return ctx;
-}
-
 /* Runs tokens [t0, t0 + n) of in from state s, writing their outputs to y (rows of H * P). */
 static jm_status scan(jm_context *ctx, const inputs *in, float *s, float *y, int64_t t0, int64_t n) {
     const shape sh = in->sh;
@@ -205,28 +196,26 @@ static void check_level(const test_level *l) {
     if (k.ssd_gemm) check_ssd_gemm(name, k.ssd_gemm);
     snprintf(name, sizeof name, "transpose %s", l->name);
     if (k.transpose != jm_transpose_scalar) check_transpose(name, k.transpose);
-    jm_context *c2 = context(2, l->needs), *c1 = context(1, l->needs), *c3 = context(3, l->needs);
+    jm_context *c2 = test_context(2, l->needs), *c1 = test_context(1, l->needs), *c3 = test_context(3, l->needs);
     /* AVX-512 gives the AVX2 kernels' bits */
-    jm_context *ca = test_level_is(l, "avx512") ? context(2, TL_AVX2) : NULL;
+    jm_context *ca = test_level_is(l, "avx512") ? test_context(2, TL_AVX2) : NULL;
     CHECK(jm_context_kernel_level(c2) == k.level, "a context of level %s runs it", l->name);
     for (size_t i = 0; i < N_SHAPES; i++)
         for (size_t j = 0; j < N_LENGTHS; j++) check_scan(k_shapes[i], k_lengths[j], c2, c1, c3, ca);
     jm_context_free(c1); jm_context_free(c2); jm_context_free(c3); jm_context_free(ca);
 }
 
-/* argv[1]: a level's kernels (test_levels.h); none: the scalar kernels, which keep the recurrence for any length. */
-int main(int argc, char **argv) {
-    int status;
-    const test_level *l = test_level_opt(argc, argv, &status);
-    if (status) return status;
-    if (l) {
-        check_level(l);
-        return test_report();
-    }
+/* The scalar kernels, which keep the recurrence for any length. */
+static void check_rest(void) {
     check_transpose("transpose scalar", jm_transpose_scalar);
-    jm_context *cs = context(2, 0);
+    jm_context *cs = test_context(2, 0);
     for (size_t i = 0; i < N_SHAPES; i++)
         for (size_t j = 0; j < N_LENGTHS; j++) check_scan(k_shapes[i], k_lengths[j], cs, NULL, NULL, NULL);
     jm_context_free(cs);
-    return test_report();
+}
+
+/* argv[1]: a level's kernels (test_levels.h); none: the scalar ones. */
+int main(int argc, char **argv) {
+    const int status = test_levels_main(argc, argv, check_level, check_rest);
+    return status ? status : test_report();
 }
