@@ -9,8 +9,11 @@ suite that scripts/test.sh runs for that code, and prints which bugs were caught
 Each bug is an exact snippet of code and its replacement, found by text, not by line number, so
 refactors move nothing silently: a snippet that no longer matches (or matches twice) stops the
 run with "pattern not found: ..." and must be pointed at the new code. The scratch copy lives in
-$JMAMBA_MUTATION_DIR (default /tmp/jmamba-mutation) and keeps its build folders between runs, so
-a bug costs an incremental build plus its tests. Not part of CI: a full run takes a while.
+$JMAMBA_MUTATION_DIR (default /tmp/jmamba-mutation) and keeps its build folders (what .gitignore
+ignores) between runs, so a bug costs an incremental build plus its tests; files the tree no
+longer has are deleted from it. Not part of CI: a full run takes a while.
+
+    scripts/mutation-check.py --check         # every snippet matches exactly once (exit 1 if not)
 
 Suite parts (each is a piece of scripts/test.sh):
     c        ctest of the CMake build (every C test)
@@ -90,7 +93,22 @@ BUGS = [
     ("split-parts", "native-src/core/threadpool.h",
      "*hi = *lo + per + (ith < rem ? 1 : 0);", "*hi = *lo + per;",
      ["c"], "thread split drops the remainder items"),
-    # ---- Java: tokenizer, sampler, GGUF reader and writer ----
+    ("batch-logits-column", "native-src/model/mamba2.c",
+     "memcpy(f->out + k++ * d, f->xn + (q->col + q->n - 1) * d, (size_t)d * sizeof(float));",
+     "memcpy(f->out + k++ * d, f->xn + q->col * d, (size_t)d * sizeof(float));",
+     ["c"], "batched multi-sequence eval: each sequence's logits from its first column, not its last"),
+    ("amx-kquant-min", "native-src/kernels/amx/gemm_kquant_amx.c",
+     "for (int j = 0; j < subblocks; j++) t[m] = _mm512_fnmadd_ps(w->mn[j]",
+     "for (int j = 0; j < subblocks - 1; j++) t[m] = _mm512_fnmadd_ps(w->mn[j]",
+     ["c"], "AMX K-quant gemm drops the last sub-block's min term"),
+    # ---- Java: tokenizer, sampler, GGUF reader and writer, state files ----
+    ("state-body-crc", "java-api/src/main/java/org/jmamba/State.java",
+     "if ((int) crc.getValue() != h.bodyCrc) {", "if ((int) crc.getValue() != h.bodyCrc && h.stateBytes < 0) {",
+     ["java:java-api:StateFileTest+StateFileFuzzTest"], "state file load does not check the body's CRC"),
+    ("sampler-top-k-last", "java-api/src/main/java/org/jmamba/sampling/Sampler.java",
+     "        for (int i = k; i < w.length; i++) {\n            float v = w[i];",
+     "        for (int i = k; i < w.length - 1; i++) {\n            float v = w[i];",
+     ["java:java-api:SamplerTest+SamplerConfigTest"], "top-k never considers the last token id"),
     ("spm-space", "java-api/src/main/java/org/jmamba/tokenizer/SentencePieceTokenizer.java",
      "b.setCharAt(i, ESCAPED_SPACE);", "b.setCharAt(i, ' ');",
      ["java:java-api:SentencePieceTokenizerTest+LlamaSpmVocabTest+GgufTokenizerTest"],
@@ -117,11 +135,43 @@ def run(cmd, cwd, log, env=None):
                               env=env).returncode
 
 
+def ignored(rels):
+    """Those of rels (paths relative to the tree, folders ending in /) that .gitignore ignores."""
+    if not rels:
+        return set()
+    out = subprocess.run(["git", "check-ignore", "--no-index", "--stdin", "-z"], cwd=ROOT, input="\0".join(rels).encode(),
+                         capture_output=True).stdout.decode()
+    return set(filter(None, out.split("\0")))
+
+
+def drop_stale(keep):
+    """Deletes the scratch copy's files that the tree no longer has (a deleted or renamed source
+    would otherwise still be compiled: CMake globs its folders), keeping ignored paths: the
+    build folders and what the tests leave there."""
+    visited = []
+    for top, dirs, files in os.walk(SCRATCH):
+        visited.append(top)
+        rel_top = os.path.relpath(top, SCRATCH)
+        rel = (lambda n: n) if rel_top == "." else (lambda n: f"{rel_top}/{n}")
+        skip = ignored([rel(d) + "/" for d in dirs])
+        dirs[:] = [d for d in dirs if rel(d) + "/" not in skip and rel(d) != ".git"]
+        if rel_top == "." and "mutation.log" in files:
+            files.remove("mutation.log")
+        stale = [rel(f) for f in files if rel(f) not in keep]
+        for f in set(stale) - ignored(stale):
+            os.remove(os.path.join(SCRATCH, f))
+    for top in reversed(visited):  # source folders left empty
+        if top != SCRATCH and not os.listdir(top):
+            os.rmdir(top)
+
+
 def sync_scratch():
-    """A copy of the tracked and untracked (not ignored) files, build folders kept."""
+    """A copy of the tracked and untracked (not ignored) files, build folders kept, files the
+    tree no longer has removed."""
     os.makedirs(SCRATCH, exist_ok=True)
     files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT,
                            capture_output=True, check=True).stdout.decode().split("\0")
+    drop_stale({f for f in files if f and os.path.isfile(os.path.join(ROOT, f))})
     for rel in filter(None, files):
         src, dst = os.path.join(ROOT, rel), os.path.join(SCRATCH, rel)
         if not os.path.isfile(src):
@@ -185,11 +235,15 @@ def apply(bug):
 
 def main(argv):
     if "--check" in argv:  # every pattern found exactly once in this tree
+        bad = 0
         for b in BUGS:
-            text = open(os.path.join(ROOT, b[1])).read()
-            if text.count(b[2]) != 1:
-                print(f"mutation-check: {b[0]}: pattern found {text.count(b[2])} times: {b[2]!r} in {b[1]}")
-        return 0
+            path = os.path.join(ROOT, b[1])
+            n = open(path).read().count(b[2]) if os.path.isfile(path) else 0
+            if n != 1:
+                print(f"mutation-check: {b[0]}: pattern found {n} times: {b[2]!r} in {b[1]}")
+                bad += 1
+        print(f"mutation-check: {len(BUGS) - bad} of {len(BUGS)} snippets match exactly once")
+        return 1 if bad else 0
     if "--list" in argv:
         for b in BUGS:
             print(f"{b[0]:20s} {b[1]:50s} {b[5]}")

@@ -7,6 +7,7 @@
 #include "kernels/kernels.h"
 
 #include "test_util.h"
+#include "test_levels.h"
 
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
 static float frand(void) {
@@ -145,34 +146,50 @@ static void check_silu_mul(const char *name, jm_silu_mul_fn fn) {
     }
 }
 
-int main(void) {
+/* The kernels the dispatch table gives level l, each against its scalar twin. */
+static void check_level(const test_level *l) {
+    jm_kernels k;
+    jm_kernels_init(&k, l->needs);
+    CHECK(k.scan_row != jm_scan_row_scalar && k.scan_head != jm_scan_head_scalar && k.conv_silu != jm_conv_silu_scalar &&
+              k.silu_mul != jm_silu_mul_scalar,
+          "level %s has its own scan, conv and silu kernels", l->name);
+    char name[64];
+    snprintf(name, sizeof name, "scan_row %s", l->name);
+    check_scan_row(name, k.scan_row);
+    snprintf(name, sizeof name, "scan_head %s", l->name);
+    check_scan_head(name, k.scan_head, k.scan_row);
+    snprintf(name, sizeof name, "conv %s", l->name);
+    check_conv(name, k.conv_silu);
+    snprintf(name, sizeof name, "silu_mul %s", l->name);
+    check_silu_mul(name, k.silu_mul);
+}
+
+/* The scalar kernels and the table. */
+static void check_rest(void) {
     check_conv_definition();
-    const uint32_t f = jm_cpu_features();
-    const uint32_t avx2 = JM_CPU_AVX2 | JM_CPU_FMA | JM_CPU_F16C;
-    const uint32_t avx512 = avx2 | JM_CPU_AVX512F | JM_CPU_AVX512BW | JM_CPU_AVX512VL;
-#if defined(JM_HAVE_X86_KERNELS)
-    if ((f & avx2) == avx2) check_scan_row("scan_row avx2", jm_scan_row_avx2);
-    if ((f & avx2) == avx2) check_scan_head("scan_head avx2", jm_scan_head_avx2, jm_scan_row_avx2);
-    if ((f & avx2) == avx2) check_conv("conv avx2", jm_conv_silu_avx2);
-    if ((f & avx512) == avx512) check_conv("conv avx512", jm_conv_silu_avx512);
-    if ((f & avx2) == avx2) check_silu_mul("silu_mul avx2", jm_silu_mul_avx2);
-    if ((f & avx512) == avx512) check_silu_mul("silu_mul avx512", jm_silu_mul_avx512);
-    else printf("skip: no AVX2\n");
-    if ((f & avx512) == avx512) check_scan_row("scan_row avx512", jm_scan_row_avx512);
-    if ((f & avx512) == avx512) check_scan_head("scan_head avx512", jm_scan_head_avx512, jm_scan_row_avx512);
-    else printf("skip: no AVX-512\n");
-#elif defined(JM_HAVE_NEON_KERNELS)
-    if (f & JM_CPU_NEON) check_scan_row("scan_row neon", jm_scan_row_neon);
-    if (f & JM_CPU_NEON) check_scan_head("scan_head neon", jm_scan_head_neon, jm_scan_row_neon);
-    if (f & JM_CPU_NEON) check_conv("conv neon", jm_conv_silu_neon);
-    if (f & JM_CPU_NEON) check_silu_mul("silu_mul neon", jm_silu_mul_neon);
-#endif
     jm_kernels k;
     jm_kernels_init(&k, 0);
     CHECK(k.scan_row == jm_scan_row_scalar, "no features: the scalar scan row");
     CHECK(k.scan_head == jm_scan_head_scalar, "no features: the scalar scan head");
     check_scan_head("scan_head scalar", jm_scan_head_scalar, jm_scan_row_scalar);
     CHECK(k.conv_silu == jm_conv_silu_scalar, "no features: the scalar conv");
-    (void)avx512;
-    return test_report();
+#if defined(JM_HAVE_X86_KERNELS)
+    /* tables only: nothing runs, so the CPU need not have these */
+    jm_kernels_init(&k, TL_AVX2);
+    CHECK(k.scan_row == jm_scan_row_avx2 && k.scan_head == jm_scan_head_avx2 && k.conv_silu == jm_conv_silu_avx2 &&
+              k.silu_mul == jm_silu_mul_avx2, "AVX2 picks the AVX2 op kernels");
+    jm_kernels_init(&k, TL_AVX512);
+    CHECK(k.scan_row == jm_scan_row_avx512 && k.scan_head == jm_scan_head_avx512 && k.conv_silu == jm_conv_silu_avx512 &&
+              k.silu_mul == jm_silu_mul_avx512, "AVX-512 picks the AVX-512 op kernels");
+#elif defined(JM_HAVE_NEON_KERNELS)
+    jm_kernels_init(&k, JM_CPU_NEON);
+    CHECK(k.scan_row == jm_scan_row_neon && k.scan_head == jm_scan_head_neon && k.conv_silu == jm_conv_silu_neon &&
+              k.silu_mul == jm_silu_mul_neon, "NEON picks the NEON op kernels");
+#endif
+}
+
+/* argv[1]: a level's kernels (test_levels.h); none: the scalar ones and the table. */
+int main(int argc, char **argv) {
+    const int status = test_levels_main(argc, argv, check_level, check_rest);
+    return status ? status : test_report();
 }

@@ -17,6 +17,7 @@
 #include "kernels/kernels.h"
 
 #include "test_util.h"
+#include "test_levels.h"
 
 #include "golden_k.h"
 
@@ -581,50 +582,21 @@ static void compare_q8_quantizer(const char *level, jm_from_float_fn fn) {
     CHECK(!bad, "%s q8_K quantizer: %d of 24 rows differ from the reference bytes", level, bad);
 }
 
-typedef struct { const char *name; uint32_t mask; int32_t level; } kq_variant;
-
-static void test_simd(void) {
-    const uint32_t avx2 = JM_CPU_AVX2 | JM_CPU_FMA | JM_CPU_F16C;
-    const uint32_t avx512 = avx2 | JM_CPU_AVX512F | JM_CPU_AVX512BW | JM_CPU_AVX512VL;
-    const kq_variant variants[] = {
-        { "avx2", avx2, JM_LEVEL_AVX2 },
-        { "avx512", avx512, JM_LEVEL_AVX512 },
-        { "avx512vnni", avx512 | JM_CPU_AVX512VNNI, JM_LEVEL_AVX512 },
-        { "neon", JM_CPU_NEON | JM_CPU_DOTPROD, JM_LEVEL_NEON },
-    };
-    const uint32_t cpu = jm_cpu_features();
-    jm_vec_dot_fn done[64];
-    int ndone = 0, tested = 0, nq8 = 0;
-    jm_from_float_fn q8_done[8];
-    for (size_t v = 0; v < sizeof variants / sizeof variants[0]; ++v) {
-        if ((cpu & variants[v].mask) != variants[v].mask) {
-            printf("  %s: not available on this CPU, skipped\n", variants[v].name);
-            continue;
-        }
-        jm_kernels k;
-        jm_kernels_init(&k, cpu & variants[v].mask);
-        if (k.level != variants[v].level) continue; /* e.g. neon on x86 */
-        for (int t = 0; t < NTYPES - 1; ++t) {
-            const jm_vec_dot_fn fn = k.vec_dot[TYPES[t]];
-            int seen = 0;
-            for (int i = 0; i < ndone; ++i) seen |= done[i] == fn;
-            if (seen || fn == jm_type_traits_get(TYPES[t])->vec_dot_scalar) continue;
-            done[ndone++] = fn;
-            compare_dot(variants[v].name, t, fn);
-            ++tested;
-        }
-        const jm_from_float_fn q8 = k.from_float[JM_TYPE_Q8_K];
-        int seen = q8 == jm_quantize_row_q8_K_ref;
-        for (int i = 0; i < nq8; ++i) seen |= q8_done[i] == q8;
-        if (!seen) {
-            q8_done[nq8++] = q8;
-            compare_q8_quantizer(variants[v].name, q8);
-        }
+/* The K-quant dots and the Q8_K quantizer the table gives level l, against their scalar twins. */
+static void test_simd(const test_level *l) {
+    printf("level %s: SIMD kernels against their scalar twins:\n", l->name);
+    jm_kernels k;
+    jm_kernels_init(&k, l->needs);
+    int tested = 0;
+    for (int t = 0; t < NTYPES - 1; ++t) {
+        const jm_vec_dot_fn fn = k.vec_dot[TYPES[t]];
+        if (fn == jm_type_traits_get(TYPES[t])->vec_dot_scalar) continue;
+        compare_dot(l->name, t, fn);
+        ++tested;
     }
-#if defined(JM_HAVE_X86_KERNELS)
-    if ((cpu & avx2) == avx2) CHECK(tested >= 5, "all five AVX2 dots tested (%d)", tested);
-#endif
-    (void)tested;
+    const jm_from_float_fn q8 = k.from_float[JM_TYPE_Q8_K];
+    if (q8 != jm_quantize_row_q8_K_ref) compare_q8_quantizer(l->name, q8);
+    CHECK(tested >= 5, "level %s: a SIMD dot for all five K-quant types (%d)", l->name, tested);
 }
 
 /* The table per level: SIMD entries only where the level allows them. */
@@ -661,15 +633,19 @@ static void test_dispatch(void) {
 #endif
 }
 
-int main(void) {
-    g_rng = 0x9E3779B97F4A7C15ull;
+/* The scalar code and the tables. */
+static void check_rest(void) {
     test_layout();
     test_golden();
     test_dequant_handbuilt();
     test_rmse();
     test_invariants();
     test_dispatch();
-    printf("SIMD kernels against their scalar twins:\n");
-    test_simd();
-    return test_report();
+}
+
+/* argv[1]: a level's SIMD kernels (test_levels.h); none: the scalar code and the tables. */
+int main(int argc, char **argv) {
+    g_rng = 0x9E3779B97F4A7C15ull;
+    const int status = test_levels_main(argc, argv, test_simd, check_rest);
+    return status ? status : test_report();
 }

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "test_util.h"
+#include "test_levels.h"
 
 #include "golden_legacy.h"
 
@@ -528,66 +529,74 @@ static void test_roundtrip(void) {
 
 /* ---- 5. SIMD kernels against their scalar twins ----------------------------- */
 
-typedef struct { const char *name; int32_t type; jm_vec_dot_fn fn; uint32_t needs; } dot_kernel;
-typedef struct { const char *name; int32_t type; jm_from_float_fn fn; uint32_t needs; } quant_kernel;
-typedef struct { const char *name; int32_t type; jm_to_float_fn fn; uint32_t needs; } deq_kernel;
+/* Each kernel with the level it belongs to (test_levels.h); a run for a level checks its kernels. */
+typedef struct { const char *name; int32_t type; jm_vec_dot_fn fn; const char *level; } dot_kernel;
+typedef struct { const char *name; int32_t type; jm_from_float_fn fn; const char *level; } quant_kernel;
+typedef struct { const char *name; int32_t type; jm_to_float_fn fn; const char *level; } deq_kernel;
 
 #define NEED_AVX2 (JM_CPU_AVX2 | JM_CPU_FMA | JM_CPU_F16C)
 #define NEED_AVX512 (NEED_AVX2 | JM_CPU_AVX512F | JM_CPU_AVX512BW | JM_CPU_AVX512VL)
 
 static const dot_kernel k_dots[] = {
 #if defined(JM_HAVE_X86_KERNELS)
-    { "f32_avx2", JM_TYPE_F32, jm_vec_dot_f32_avx2, NEED_AVX2 },
-    { "f16_avx2", JM_TYPE_F16, jm_vec_dot_f16_avx2, NEED_AVX2 },
-    { "bf16_avx2", JM_TYPE_BF16, jm_vec_dot_bf16_avx2, NEED_AVX2 },
-    { "q4_0_q8_0_avx2", JM_TYPE_Q4_0, jm_vec_dot_q4_0_q8_0_avx2, NEED_AVX2 },
-    { "q4_1_q8_1_avx2", JM_TYPE_Q4_1, jm_vec_dot_q4_1_q8_1_avx2, NEED_AVX2 },
-    { "q5_0_q8_0_avx2", JM_TYPE_Q5_0, jm_vec_dot_q5_0_q8_0_avx2, NEED_AVX2 },
-    { "q5_1_q8_1_avx2", JM_TYPE_Q5_1, jm_vec_dot_q5_1_q8_1_avx2, NEED_AVX2 },
-    { "q8_0_q8_0_avx2", JM_TYPE_Q8_0, jm_vec_dot_q8_0_q8_0_avx2, NEED_AVX2 },
-    { "f32_avx512", JM_TYPE_F32, jm_vec_dot_f32_avx512, NEED_AVX512 },
-    { "f16_avx512", JM_TYPE_F16, jm_vec_dot_f16_avx512, NEED_AVX512 },
-    { "bf16_avx512", JM_TYPE_BF16, jm_vec_dot_bf16_avx512, NEED_AVX512 },
-    { "bf16_avx512bf16", JM_TYPE_BF16, jm_vec_dot_bf16_avx512bf16, NEED_AVX512 | JM_CPU_AVX512BF16 },
-    { "q4_0_q8_0_avx512vnni", JM_TYPE_Q4_0, jm_vec_dot_q4_0_q8_0_avx512vnni, NEED_AVX512 | JM_CPU_AVX512VNNI },
-    { "q4_1_q8_1_avx512vnni", JM_TYPE_Q4_1, jm_vec_dot_q4_1_q8_1_avx512vnni, NEED_AVX512 | JM_CPU_AVX512VNNI },
-    { "q5_0_q8_0_avx512vnni", JM_TYPE_Q5_0, jm_vec_dot_q5_0_q8_0_avx512vnni, NEED_AVX512 | JM_CPU_AVX512VNNI },
-    { "q5_1_q8_1_avx512vnni", JM_TYPE_Q5_1, jm_vec_dot_q5_1_q8_1_avx512vnni, NEED_AVX512 | JM_CPU_AVX512VNNI },
-    { "q8_0_q8_0_avx512vnni", JM_TYPE_Q8_0, jm_vec_dot_q8_0_q8_0_avx512vnni, NEED_AVX512 | JM_CPU_AVX512VNNI },
+    { "f32_avx2", JM_TYPE_F32, jm_vec_dot_f32_avx2, "avx2" },
+    { "f16_avx2", JM_TYPE_F16, jm_vec_dot_f16_avx2, "avx2" },
+    { "bf16_avx2", JM_TYPE_BF16, jm_vec_dot_bf16_avx2, "avx2" },
+    { "q4_0_q8_0_avx2", JM_TYPE_Q4_0, jm_vec_dot_q4_0_q8_0_avx2, "avx2" },
+    { "q4_1_q8_1_avx2", JM_TYPE_Q4_1, jm_vec_dot_q4_1_q8_1_avx2, "avx2" },
+    { "q5_0_q8_0_avx2", JM_TYPE_Q5_0, jm_vec_dot_q5_0_q8_0_avx2, "avx2" },
+    { "q5_1_q8_1_avx2", JM_TYPE_Q5_1, jm_vec_dot_q5_1_q8_1_avx2, "avx2" },
+    { "q8_0_q8_0_avx2", JM_TYPE_Q8_0, jm_vec_dot_q8_0_q8_0_avx2, "avx2" },
+    { "f32_avx512", JM_TYPE_F32, jm_vec_dot_f32_avx512, "avx512" },
+    { "f16_avx512", JM_TYPE_F16, jm_vec_dot_f16_avx512, "avx512" },
+    { "bf16_avx512", JM_TYPE_BF16, jm_vec_dot_bf16_avx512, "avx512" },
+    { "bf16_avx512bf16", JM_TYPE_BF16, jm_vec_dot_bf16_avx512bf16, "avx512bf16" },
+    { "q4_0_q8_0_avx512vnni", JM_TYPE_Q4_0, jm_vec_dot_q4_0_q8_0_avx512vnni, "avx512vnni" },
+    { "q4_1_q8_1_avx512vnni", JM_TYPE_Q4_1, jm_vec_dot_q4_1_q8_1_avx512vnni, "avx512vnni" },
+    { "q5_0_q8_0_avx512vnni", JM_TYPE_Q5_0, jm_vec_dot_q5_0_q8_0_avx512vnni, "avx512vnni" },
+    { "q5_1_q8_1_avx512vnni", JM_TYPE_Q5_1, jm_vec_dot_q5_1_q8_1_avx512vnni, "avx512vnni" },
+    { "q8_0_q8_0_avx512vnni", JM_TYPE_Q8_0, jm_vec_dot_q8_0_q8_0_avx512vnni, "avx512vnni" },
 #endif
 #if defined(JM_HAVE_NEON_KERNELS)
-    { "q4_0_q8_0_neon", JM_TYPE_Q4_0, jm_vec_dot_q4_0_q8_0_neon, JM_CPU_NEON },
-    { "q8_0_q8_0_neon", JM_TYPE_Q8_0, jm_vec_dot_q8_0_q8_0_neon, JM_CPU_NEON },
-    { "q4_0_q8_0_dotprod", JM_TYPE_Q4_0, jm_vec_dot_q4_0_q8_0_dotprod, JM_CPU_NEON | JM_CPU_DOTPROD },
-    { "q8_0_q8_0_dotprod", JM_TYPE_Q8_0, jm_vec_dot_q8_0_q8_0_dotprod, JM_CPU_NEON | JM_CPU_DOTPROD },
+    { "q4_0_q8_0_neon", JM_TYPE_Q4_0, jm_vec_dot_q4_0_q8_0_neon, "neon" },
+    { "q8_0_q8_0_neon", JM_TYPE_Q8_0, jm_vec_dot_q8_0_q8_0_neon, "neon" },
+    { "q4_0_q8_0_dotprod", JM_TYPE_Q4_0, jm_vec_dot_q4_0_q8_0_dotprod, "dotprod" },
+    { "q8_0_q8_0_dotprod", JM_TYPE_Q8_0, jm_vec_dot_q8_0_q8_0_dotprod, "dotprod" },
 #endif
-    { NULL, 0, NULL, 0 },
+    { NULL, 0, NULL, NULL },
 };
 
 static const quant_kernel k_quants[] = {
 #if defined(JM_HAVE_X86_KERNELS)
-    { "q8_0_avx2", JM_TYPE_Q8_0, jm_quantize_row_q8_0_avx2, NEED_AVX2 },
-    { "q8_1_avx2", JM_TYPE_Q8_1, jm_quantize_row_q8_1_avx2, NEED_AVX2 },
-    { "f16_avx2", JM_TYPE_F16, jm_quantize_row_f16_avx2, NEED_AVX2 },
-    { "bf16_avx2", JM_TYPE_BF16, jm_quantize_row_bf16_avx2, NEED_AVX2 },
+    { "q8_0_avx2", JM_TYPE_Q8_0, jm_quantize_row_q8_0_avx2, "avx2" },
+    { "q8_1_avx2", JM_TYPE_Q8_1, jm_quantize_row_q8_1_avx2, "avx2" },
+    { "f16_avx2", JM_TYPE_F16, jm_quantize_row_f16_avx2, "avx2" },
+    { "bf16_avx2", JM_TYPE_BF16, jm_quantize_row_bf16_avx2, "avx2" },
 #endif
-    { NULL, 0, NULL, 0 },
+    { NULL, 0, NULL, NULL },
 };
 
 static const deq_kernel k_deqs[] = {
 #if defined(JM_HAVE_X86_KERNELS)
-    { "f16_avx2", JM_TYPE_F16, jm_dequantize_row_f16_avx2, NEED_AVX2 },
-    { "bf16_avx2", JM_TYPE_BF16, jm_dequantize_row_bf16_avx2, NEED_AVX2 },
-    { "q4_0_avx2", JM_TYPE_Q4_0, jm_dequantize_row_q4_0_avx2, NEED_AVX2 },
-    { "q4_1_avx2", JM_TYPE_Q4_1, jm_dequantize_row_q4_1_avx2, NEED_AVX2 },
-    { "q5_0_avx2", JM_TYPE_Q5_0, jm_dequantize_row_q5_0_avx2, NEED_AVX2 },
-    { "q5_1_avx2", JM_TYPE_Q5_1, jm_dequantize_row_q5_1_avx2, NEED_AVX2 },
-    { "q8_0_avx2", JM_TYPE_Q8_0, jm_dequantize_row_q8_0_avx2, NEED_AVX2 },
+    { "f16_avx2", JM_TYPE_F16, jm_dequantize_row_f16_avx2, "avx2" },
+    { "bf16_avx2", JM_TYPE_BF16, jm_dequantize_row_bf16_avx2, "avx2" },
+    { "q4_0_avx2", JM_TYPE_Q4_0, jm_dequantize_row_q4_0_avx2, "avx2" },
+    { "q4_1_avx2", JM_TYPE_Q4_1, jm_dequantize_row_q4_1_avx2, "avx2" },
+    { "q5_0_avx2", JM_TYPE_Q5_0, jm_dequantize_row_q5_0_avx2, "avx2" },
+    { "q5_1_avx2", JM_TYPE_Q5_1, jm_dequantize_row_q5_1_avx2, "avx2" },
+    { "q8_0_avx2", JM_TYPE_Q8_0, jm_dequantize_row_q8_0_avx2, "avx2" },
 #endif
-    { NULL, 0, NULL, 0 },
+    { NULL, 0, NULL, NULL },
 };
 
-static int cpu_has(uint32_t needs) { return (jm_cpu_features() & needs) == needs; }
+/* The level this run checks (NULL: the scalar code and the tables); how many of its kernels ran. */
+static const test_level *g_level;
+static int g_level_kernels;
+static int of_level(const char *level) {
+    const int yes = test_level_is(g_level, level);
+    g_level_kernels += yes;
+    return yes;
+}
 
 /* The 32 quants of a block as integers (Q4_0/Q5_0 offset removed): the
  * block dequantized with d = 1 and m = 0. */
@@ -652,9 +661,8 @@ static ubuf ubuf_make(size_t bytes, size_t offset) {
     return b;
 }
 
-static void test_dots(void) {
-    static const int64_t nq[] = { 32, 64, 96, 128, 160, 224, 4096 + 32, 8192 + 96 };
-    static const int64_t nf[] = { 1, 7, 8, 15, 31, 32, 33, 64, 100, 127, 129, 4097, 4096 + 32, 8192 + 96 };
+/* The scalar twins against the exact dot. */
+static void test_scalar_dots(void) {
     const int64_t maxn = 8192 + 96;
     float *xf = malloc((size_t)maxn * sizeof(float)), *yf = malloc((size_t)maxn * sizeof(float));
 
@@ -691,9 +699,17 @@ static void test_dots(void) {
         CHECK(worst <= 1.0, "%s scalar dot vs exact: worst error %.3f x the float-summation bound", tx->name, worst);
     }
 
-    /* every SIMD kernel the CPU has against its scalar twin */
+    free(xf); free(yf);
+}
+
+/* The level's dots against their scalar twins. */
+static void test_simd_dots(void) {
+    static const int64_t nq[] = { 32, 64, 96, 128, 160, 224, 4096 + 32, 8192 + 96 };
+    static const int64_t nf[] = { 1, 7, 8, 15, 31, 32, 33, 64, 100, 127, 129, 4097, 4096 + 32, 8192 + 96 };
+    const int64_t maxn = 8192 + 96;
+    float *xf = malloc((size_t)maxn * sizeof(float)), *yf = malloc((size_t)maxn * sizeof(float));
     for (const dot_kernel *k = k_dots; k->name; k++) {
-        if (!cpu_has(k->needs)) { printf("  skip %s (CPU lacks it)\n", k->name); continue; }
+        if (!of_level(k->level)) continue;
         const jm_type_traits *tx = jm_legacy_traits(k->type), *ty = jm_legacy_traits(tx->vec_dot_type);
         const int64_t *ns = tx->block_size == 32 ? nq : nf;
         const int nn = tx->block_size == 32 ? (int)(sizeof nq / sizeof nq[0]) : (int)(sizeof nf / sizeof nf[0]);
@@ -766,7 +782,7 @@ static void test_activation_quantizers(void) {
     float *x = malloc((size_t)maxn * sizeof(float));
     uint8_t *a = malloc((size_t)maxn * 4 + 64);
     for (const quant_kernel *k = k_quants; k->name; k++) {
-        if (!cpu_has(k->needs)) { printf("  skip %s (CPU lacks it)\n", k->name); continue; }
+        if (!of_level(k->level)) continue;
         const jm_type_traits *t = jm_legacy_traits(k->type);
         long bad = 0, rows = 0;
         for (int it = 0; it < 400; it++) {
@@ -825,7 +841,7 @@ static void test_activation_quantizers(void) {
 
 static void test_dequantizers(void) {
     for (const deq_kernel *k = k_deqs; k->name; k++) {
-        if (!cpu_has(k->needs)) { printf("  skip %s (CPU lacks it)\n", k->name); continue; }
+        if (!of_level(k->level)) continue;
         const jm_type_traits *t = jm_legacy_traits(k->type);
         long bad = 0, rows = 0;
         for (int it = 0; it < 200; it++) {
@@ -850,7 +866,7 @@ static void test_dequantizers(void) {
     for (uint32_t i = 0; i < 65536; i++) h[i] = (uint16_t)i;
     for (const deq_kernel *k = k_deqs; k->name; k++) {
         if (k->type != JM_TYPE_F16 && k->type != JM_TYPE_BF16) continue;
-        if (!cpu_has(k->needs)) continue;
+        if (!test_level_is(g_level, k->level)) continue;
         jm_legacy_traits(k->type)->to_float(h, a, 65536);
         k->fn(h, b, 65536);
         CHECK(memcmp(a, b, 65536 * 4) == 0, "%s equals the scalar conversion on all 65536 patterns", k->name);
@@ -922,7 +938,7 @@ static void test_dispatch(void) {
     /* the table this CPU gets end to end: quantize an activation with the table's from_float,
      * dot with the table's vec_dot, compare with the all-scalar path */
     jm_kernels best;
-    jm_kernels_init(&best, jm_cpu_features());
+    jm_kernels_init(&best, test_cpu_features());
     printf("  this CPU: level %d, features 0x%x\n", best.level, best.features);
     enum { N = 4096 };
     float *w = malloc(N * sizeof(float)), *act = malloc(N * sizeof(float));
@@ -948,7 +964,17 @@ static void test_dispatch(void) {
     free(w); free(act); free(qw); free(qa); free(qr);
 }
 
-int main(void) {
+/* Level l's SIMD kernels against their twins. */
+static void check_level(const test_level *l) {
+    g_level = l;
+    test_simd_dots();
+    test_activation_quantizers();
+    test_dequantizers();
+    CHECK(g_level_kernels > 0, "level %s has kernels here", l->name);
+}
+
+/* The scalar code and the tables. */
+static void check_rest(void) {
     test_traits();
     test_hand_q8_0();
     test_hand_q4_0();
@@ -956,9 +982,13 @@ int main(void) {
     test_reference_vs_independent();
     test_golden();
     test_roundtrip();
-    test_dots();
-    test_activation_quantizers();
+    test_scalar_dots();
     test_dequantizers();
     test_dispatch();
-    return test_report();
+}
+
+/* argv[1]: a level's SIMD kernels (test_levels.h); none: the scalar code and the tables. */
+int main(int argc, char **argv) {
+    const int status = test_levels_main(argc, argv, check_level, check_rest);
+    return status ? status : test_report();
 }

@@ -4,7 +4,8 @@
  * against the same tokens one call each (the recurrent path); thread counts
  * and instruction sets give the same bits; the scalar kernels (which keep
  * the recurrence) against the oracle; the chunked form's matrix product
- * against its scalar twin.
+ * against its scalar twin. Run with a level (test_levels.h), the level's
+ * kernels and the chunked form on them; without, the scalar recurrence.
  */
 #include <math.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "kernels/kernels.h"
 
 #include "test_util.h"
+#include "test_levels.h"
 
 /* ---- the matrix product, kernel against twin ---- */
 
@@ -119,15 +121,6 @@ static void oracle(const inputs *in, double *s, double *y) {
         }
 }
 
-static jm_context *context(int threads, uint32_t mask) {
-    jm_context_params cp = jm_context_default_params();
-    cp.n_threads = threads;
-    cp.cpu_features_mask = mask;
-    jm_context *ctx = NULL;
-    jm_context_create(&cp, &ctx, NULL);
-    return ctx;
-}
-
 /* Runs tokens [t0, t0 + n) of in from state s, writing their outputs to y (rows of H * P). */
 static jm_status scan(jm_context *ctx, const inputs *in, float *s, float *y, int64_t t0, int64_t n) {
     const shape sh = in->sh;
@@ -151,8 +144,8 @@ static double relf(const float *a, const float *b, int64_t n) {
     return worst / mag;
 }
 
-static void check_scan(shape sh, int64_t T, jm_context *ctx2, jm_context *ctx1, jm_context *ctx3, jm_context *avx2,
-                       jm_context *scalar) {
+/* ctx2 against the oracle and single steps; ctx1, ctx3 and avx2 (where not NULL) give its bits. */
+static void check_scan(shape sh, int64_t T, jm_context *ctx2, jm_context *ctx1, jm_context *ctx3, jm_context *avx2) {
     g_rng = 7 + T * 131 + sh.P;
     inputs in = make_inputs(sh, T);
     const int64_t S = (int64_t)sh.H * sh.P * sh.N, Y = T * (int64_t)sh.H * sh.P;
@@ -183,42 +176,46 @@ static void check_scan(shape sh, int64_t T, jm_context *ctx2, jm_context *ctx1, 
         scan(others[i], &in, s1, y1, 0, T);
         CHECK(memcmp(y, y1, Y * 4) == 0 && memcmp(s, s1, S * 4) == 0, "%s: %s give the same bits", what_shape, what[i]);
     }
-    /* the scalar kernels run the recurrence for any length */
-    memcpy(s1, in.s0, S * 4);
-    scan(scalar, &in, s1, y1, 0, T);
-    CHECK(rel(y1, yo, Y) < 5e-6 && rel(s1, so, S) < 5e-6, "%s: the scalar kernels, %.3g and %.3g from the double recurrence",
-          what_shape, rel(y1, yo, Y), rel(s1, so, S));
     free(s); free(y); free(s1); free(y1); free(so); free(yo);
     free_inputs(&in);
 }
 
-int main(void) {
-    const uint32_t f = jm_cpu_features();
-#if defined(JM_HAVE_X86_KERNELS)
-    const uint32_t avx2 = JM_CPU_AVX2 | JM_CPU_FMA | JM_CPU_F16C;
-    const uint32_t avx512 = avx2 | JM_CPU_AVX512F | JM_CPU_AVX512BW | JM_CPU_AVX512VL;
-    if ((f & avx2) == avx2) check_ssd_gemm("ssd_gemm avx2", jm_ssd_gemm_avx2);
-    if ((f & avx2) == avx2) check_transpose("transpose avx2", jm_transpose_avx2);
-    else printf("skip: no AVX2\n");
-    if ((f & avx512) == avx512) check_ssd_gemm("ssd_gemm avx512", jm_ssd_gemm_avx512);
-    else printf("skip: no AVX-512\n");
-#elif defined(JM_HAVE_NEON_KERNELS)
-    if (f & JM_CPU_NEON) check_ssd_gemm("ssd_gemm neon", jm_ssd_gemm_neon);
-#endif
-    (void)f;
+/* Lengths around the 64-token chunks, and past 256 tokens. */
+static const shape k_shapes[] = { {4, 64, 128, 1}, {6, 16, 16, 2}, {3, 13, 7, 3}, {8, 64, 128, 2} };
+static const int64_t k_lengths[] = {16, 17, 63, 64, 65, 200, 300};
+#define N_SHAPES (sizeof k_shapes / sizeof *k_shapes)
+#define N_LENGTHS (sizeof k_lengths / sizeof *k_lengths)
+
+/* Level l's matrix product and transpose against their twins, then the chunked scan on its kernels. */
+static void check_level(const test_level *l) {
+    jm_kernels k;
+    jm_kernels_init(&k, l->needs);
+    CHECK(k.ssd_gemm != NULL && k.ssd_gemm != jm_ssd_gemm_scalar, "level %s has its own ssd_gemm", l->name);
+    char name[64];
+    snprintf(name, sizeof name, "ssd_gemm %s", l->name);
+    if (k.ssd_gemm) check_ssd_gemm(name, k.ssd_gemm);
+    snprintf(name, sizeof name, "transpose %s", l->name);
+    if (k.transpose != jm_transpose_scalar) check_transpose(name, k.transpose);
+    jm_context *c2 = test_context(2, l->needs), *c1 = test_context(1, l->needs), *c3 = test_context(3, l->needs);
+    /* AVX-512 gives the AVX2 kernels' bits */
+    jm_context *ca = test_level_is(l, "avx512") ? test_context(2, TL_AVX2) : NULL;
+    CHECK(jm_context_kernel_level(c2) == k.level, "a context of level %s runs it", l->name);
+    for (size_t i = 0; i < N_SHAPES; i++)
+        for (size_t j = 0; j < N_LENGTHS; j++) check_scan(k_shapes[i], k_lengths[j], c2, c1, c3, ca);
+    jm_context_free(c1); jm_context_free(c2); jm_context_free(c3); jm_context_free(ca);
+}
+
+/* The scalar kernels, which keep the recurrence for any length. */
+static void check_rest(void) {
     check_transpose("transpose scalar", jm_transpose_scalar);
-    jm_context *c2 = context(2, 0xFFFFFFFFu), *c1 = context(1, 0xFFFFFFFFu), *c3 = context(3, 0xFFFFFFFFu);
-    jm_context *cs = context(2, 0);
-    /* the AVX2 kernels beside the AVX-512 ones, where this CPU runs both */
-    jm_context *ca = context(2, JM_CPU_AVX2 | JM_CPU_FMA | JM_CPU_F16C);
-    if (jm_context_kernel_level(ca) != JM_LEVEL_AVX2 || jm_context_kernel_level(c2) != JM_LEVEL_AVX512) {
-        jm_context_free(ca);
-        ca = NULL;
-    }
-    const shape shapes[] = { {4, 64, 128, 1}, {6, 16, 16, 2}, {3, 13, 7, 3}, {8, 64, 128, 2} };
-    const int64_t lengths[] = {16, 17, 63, 64, 65, 200, 300};
-    for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++)
-        for (size_t j = 0; j < sizeof lengths / sizeof *lengths; j++) check_scan(shapes[i], lengths[j], c2, c1, c3, ca, cs);
-    jm_context_free(c1); jm_context_free(c2); jm_context_free(c3); jm_context_free(cs); jm_context_free(ca);
-    return test_report();
+    jm_context *cs = test_context(2, 0);
+    for (size_t i = 0; i < N_SHAPES; i++)
+        for (size_t j = 0; j < N_LENGTHS; j++) check_scan(k_shapes[i], k_lengths[j], cs, NULL, NULL, NULL);
+    jm_context_free(cs);
+}
+
+/* argv[1]: a level's kernels (test_levels.h); none: the scalar ones. */
+int main(int argc, char **argv) {
+    const int status = test_levels_main(argc, argv, check_level, check_rest);
+    return status ? status : test_report();
 }
