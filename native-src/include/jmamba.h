@@ -46,6 +46,8 @@ enum jm_status_code {
     JM_ERR_STATE         = 4, /* call out of order (e.g. model not final)   */
     JM_ERR_CANCELLED     = 5,
     JM_ERR_INTERNAL      = 6,
+    JM_ERR_MISSING_TENSOR = 7, /* a tensor the model needs was never given */
+    JM_ERR_SHAPE          = 8, /* a tensor's shape disagrees with the hyper-parameters */
 };
 
 #define JM_ERROR_MESSAGE_SIZE 256
@@ -168,18 +170,67 @@ enum jm_tensor_role {
     JM_TENSOR_ROLE_COUNT      = 12,
 };
 
+/* The sizes that follow from a model's hyper-parameters. */
+typedef struct jm_model_sizes {
+    int64_t head_dim;           /* P = d_inner / n_head                            */
+    int64_t conv_dim;           /* the conv's channels: d_inner + 2*n_group*d_state */
+    int64_t d_in_proj;          /* ssm_in's rows: 2*d_inner + 2*n_group*d_state + n_head */
+    int64_t layer_state_floats; /* one layer's state: (d_conv-1)*conv_dim + d_inner*d_state */
+    int64_t state_bytes;        /* one sequence's state, all layers (jm_model_state_size) */
+} jm_model_sizes;
+
+/* Most dimensions a tensor has (GGUF's limit). */
+#define JM_MAX_DIMS 4
+
 JM_API jm_model_params jm_model_default_params(void);
+/*
+ * Checks the hyper-parameters as jm_model_create does (every count in
+ * [1, 2^24], d_conv in [1, 16], d_inner a multiple of n_head, n_head of
+ * n_group, norm_eps finite and >= 0, ssm_in's rows an int32, the state's
+ * bytes an int64) without making a model or allocating anything; on
+ * success fills sizes (when not NULL).
+ */
+JM_API jm_status jm_model_params_check(const jm_model_params *params, jm_model_sizes *sizes, jm_error *err);
 /* Checks the hyper-parameters and makes an empty model. */
 JM_API jm_status jm_model_create(const jm_model_params *params, jm_model **out, jm_error *err);
 /*
+ * A role's tensor name in GGUF files, as llama.cpp names them:
+ * "token_embd.weight" for global roles; for per-layer roles the name after
+ * "blk.N." ("ssm_in.weight"). NULL for a role that does not exist. Static.
+ */
+JM_API const char *jm_tensor_role_name(int32_t role);
+/*
  * Points a role at caller-owned data: ne0 values per row (contiguous), ne1
  * rows (1 for vectors), nbytes must equal the type's row size * ne1. The data
- * must outlive the model. layer is ignored for global roles.
+ * must outlive the model. layer is ignored for global roles. A shape other
+ * than the role's is JM_ERR_SHAPE, a type it cannot have JM_ERR_UNSUPPORTED.
  */
 JM_API jm_status jm_model_set_tensor(jm_model *model, int32_t layer, int32_t role, int32_t type,
                                      int64_t ne0, int64_t ne1, const void *data, int64_t nbytes,
                                      jm_error *err);
-/* Checks every tensor is present and usable; after this the model is read-only. */
+/*
+ * jm_model_set_tensor for a tensor named as in a GGUF file
+ * ("output_norm.weight", "blk.3.ssm_in.weight"), with its shape as the file
+ * gives it: n_dims (1 to JM_MAX_DIMS) sizes in ne, innermost first; trailing
+ * 1s do not matter. name is NUL-terminated, at most 255 bytes read.
+ * Refused: a name no Mamba-2 tensor has, a layer number the model lacks
+ * (JM_ERR_UNSUPPORTED); a tensor given twice (JM_ERR_INVALID_ARG); a shape
+ * the hyper-parameters do not give (JM_ERR_SHAPE); a type the role cannot
+ * have (JM_ERR_UNSUPPORTED). Each message names the tensor.
+ */
+JM_API jm_status jm_model_set_tensor_by_name(jm_model *model, const char *name, int32_t type, int32_t n_dims,
+                                             const int64_t *ne, const void *data, int64_t nbytes, jm_error *err);
+/*
+ * 1 if a tensor the model needs has not been set yet (output.weight is
+ * optional: without it the output is tied to token_embd.weight), writing the
+ * first one's name, in model order, into name (size bytes, NUL-terminated,
+ * when name is not NULL and size > 0); 0 if none is missing.
+ */
+JM_API int32_t   jm_model_next_missing(const jm_model *model, char *name, int32_t size);
+/*
+ * Checks every tensor is present (JM_ERR_MISSING_TENSOR, naming the first
+ * missing) and usable; after this the model is read-only.
+ */
 JM_API jm_status jm_model_finalize(jm_model *model, jm_error *err);
 JM_API void      jm_model_free(jm_model *model);
 /* Bytes of one sequence's state (see top of file); 0 before create succeeded. */

@@ -372,14 +372,14 @@ static void test_bad_models(void) {
     p.n_head = 4;
     CHECK(jm_model_create(&p, &m, &err) == JM_OK, "valid params accepted");
     float v[64] = {0};
-    CHECK(jm_model_set_tensor(m, 0, JM_TENSOR_ATTN_NORM, JM_TYPE_F32, 7, 1, v, 28, &err) == JM_ERR_INVALID_ARG,
+    CHECK(jm_model_set_tensor(m, 0, JM_TENSOR_ATTN_NORM, JM_TYPE_F32, 7, 1, v, 28, &err) == JM_ERR_SHAPE,
           "wrong shape refused");
     CHECK(strstr(err.message, "blk.0.attn_norm.weight") != NULL, "message names the tensor: %s", err.message);
     CHECK(jm_model_set_tensor(m, 5, JM_TENSOR_ATTN_NORM, JM_TYPE_F32, 8, 1, v, 32, &err) == JM_ERR_INVALID_ARG,
           "layer out of range refused");
     CHECK(jm_model_set_tensor(m, 0, JM_TENSOR_ATTN_NORM, 99, 8, 1, v, 32, &err) == JM_ERR_UNSUPPORTED,
           "unknown type refused");
-    CHECK(jm_model_finalize(m, &err) == JM_ERR_STATE && strstr(err.message, "token_embd") != NULL,
+    CHECK(jm_model_finalize(m, &err) == JM_ERR_MISSING_TENSOR && strstr(err.message, "token_embd") != NULL,
           "missing tensor named: %s", err.message);
     jm_context *ctx = test_context(1, test_cpu_features());
     int32_t tok = 0;

@@ -4,12 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -22,7 +22,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jmamba.bindings.jm_model_params;
 import org.jmamba.bindings.jmamba_h;
-import org.jmamba.gguf.GgmlType;
 import org.jmamba.gguf.GgufFile;
 import org.jmamba.gguf.GgufTensorInfo;
 import org.jmamba.tokenizer.Tokenizer;
@@ -173,16 +172,7 @@ public final class Model implements AutoCloseable {
         try {
             Arena arena = res.arena;
             MemorySegment err = NativeCalls.newError(arena);
-            MemorySegment p = jm_model_params.allocate(arena);
-            jm_model_params.n_vocab(p, params.nVocab());
-            jm_model_params.d_model(p, params.dModel());
-            jm_model_params.n_layer(p, params.nLayer());
-            jm_model_params.d_inner(p, params.dInner());
-            jm_model_params.d_state(p, params.dState());
-            jm_model_params.n_head(p, params.nHead());
-            jm_model_params.n_group(p, params.nGroup());
-            jm_model_params.d_conv(p, params.dConv());
-            jm_model_params.norm_eps(p, params.normEps());
+            MemorySegment p = params.toNative(arena);
             // the tensors are slices of GgufFile's read-only mapping, or of its copy in memory
             jm_model_params.weights_file_mapped(p, options.copyWeights() ? 0 : 1);
             jm_model_params.cpu_features_mask(p, options.cpuFeatureMask()); // packed only for kernels that read it
@@ -191,11 +181,12 @@ public final class Model implements AutoCloseable {
             handle = out.get(jmamba_h.C_POINTER, 0);
             res.handle = handle;
             attachTensors(err);
-            NativeCalls.check(jmamba_h.jm_model_finalize(handle, err), err, file.path().toString());
+            NativeCalls.checkModel(jmamba_h.jm_model_finalize(handle, err), err, file.path().toString());
             this.tokenizer = file.get("tokenizer.ggml.model").isPresent() ? Tokenizer.fromGguf(file) : null;
             if (tokenizer != null && tokenizer.vocabSize() > params.nVocab()) {
                 throw new ShapeMismatchException(file.path() + ": the tokenizer has " + tokenizer.vocabSize()
-                        + " tokens, but token_embd.weight has rows for only " + params.nVocab());
+                        + " tokens, but " + NativeCalls.tensorName(jmamba_h.JM_TENSOR_TOKEN_EMBD) + " has rows for only "
+                        + params.nVocab());
             }
             if (!options.copyWeights()) {
                 res.watchedKey = Files.readAttributes(file.path(), BasicFileAttributes.class).fileKey();
@@ -217,7 +208,7 @@ public final class Model implements AutoCloseable {
     }
 
     /**
-     * Maps the file and checks every tensor's presence, shape and type before any native call.
+     * Maps the file; the library checks every tensor's presence, shape and type before anything runs.
      *
      * @throws org.jmamba.gguf.GgufFormatException when the file breaks the GGUF format
      * @throws UnsupportedModelException when it is not a model jmamba can run (including
@@ -240,52 +231,22 @@ public final class Model implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands the library every tensor of the file by name, with its shape and type: the library
+     * knows the names, refuses what a Mamba-2 model does not have or cannot use, and names at
+     * finalize the first tensor still missing.
+     */
     private void attachTensors(MemorySegment err) {
-        int d = params.dModel(), v = params.nVocab(), di = params.dInner();
-        attach(err, -1, jmamba_h.JM_TENSOR_TOKEN_EMBD, "token_embd.weight", true, d, v);
-        attach(err, -1, jmamba_h.JM_TENSOR_OUTPUT_NORM, "output_norm.weight", false, d);
-        if (!params.tiedOutput()) attach(err, -1, jmamba_h.JM_TENSOR_OUTPUT, "output.weight", true, d, v);
-        for (int il = 0; il < params.nLayer(); il++) {
-            String b = "blk." + il + ".";
-            attach(err, il, jmamba_h.JM_TENSOR_ATTN_NORM, b + "attn_norm.weight", false, d);
-            attach(err, il, jmamba_h.JM_TENSOR_SSM_IN, b + "ssm_in.weight", true, d, params.dInProj());
-            attach(err, il, jmamba_h.JM_TENSOR_SSM_CONV1D, b + "ssm_conv1d.weight", false, params.dConv(), params.convDim());
-            attach(err, il, jmamba_h.JM_TENSOR_SSM_CONV1D_BIAS, b + "ssm_conv1d.bias", false, params.convDim());
-            attach(err, il, jmamba_h.JM_TENSOR_SSM_DT_BIAS, b + "ssm_dt.bias", false, params.nHead());
-            attach(err, il, jmamba_h.JM_TENSOR_SSM_A, b + "ssm_a", false, 1, params.nHead());
-            attach(err, il, jmamba_h.JM_TENSOR_SSM_D, b + "ssm_d", false, 1, params.nHead());
-            attach(err, il, jmamba_h.JM_TENSOR_SSM_NORM, b + "ssm_norm.weight", false, di / params.nGroup(), params.nGroup());
-            attach(err, il, jmamba_h.JM_TENSOR_SSM_OUT, b + "ssm_out.weight", true, di, d);
+        try (Arena tmp = Arena.ofConfined()) {
+            MemorySegment ne = tmp.allocate(ValueLayout.JAVA_LONG, jmamba_h.JM_MAX_DIMS);
+            for (GgufTensorInfo t : file.tensors()) {
+                long[] shape = t.shape();
+                MemorySegment.copy(shape, 0, ne, ValueLayout.JAVA_LONG, 0, Math.min(shape.length, jmamba_h.JM_MAX_DIMS));
+                MemorySegment data = file.tensorData(t);
+                NativeCalls.checkModel(jmamba_h.jm_model_set_tensor_by_name(handle, tmp.allocateFrom(t.name()),
+                        t.type().id(), shape.length, ne, data, data.byteSize(), err), err, file.path().toString());
+            }
         }
-    }
-
-    private void attach(MemorySegment err, int layer, int role, String name, boolean matrix, long... shape) {
-        GgufTensorInfo t = file.tensor(name).orElseThrow(
-                () -> new MissingTensorException(file.path() + ": tensor " + name + " is missing"));
-        long[] have = t.shape();
-        if (!sameShape(have, shape)) {
-            throw new ShapeMismatchException(file.path() + ": tensor " + name + " has shape " + Arrays.toString(have)
-                    + ", the model's hyper-parameters need " + Arrays.toString(shape));
-        }
-        GgmlType type = t.type();
-        if (matrix ? jmamba_h.jm_type_can_compute(type.id()) == 0 : type != GgmlType.F32) {
-            throw new UnsupportedModelException(file.path() + ": tensor " + name + " has type " + type
-                    + (matrix ? ", which jmamba cannot compute" : "; this tensor must be F32"));
-        }
-        long ne0 = have[0], ne1 = have.length > 1 ? have[1] : 1;
-        MemorySegment data = file.tensorData(t);
-        NativeCalls.check(jmamba_h.jm_model_set_tensor(handle, layer, role, type.id(), ne0, ne1, data, data.byteSize(), err),
-                err, file.path() + ": tensor " + name);
-    }
-
-    /** Equal shapes, ignoring trailing 1s ([64] equals [64, 1]). */
-    private static boolean sameShape(long[] a, long[] b) {
-        int n = Math.max(a.length, b.length);
-        for (int i = 0; i < n; i++) {
-            long x = i < a.length ? a[i] : 1, y = i < b.length ? b[i] : 1;
-            if (x != y) return false;
-        }
-        return true;
     }
 
     public Mamba2Params params() {

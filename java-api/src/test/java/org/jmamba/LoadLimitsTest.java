@@ -107,15 +107,16 @@ class LoadLimitsTest {
 
     @Test
     void derivedSizesThatOverflowAnIntAreRefused() {
-        // ssm_in's rows: 2 * 2^30 + 2 * 1024 + 1 > 2^31 - 1 (before: a negative dInProj())
+        // every count is at most 2^24 (jm_model_params_check), so the products overflow, not the counts:
+        // ssm_in's rows: 2 * 2^24 + 2 * 64 * 2^24 + 64 > 2^31 - 1 (before: a negative dInProj())
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new Mamba2Params(300, 64, 1, 1 << 30, 1024, 1, 1, 4, 1e-5f, true));
+                () -> new Mamba2Params(300, 64, 1, 1 << 24, 1 << 24, 64, 64, 4, 1e-5f, true));
         assertTrue(e.getMessage().contains("ssm_in"), e.getMessage());
         // the state of many layers overflows a byte count
         assertThrows(IllegalArgumentException.class,
-                () -> new Mamba2Params(300, 64, Integer.MAX_VALUE, 1 << 29, 1 << 20, 1, 1, 4, 1e-5f, true));
-        Mamba2Params ok = new Mamba2Params(300, 64, 1, 1 << 29, 1 << 28, 1, 1, 4, 1e-5f, true);
-        assertEquals(2 * (1 << 29) + 2 * (1 << 28) + 1, ok.dInProj());
+                () -> new Mamba2Params(300, 64, 1 << 24, 1 << 24, 1 << 24, 1, 1, 4, 1e-5f, true));
+        Mamba2Params ok = new Mamba2Params(300, 64, 1, 1 << 24, 1 << 24, 32, 32, 4, 1e-5f, true);
+        assertEquals(2 * (1 << 24) + 2 * 32 * (1 << 24) + 32, ok.dInProj());
         assertTrue(ok.convDim() > 0);
     }
 }

@@ -73,6 +73,28 @@ class ModelLoadTest {
     }
 
     @Test
+    void aTensorNoMamba2ModelHasIsNamed() throws Exception {
+        // before: ignored; llama.cpp refuses a file whose tensor count disagrees with the architecture
+        Path p = variant("extra", m -> m, t -> {
+            java.util.List<T> ts = new java.util.ArrayList<>(t);
+            ts.add(new T("rope_freqs.weight", GgmlType.F32, new long[] {4}, new byte[16]));
+            return ts;
+        });
+        var e = assertThrows(UnsupportedModelException.class, () -> Model.load(p));
+        assertTrue(e.getMessage().contains(p.toString()) && e.getMessage().contains("rope_freqs.weight"), e.getMessage());
+    }
+
+    @Test
+    void aLayerPastTheBlockCountIsNamed() throws Exception {
+        Path p = variant("layers", m -> {
+            m.put("mamba2.block_count", new GgufValue.UInt32(1));
+            return m;
+        }, t -> t);
+        var e = assertThrows(UnsupportedModelException.class, () -> Model.load(p));
+        assertTrue(e.getMessage().contains("blk.1.") && e.getMessage().contains("[0, 1)"), e.getMessage());
+    }
+
+    @Test
     void aTypeWeCannotComputeIsNamed() throws Exception {
         Path p = variant("iq", m -> m, t -> t.stream().map(x -> !x.name().equals("blk.0.ssm_out.weight") ? x
                 : new T(x.name(), GgmlType.IQ4_NL, x.shape(), new byte[(int) GgmlType.IQ4_NL.rowBytes(x.shape()[0]) * (int) x.shape()[1]]))

@@ -63,6 +63,13 @@ public class jmamba_h {
 
     /**
      * {@snippet lang=c :
+     * #define JM_MAX_DIMS 4
+     * }
+     */
+    public static final int JM_MAX_DIMS = 4;
+
+    /**
+     * {@snippet lang=c :
      * #define JM_BATCH_MAX_SEQS 4096
      * }
      */
@@ -123,6 +130,20 @@ public class jmamba_h {
      * }
      */
     public static final int JM_ERR_INTERNAL = 6;
+
+    /**
+     * {@snippet lang=c :
+     * enum jm_status_code.JM_ERR_MISSING_TENSOR = 7
+     * }
+     */
+    public static final int JM_ERR_MISSING_TENSOR = 7;
+
+    /**
+     * {@snippet lang=c :
+     * enum jm_status_code.JM_ERR_SHAPE = 8
+     * }
+     */
+    public static final int JM_ERR_SHAPE = 8;
 
     /**
      * {@snippet lang=c :
@@ -1136,6 +1157,67 @@ public class jmamba_h {
         }
     }
 
+    private static class jm_model_params_check {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            jmamba_h.C_INT,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = jmamba_h.findOrThrow("jm_model_params_check");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC,
+                Linker.Option.critical(false));
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jm_status jm_model_params_check(const jm_model_params *params, jm_model_sizes *sizes, jm_error *err)
+     * }
+     */
+    public static FunctionDescriptor jm_model_params_check$descriptor() {
+        return jm_model_params_check.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jm_status jm_model_params_check(const jm_model_params *params, jm_model_sizes *sizes, jm_error *err)
+     * }
+     */
+    public static MethodHandle jm_model_params_check$handle() {
+        return jm_model_params_check.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jm_status jm_model_params_check(const jm_model_params *params, jm_model_sizes *sizes, jm_error *err)
+     * }
+     */
+    public static MemorySegment jm_model_params_check$address() {
+        return jm_model_params_check.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jm_status jm_model_params_check(const jm_model_params *params, jm_model_sizes *sizes, jm_error *err)
+     * }
+     * Linked as a critical function: it must not block or call back into Java.
+     */
+    public static int jm_model_params_check(MemorySegment params, MemorySegment sizes, MemorySegment err) {
+        var mh$ = jm_model_params_check.HANDLE;
+        try {
+            return (int) mh$.invokeExact(params, sizes, err);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class jm_model_create {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             jmamba_h.C_INT,
@@ -1188,6 +1270,65 @@ public class jmamba_h {
         var mh$ = jm_model_create.HANDLE;
         try {
             return (int) mh$.invokeExact(params, out, err);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jm_tensor_role_name {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            jmamba_h.C_POINTER,
+            jmamba_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = jmamba_h.findOrThrow("jm_tensor_role_name");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC,
+                Linker.Option.critical(false));
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * const char *jm_tensor_role_name(int32_t role)
+     * }
+     */
+    public static FunctionDescriptor jm_tensor_role_name$descriptor() {
+        return jm_tensor_role_name.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * const char *jm_tensor_role_name(int32_t role)
+     * }
+     */
+    public static MethodHandle jm_tensor_role_name$handle() {
+        return jm_tensor_role_name.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * const char *jm_tensor_role_name(int32_t role)
+     * }
+     */
+    public static MemorySegment jm_tensor_role_name$address() {
+        return jm_tensor_role_name.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * const char *jm_tensor_role_name(int32_t role)
+     * }
+     * Linked as a critical function: it must not block or call back into Java.
+     */
+    public static MemorySegment jm_tensor_role_name(int role) {
+        var mh$ = jm_tensor_role_name.HANDLE;
+        try {
+            return (MemorySegment) mh$.invokeExact(role);
         } catch (Error | RuntimeException ex$) {
             throw ex$;
         } catch (Throwable ex$) {
@@ -1253,6 +1394,129 @@ public class jmamba_h {
         var mh$ = jm_model_set_tensor.HANDLE;
         try {
             return (int) mh$.invokeExact(model, layer, role, type, ne0, ne1, data, nbytes, err);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jm_model_set_tensor_by_name {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            jmamba_h.C_INT,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_INT,
+            jmamba_h.C_INT,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_LONG_LONG,
+            jmamba_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = jmamba_h.findOrThrow("jm_model_set_tensor_by_name");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * jm_status jm_model_set_tensor_by_name(jm_model *model, const char *name, int32_t type, int32_t n_dims, const int64_t *ne, const void *data, int64_t nbytes, jm_error *err)
+     * }
+     */
+    public static FunctionDescriptor jm_model_set_tensor_by_name$descriptor() {
+        return jm_model_set_tensor_by_name.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * jm_status jm_model_set_tensor_by_name(jm_model *model, const char *name, int32_t type, int32_t n_dims, const int64_t *ne, const void *data, int64_t nbytes, jm_error *err)
+     * }
+     */
+    public static MethodHandle jm_model_set_tensor_by_name$handle() {
+        return jm_model_set_tensor_by_name.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * jm_status jm_model_set_tensor_by_name(jm_model *model, const char *name, int32_t type, int32_t n_dims, const int64_t *ne, const void *data, int64_t nbytes, jm_error *err)
+     * }
+     */
+    public static MemorySegment jm_model_set_tensor_by_name$address() {
+        return jm_model_set_tensor_by_name.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * jm_status jm_model_set_tensor_by_name(jm_model *model, const char *name, int32_t type, int32_t n_dims, const int64_t *ne, const void *data, int64_t nbytes, jm_error *err)
+     * }
+     */
+    public static int jm_model_set_tensor_by_name(MemorySegment model, MemorySegment name, int type, int n_dims, MemorySegment ne, MemorySegment data, long nbytes, MemorySegment err) {
+        var mh$ = jm_model_set_tensor_by_name.HANDLE;
+        try {
+            return (int) mh$.invokeExact(model, name, type, n_dims, ne, data, nbytes, err);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jm_model_next_missing {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            jmamba_h.C_INT,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_POINTER,
+            jmamba_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = jmamba_h.findOrThrow("jm_model_next_missing");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t jm_model_next_missing(const jm_model *model, char *name, int32_t size)
+     * }
+     */
+    public static FunctionDescriptor jm_model_next_missing$descriptor() {
+        return jm_model_next_missing.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t jm_model_next_missing(const jm_model *model, char *name, int32_t size)
+     * }
+     */
+    public static MethodHandle jm_model_next_missing$handle() {
+        return jm_model_next_missing.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t jm_model_next_missing(const jm_model *model, char *name, int32_t size)
+     * }
+     */
+    public static MemorySegment jm_model_next_missing$address() {
+        return jm_model_next_missing.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t jm_model_next_missing(const jm_model *model, char *name, int32_t size)
+     * }
+     */
+    public static int jm_model_next_missing(MemorySegment model, MemorySegment name, int size) {
+        var mh$ = jm_model_next_missing.HANDLE;
+        try {
+            return (int) mh$.invokeExact(model, name, size);
         } catch (Error | RuntimeException ex$) {
             throw ex$;
         } catch (Throwable ex$) {

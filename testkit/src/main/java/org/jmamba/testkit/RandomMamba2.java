@@ -24,8 +24,13 @@ public final class RandomMamba2 {
     /** A model shape; dInner = nHead * headDim. */
     public record Shape(int nVocab, int dModel, int nLayer, int dInner, int dState, int nHead, int nGroup,
                         int dConv, boolean tied) {
-        public int convDim() { return dInner + 2 * nGroup * dState; }
-        public int dInProj() { return 2 * dInner + 2 * nGroup * dState + nHead; }
+        public int convDim() { return params().convDim(); }
+        public int dInProj() { return params().dInProj(); }
+
+        /** The hyper-parameters this shape writes (norm epsilon 1e-5); checked as the library checks them. */
+        public Mamba2Params params() {
+            return new Mamba2Params(nVocab, dModel, nLayer, dInner, dState, nHead, nGroup, dConv, 1e-5f, tied);
+        }
 
         /** Mamba-2 defaults: expand 2, d_conv 4. */
         public static Shape of(int nVocab, int dModel, int nLayer, int dState, int headDim, int nGroup, boolean tied) {
@@ -76,8 +81,7 @@ public final class RandomMamba2 {
     }
 
     private static void metadata(GgufWriter w, Shape s, Spec spec, SyntheticVocab vocab) {
-        new Mamba2Params(s.nVocab(), s.dModel(), s.nLayer(), s.dInner(), s.dState(), s.nHead(), s.nGroup(), s.dConv(),
-                1e-5f, s.tied()).writeTo(w);
+        s.params().writeTo(w);
         w.putString("general.name", "random-mamba2-" + s.nLayer() + "x" + s.dModel() + "-" + spec.weightType());
         w.putString("general.description", "random weights (seed " + spec.seed() + "), for tests and benchmarks only");
         w.putU32("general.quantization_version", 2);

@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import org.jmamba.Logits;
 import org.jmamba.Model;
 import org.jmamba.Session;
-import org.jmamba.bindings.jm_model_params;
 import org.jmamba.bindings.jmamba_h;
 import org.jmamba.gguf.GgmlType;
 import org.jmamba.testkit.RandomMamba2;
@@ -118,19 +117,9 @@ public class OverheadBench {
         @Setup(Level.Trial)
         public void setUp() {
             arena = Arena.ofConfined();
-            MemorySegment p = jm_model_params.allocate(arena);
-            jm_model_params.n_vocab(p, SHAPE.nVocab());
-            jm_model_params.d_model(p, SHAPE.dModel());
-            jm_model_params.n_layer(p, SHAPE.nLayer());
-            jm_model_params.d_inner(p, SHAPE.dInner());
-            jm_model_params.d_state(p, SHAPE.dState());
-            jm_model_params.n_head(p, SHAPE.nHead());
-            jm_model_params.n_group(p, SHAPE.nGroup());
-            jm_model_params.d_conv(p, SHAPE.dConv());
-            jm_model_params.norm_eps(p, 1e-5f);
             MemorySegment out = arena.allocate(jmamba_h.C_POINTER);
             MemorySegment err = Native.newError(arena);
-            Native.check(jmamba_h.jm_model_create(p, out, err), err, "jm_model_create");
+            Native.check(jmamba_h.jm_model_create(SHAPE.params().toNative(arena), out, err), err, "jm_model_create");
             model = out.get(jmamba_h.C_POINTER, 0);
         }
 
