@@ -240,6 +240,10 @@ public final class Model implements AutoCloseable {
         try (Arena tmp = Arena.ofConfined()) {
             MemorySegment ne = tmp.allocate(ValueLayout.JAVA_LONG, jmamba_h.JM_MAX_DIMS);
             for (GgufTensorInfo t : file.tensors()) {
+                if (t.name().indexOf('\0') >= 0) { // C would read the name only up to it
+                    throw new UnsupportedModelException(file.path() + ": tensor name '"
+                            + t.name().replace("\0", "\\0") + "' contains a NUL byte");
+                }
                 long[] shape = t.shape();
                 MemorySegment.copy(shape, 0, ne, ValueLayout.JAVA_LONG, 0, Math.min(shape.length, jmamba_h.JM_MAX_DIMS));
                 MemorySegment data = file.tensorData(t);

@@ -85,6 +85,15 @@ class ModelLoadTest {
     }
 
     @Test
+    void aTensorNameWithANulByteIsRefusedNotReadAsTheNameBeforeIt() throws Exception {
+        // "blk.0.ssm_d\0x" must not pass as blk.0.ssm_d: the library reads a name up to its NUL
+        Path p = variant("nul", m -> m, t -> t.stream().map(x -> !x.name().equals("blk.0.ssm_d") ? x
+                : new T("blk.0.ssm_d\0x", x.type(), x.shape(), x.data())).toList());
+        var e = assertThrows(UnsupportedModelException.class, () -> Model.load(p));
+        assertTrue(e.getMessage().contains("blk.0.ssm_d\\0x") && e.getMessage().contains("NUL"), e.getMessage());
+    }
+
+    @Test
     void aLayerPastTheBlockCountIsNamed() throws Exception {
         Path p = variant("layers", m -> {
             m.put("mamba2.block_count", new GgufValue.UInt32(1));
