@@ -224,11 +224,11 @@ JM_ALWAYS_INLINE void kgemm_store(const jm_gemm_args *a, int64_t r, int nrows, i
 #include "../gemm_kquant_driver.inc"
 
 /* The kernels, and their decode paths as functions of their own */
-static void q2_K_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_decode(a, r0, r1, JM_TYPE_Q2_K); }
-static void q3_K_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_decode(a, r0, r1, JM_TYPE_Q3_K); }
-static void q4_K_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_decode(a, r0, r1, JM_TYPE_Q4_K); }
-static void q5_K_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_decode(a, r0, r1, JM_TYPE_Q5_K); }
-static void q6_K_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_decode(a, r0, r1, JM_TYPE_Q6_K); }
+JM_NOINLINE void q2_K_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_decode(a, r0, r1, JM_TYPE_Q2_K); }
+JM_NOINLINE void q3_K_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_decode(a, r0, r1, JM_TYPE_Q3_K); }
+JM_NOINLINE void q4_K_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_decode(a, r0, r1, JM_TYPE_Q4_K); }
+JM_NOINLINE void q5_K_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_decode(a, r0, r1, JM_TYPE_Q5_K); }
+JM_NOINLINE void q6_K_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_decode(a, r0, r1, JM_TYPE_Q6_K); }
 
 void jm_gemm_q2_K_avx512vnni(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_run(a, r0, r1, JM_TYPE_Q2_K, q2_K_decode); }
 void jm_gemm_q3_K_avx512vnni(const jm_gemm_args *a, int64_t r0, int64_t r1) { kgemm_run(a, r0, r1, JM_TYPE_Q3_K, q3_K_decode); }
