@@ -12,6 +12,11 @@
 /* For kernel building blocks whose constant parameters (a type, a column
    count, a lane count) must fold away at every call. */
 #define JM_ALWAYS_INLINE static inline __attribute__((always_inline))
+/* For a kernel's hot path that must stay a function of its own: GCC
+   inlines a static function called once, and a decode loop inlined into
+   the batch code of its kernel loses registers to it (spills in the loop,
+   measurably slower). */
+#define JM_NOINLINE static __attribute__((noinline))
 
 /*
  * One row of the selective-scan update: s[i] = s[i] * dA + xdt * B[i] for

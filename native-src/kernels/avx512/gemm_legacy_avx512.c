@@ -180,11 +180,11 @@ JM_ALWAYS_INLINE void lgemm_tile(const jm_gemm_args *a, const jm_gemm16_rows *g,
 #include "../gemm_legacy_driver.inc"
 
 /* The kernels, and their decode paths as functions of their own */
-static void q4_0_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { lgemm_decode(a, r0, r1, JM_TYPE_Q4_0); }
-static void q4_1_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { lgemm_decode(a, r0, r1, JM_TYPE_Q4_1); }
-static void q5_0_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { lgemm_decode(a, r0, r1, JM_TYPE_Q5_0); }
-static void q5_1_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { lgemm_decode(a, r0, r1, JM_TYPE_Q5_1); }
-static void q8_0_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { lgemm_decode(a, r0, r1, JM_TYPE_Q8_0); }
+JM_NOINLINE void q4_0_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { lgemm_decode(a, r0, r1, JM_TYPE_Q4_0); }
+JM_NOINLINE void q4_1_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { lgemm_decode(a, r0, r1, JM_TYPE_Q4_1); }
+JM_NOINLINE void q5_0_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { lgemm_decode(a, r0, r1, JM_TYPE_Q5_0); }
+JM_NOINLINE void q5_1_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { lgemm_decode(a, r0, r1, JM_TYPE_Q5_1); }
+JM_NOINLINE void q8_0_decode(const jm_gemm_args *a, int64_t r0, int64_t r1) { lgemm_decode(a, r0, r1, JM_TYPE_Q8_0); }
 
 void jm_gemm_q4_0_avx512vnni(const jm_gemm_args *a, int64_t r0, int64_t r1) { lgemm_run(a, r0, r1, JM_TYPE_Q4_0, q4_0_decode); }
 void jm_gemm_q4_1_avx512vnni(const jm_gemm_args *a, int64_t r0, int64_t r1) { lgemm_run(a, r0, r1, JM_TYPE_Q4_1, q4_1_decode); }
