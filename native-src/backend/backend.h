@@ -80,6 +80,14 @@ typedef struct jm_backend {
     /* The output projection of each sequence i's last column of xn into
        dst[i] (caller's memory), for the sequences whose dst[i] is not NULL. */
     void (*seq_logits)(jm_context *ctx, const jm_ubatch *b, float *const *dst);
+
+    /* Per call, after its last step: the call's logits and states must be
+       in the caller's memory when it returns. A backend whose steps run
+       asynchronously (a GPU's queue) waits for them here and reports what
+       failed; it must then leave the states as they were before the call,
+       as every refused call does. NULL where the steps are done when they
+       return and cannot fail (the CPU's). */
+    jm_status (*finish)(jm_context *ctx, jm_error *err);
 } jm_backend;
 
 /* The backend contexts run and models prepare their weights for: the

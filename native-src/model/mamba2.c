@@ -39,6 +39,11 @@ static void ubatch_forward(jm_context *ctx, const jm_ubatch *b) {
     ctx->backend->residual_norm(ctx, b, 1, m->global[JM_TENSOR_OUTPUT_NORM].data);
 }
 
+/* The end of a call: the backend's word on its steps (backend.h, finish). */
+static jm_status finish_call(jm_context *ctx, jm_error *err) {
+    return ctx->backend->finish ? ctx->backend->finish(ctx, err) : jm_ok(err);
+}
+
 static jm_status check_tokens(const jm_model *m, const int32_t *tokens, int32_t n_tokens, const char *what,
                               jm_error *err) {
     if (n_tokens <= 0) return jm_fail(err, JM_ERR_INVALID_ARG, "%s: n_tokens = %d, need at least 1", what, n_tokens);
@@ -77,7 +82,7 @@ jm_status jm_model_eval(jm_context *ctx, const jm_model *m, void *state,
         if (logits && logits_all) ctx->backend->logits(ctx, &f, 0, logits + t0 * m->p.n_vocab);
         else if (logits && last_batch) ctx->backend->logits(ctx, &f, f.n - 1, logits);
     }
-    return jm_ok(err);
+    return finish_call(ctx, err);
 }
 
 /* ---- many sequences in one step ---- */
@@ -173,5 +178,5 @@ jm_status jm_model_eval_batch(jm_context *ctx, const jm_model *m, const jm_batch
         ubatch_forward(ctx, &f);
         ctx->backend->seq_logits(ctx, &f, dst);
     }
-    return jm_ok(err);
+    return finish_call(ctx, err);
 }

@@ -16,6 +16,8 @@
 #include "test_util.h"
 #include "test_levels.h"
 #include "ref_mamba2.h"
+#include "backend/backend.h"
+#include "core/error.h"
 
 
 static uint64_t rng = 88172645463325252ull;
@@ -454,6 +456,41 @@ static void test_batch(int32_t type, const char *name, int n_threads) {
     jm_context_free(ctx);
 }
 
+/* A backend whose finish reports a failure: the CPU's steps, then "the device" fails. */
+static jm_status failing_finish(jm_context *ctx, jm_error *err) {
+    (void)ctx;
+    return jm_fail(err, JM_ERR_INTERNAL, "test backend: the device was lost");
+}
+
+/* The forward returns its backend's finish: a call that failed there says so, with the backend's message. */
+static void test_backend_finish(void) {
+    const jm_model_params p = tiny_params(JM_TYPE_F32);
+    jm_context *ctx = test_context(1, test_cpu_features());
+    weights w = {0};
+    jm_model *m = build(&p, JM_TYPE_F32, &w, ctx);
+    CHECK(m != NULL, "backend finish: model builds");
+    if (!m) return;
+    float *state = calloc(jm_model_state_size(m), 1), *logits = calloc(p.n_vocab, 4);
+    const int32_t toks[3] = { 1, 2, 3 };
+    jm_error err;
+    const jm_backend *cpu = ctx->backend;
+    jm_backend failing = *cpu;
+    failing.finish = failing_finish;
+    ctx->backend = &failing;
+    CHECK(jm_model_eval(ctx, m, state, toks, 3, logits, 0, &err) == JM_ERR_INTERNAL &&
+          strstr(err.message, "device was lost"), "jm_model_eval returns the backend's failure: %s", err.message);
+    jm_batch_seq seq = { .state = state, .tokens = toks, .n_tokens = 3, .logits = logits };
+    CHECK(jm_model_eval_batch(ctx, m, &seq, 1, &err) == JM_ERR_INTERNAL && strstr(err.message, "device was lost"),
+          "jm_model_eval_batch returns the backend's failure: %s", err.message);
+    ctx->backend = cpu;
+    CHECK(cpu->finish == NULL && jm_model_eval(ctx, m, state, toks, 3, logits, 0, &err) == JM_OK,
+          "the CPU backend has no finish, and its calls succeed: %s", err.message);
+    jm_model_free(m);
+    for (int i = 0; i < w.n; i++) free(w.buf[i]);
+    free(state); free(logits);
+    jm_context_free(ctx);
+}
+
 /*
  * Level l's kernels on a model packed for them (as a CPU with just that
  * level would pack it), all logits of the 300 tokens against the reference.
@@ -509,6 +546,7 @@ static void check_rest(void) {
     test_batch(JM_TYPE_Q8_0, "Q8_0", 2);
     test_batch(JM_TYPE_Q4_0, "Q4_0", 1);
     test_batch(JM_TYPE_Q4_K, "Q4_K", 2);
+    test_backend_finish(); /* last: its model draws from the weights' random stream, which the bounds above were measured on */
 }
 
 /* argv[1]: a level's kernels against the reference (test_levels.h); none: everything else. */
