@@ -90,8 +90,9 @@ typedef struct jm_backend {
     jm_status (*finish)(jm_context *ctx, jm_error *err);
 } jm_backend;
 
-/* The backend contexts run and models prepare their weights for: the
-   first entry of backend_table.c's table. */
-const jm_backend *jm_backend_default(void);
+/* The backend named name (NULL: the table's first, the default) in *out;
+   JM_ERR_UNSUPPORTED, naming the backends the build has, for a name it
+   does not have. */
+jm_status jm_backend_find(const char *name, const jm_backend **out, jm_error *err);
 
 #endif

@@ -8,7 +8,7 @@
 #define JM_MAX_THREADS 512
 
 jm_context_params jm_context_default_params(void) {
-    jm_context_params p = { .n_threads = 0, .cpu_features_mask = 0xFFFFFFFFu };
+    jm_context_params p = { .n_threads = 0, .cpu_features_mask = 0xFFFFFFFFu, .backend = NULL };
     return p;
 }
 
@@ -16,6 +16,9 @@ jm_status jm_context_create(const jm_context_params *params, jm_context **out, j
     if (!out) return jm_fail(err, JM_ERR_INVALID_ARG, "jm_context_create: out is NULL");
     *out = NULL;
     jm_context_params p = params ? *params : jm_context_default_params();
+    const jm_backend *backend;
+    jm_status st = jm_backend_find(p.backend, &backend, err);
+    if (st != JM_OK) return st;
     int n = p.n_threads > 0 ? p.n_threads : jm_cores_online();
     if (n > JM_MAX_THREADS)
         return jm_fail(err, JM_ERR_INVALID_ARG, "n_threads %d is above the limit of %d", n, JM_MAX_THREADS);
@@ -27,8 +30,8 @@ jm_status jm_context_create(const jm_context_params *params, jm_context **out, j
         return jm_fail(err, JM_ERR_OUT_OF_MEMORY, "could not start %d threads", n);
     }
     jm_kernels_init(&ctx->kernels, jm_cpu_features() & p.cpu_features_mask);
-    ctx->backend = jm_backend_default();
-    jm_status st = ctx->backend->init(ctx, err);
+    ctx->backend = backend;
+    st = ctx->backend->init(ctx, err);
     if (st != JM_OK) {
         jm_pool_free(ctx->pool);
         free(ctx);

@@ -120,7 +120,14 @@ typedef struct jm_context jm_context;
 typedef struct jm_context_params {
     int32_t  n_threads;          /* threads doing work, caller included; <= 0: one per core */
     uint32_t cpu_features_mask;  /* features the kernels may use (ANDed with jm_cpu_features()); 0 = scalar only */
+    const char *backend;         /* what runs the forward, by name (jm_backend_name); NULL: the build's default.
+                                    Only read during jm_context_create */
 } jm_context_params;
+
+/* The backends this build has (backend/backend_table.c), the default (0) first:
+   jm_backend_name(i) for 0 <= i < jm_backend_count(), NULL outside. */
+JM_API int32_t     jm_backend_count(void);
+JM_API const char *jm_backend_name(int32_t i);
 
 JM_API jm_context_params jm_context_default_params(void);
 JM_API jm_status jm_context_create(const jm_context_params *params, jm_context **out, jm_error *err);
@@ -151,6 +158,11 @@ typedef struct jm_model_params {
        jm_cpu_features()): the matrices are repacked at finalize only where
        they allow the kernels that read the packed layout; default all */
     uint32_t cpu_features_mask;
+    /* the backend whose contexts will run the model, by name (jm_backend_name):
+       finalize prepares the weights for it, and only its contexts may run
+       the model; NULL (default): the build's default. Only read during
+       jm_model_create */
+    const char *backend;
 } jm_model_params;
 
 /* What a tensor is in the model; per-layer roles take a layer index. */

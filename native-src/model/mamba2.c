@@ -44,6 +44,12 @@ static jm_status finish_call(jm_context *ctx, jm_error *err) {
     return ctx->backend->finish ? ctx->backend->finish(ctx, err) : jm_ok(err);
 }
 
+/* The weights are in the form of the backend the model was made for: no other runs them. */
+static jm_status backend_mismatch(const jm_context *ctx, const jm_model *m, const char *what, jm_error *err) {
+    return jm_fail(err, JM_ERR_INVALID_ARG, "%s: the context runs on backend '%s', but the model was prepared for '%s'",
+                   what, ctx->backend->name, m->backend->name);
+}
+
 static jm_status check_tokens(const jm_model *m, const int32_t *tokens, int32_t n_tokens, const char *what,
                               jm_error *err) {
     if (n_tokens <= 0) return jm_fail(err, JM_ERR_INVALID_ARG, "%s: n_tokens = %d, need at least 1", what, n_tokens);
@@ -59,6 +65,7 @@ static jm_status check_eval(const jm_context *ctx, const jm_model *m, const void
     if (!ctx || !m || !state || !tokens)
         return jm_fail(err, JM_ERR_INVALID_ARG, "jm_model_eval: NULL context, model, state or tokens");
     if (!m->finalized) return jm_fail(err, JM_ERR_STATE, "jm_model_eval: the model is not finalized");
+    if (ctx->backend != m->backend) return backend_mismatch(ctx, m, "jm_model_eval", err);
     if (logits_all != 0 && logits_all != 1)
         return jm_fail(err, JM_ERR_INVALID_ARG, "jm_model_eval: logits_all must be 0 or 1, got %d", logits_all);
     return check_tokens(m, tokens, n_tokens, "jm_model_eval", err);
@@ -92,6 +99,7 @@ static jm_status check_batch(const jm_context *ctx, const jm_model *m, const jm_
     if (!ctx || !m || !seqs)
         return jm_fail(err, JM_ERR_INVALID_ARG, "jm_model_eval_batch: NULL context, model or sequences");
     if (!m->finalized) return jm_fail(err, JM_ERR_STATE, "jm_model_eval_batch: the model is not finalized");
+    if (ctx->backend != m->backend) return backend_mismatch(ctx, m, "jm_model_eval_batch", err);
     if (n_seqs < 1 || n_seqs > JM_BATCH_MAX_SEQS)
         return jm_fail(err, JM_ERR_INVALID_ARG, "jm_model_eval_batch: n_seqs = %d is out of range [1, %d]",
                        n_seqs, JM_BATCH_MAX_SEQS);

@@ -124,11 +124,16 @@ jm_status jm_model_create(const jm_model_params *params, jm_model **out, jm_erro
     jm_model_sizes s;
     jm_status st = jm_model_params_check(params, &s, err);
     if (st != JM_OK) return st;
+    const jm_backend *backend;
+    st = jm_backend_find(params->backend, &backend, err);
+    if (st != JM_OK) return st;
     jm_model *m = calloc(1, sizeof *m);
     if (!m) return jm_fail(err, JM_ERR_OUT_OF_MEMORY, "out of memory for the model");
     m->layers = calloc((size_t)params->n_layer, sizeof *m->layers);
     if (!m->layers) { free(m); return jm_fail(err, JM_ERR_OUT_OF_MEMORY, "out of memory for %d layers", params->n_layer); }
     m->p = *params;
+    m->p.backend = backend->name; /* the caller's string need not outlive the call */
+    m->backend = backend;
     m->head_dim = s.head_dim;
     m->conv_dim = s.conv_dim;
     m->d_in_proj = s.d_in_proj;
@@ -139,7 +144,7 @@ jm_status jm_model_create(const jm_model_params *params, jm_model **out, jm_erro
 
 void jm_model_free(jm_model *m) {
     if (!m) return;
-    if (m->layers) jm_backend_default()->release_model(m);
+    if (m->layers) m->backend->release_model(m);
     free(m->conv_w_t);
     free(m->layers);
     free(m);
@@ -344,7 +349,7 @@ jm_status jm_model_finalize(jm_model *m, jm_error *err) {
         for (int64_t c = 0; c < C; c++)
             for (int64_t k = 0; k < K; k++) wt[k * C + c] = w[c * K + k];
     }
-    jm_status st = jm_backend_default()->prepare_model(m, err);
+    jm_status st = m->backend->prepare_model(m, err);
     if (st != JM_OK) return st;
     m->finalized = 1;
     return jm_ok(err);

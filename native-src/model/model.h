@@ -18,6 +18,7 @@ struct jm_model {
     jm_tensor global[JM_TENSOR_ROLE_COUNT]; /* token_embd, output_norm, output */
     jm_layer *layers;
     float    *conv_w_t;   /* per layer [d_conv][conv_dim]: ssm_conv1d transposed at finalize */
+    const struct jm_backend *backend; /* prepares the weights; only its contexts run the model */
     int       finalized;
 };
 

@@ -462,9 +462,30 @@ static jm_status failing_finish(jm_context *ctx, jm_error *err) {
     return jm_fail(err, JM_ERR_INTERNAL, "test backend: the device was lost");
 }
 
-/* The forward returns its backend's finish: a call that failed there says so, with the backend's message. */
-static void test_backend_finish(void) {
-    const jm_model_params p = tiny_params(JM_TYPE_F32);
+/*
+ * Backends by name: an unknown one is refused naming those the build has;
+ * a context runs only models prepared for its backend; the forward returns
+ * its backend's finish: a call that failed there says so, with the
+ * backend's message.
+ */
+static void test_backends(void) {
+    CHECK(jm_backend_count() >= 1 && strcmp(jm_backend_name(0), "cpu") == 0, "the default backend is cpu");
+    CHECK(jm_backend_name(-1) == NULL && jm_backend_name(jm_backend_count()) == NULL, "names outside the table are NULL");
+    jm_error err;
+    jm_context_params cp = jm_context_default_params();
+    jm_context *c = NULL;
+    cp.backend = "cuda-not-built";
+    CHECK(jm_context_create(&cp, &c, &err) == JM_ERR_UNSUPPORTED && c == NULL && strstr(err.message, "cuda-not-built") &&
+          strstr(err.message, "it has: cpu"), "a context on a backend the build lacks is refused: %s", err.message);
+    cp.backend = "cpu";
+    CHECK(jm_context_create(&cp, &c, &err) == JM_OK, "a context on cpu by name: %s", err.message);
+    jm_context_free(c);
+    jm_model_params p = tiny_params(JM_TYPE_F32);
+    jm_model *bad = NULL;
+    p.backend = "cuda-not-built";
+    CHECK(jm_model_create(&p, &bad, &err) == JM_ERR_UNSUPPORTED && bad == NULL && strstr(err.message, "cuda-not-built"),
+          "a model for a backend the build lacks is refused: %s", err.message);
+    p.backend = "cpu";
     jm_context *ctx = test_context(1, test_cpu_features());
     weights w = {0};
     jm_model *m = build(&p, JM_TYPE_F32, &w, ctx);
@@ -472,17 +493,22 @@ static void test_backend_finish(void) {
     if (!m) return;
     float *state = calloc(jm_model_state_size(m), 1), *logits = calloc(p.n_vocab, 4);
     const int32_t toks[3] = { 1, 2, 3 };
-    jm_error err;
     const jm_backend *cpu = ctx->backend;
     jm_backend failing = *cpu;
+    failing.name = "failing";
     failing.finish = failing_finish;
     ctx->backend = &failing;
+    CHECK(jm_model_eval(ctx, m, state, toks, 3, logits, 0, &err) == JM_ERR_INVALID_ARG &&
+          strstr(err.message, "'failing'") && strstr(err.message, "'cpu'"),
+          "a model prepared for another backend is refused, naming both: %s", err.message);
+    m->backend = &failing;
     CHECK(jm_model_eval(ctx, m, state, toks, 3, logits, 0, &err) == JM_ERR_INTERNAL &&
           strstr(err.message, "device was lost"), "jm_model_eval returns the backend's failure: %s", err.message);
     jm_batch_seq seq = { .state = state, .tokens = toks, .n_tokens = 3, .logits = logits };
     CHECK(jm_model_eval_batch(ctx, m, &seq, 1, &err) == JM_ERR_INTERNAL && strstr(err.message, "device was lost"),
           "jm_model_eval_batch returns the backend's failure: %s", err.message);
     ctx->backend = cpu;
+    m->backend = cpu;
     CHECK(cpu->finish == NULL && jm_model_eval(ctx, m, state, toks, 3, logits, 0, &err) == JM_OK,
           "the CPU backend has no finish, and its calls succeed: %s", err.message);
     jm_model_free(m);
@@ -546,7 +572,7 @@ static void check_rest(void) {
     test_batch(JM_TYPE_Q8_0, "Q8_0", 2);
     test_batch(JM_TYPE_Q4_0, "Q4_0", 1);
     test_batch(JM_TYPE_Q4_K, "Q4_K", 2);
-    test_backend_finish(); /* last: its model draws from the weights' random stream, which the bounds above were measured on */
+    test_backends(); /* last: its model draws from the weights' random stream, which the bounds above were measured on */
 }
 
 /* argv[1]: a level's kernels against the reference (test_levels.h); none: everything else. */

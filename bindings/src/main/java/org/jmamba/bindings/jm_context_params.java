@@ -28,6 +28,7 @@ import static java.lang.foreign.MemoryLayout.PathElement.sequenceElement;
  * struct jm_context_params {
  *     int32_t n_threads;
  *     uint32_t cpu_features_mask;
+ *     const char *backend;
  * }
  * }
  */
@@ -40,7 +41,8 @@ public class jm_context_params {
 
     private static final GroupLayout $LAYOUT = MemoryLayout.structLayout(
         jmamba_h.C_INT.withName("n_threads"),
-        jmamba_h.C_INT.withName("cpu_features_mask")
+        jmamba_h.C_INT.withName("cpu_features_mask"),
+        jmamba_h.C_POINTER.withName("backend")
     ).withName("jm_context_params");
 
     /**
@@ -136,6 +138,50 @@ public class jm_context_params {
      */
     public static void cpu_features_mask(MemorySegment struct, int fieldValue) {
         struct.set(cpu_features_mask$LAYOUT, cpu_features_mask$OFFSET, fieldValue);
+    }
+
+    private static final AddressLayout backend$LAYOUT = (AddressLayout) $LAYOUT.select(groupElement("backend"));
+
+    /**
+     * Layout for field:
+     * {@snippet lang=c :
+     * const char *backend
+     * }
+     */
+    public static final AddressLayout backend$layout() {
+        return backend$LAYOUT;
+    }
+
+    private static final long backend$OFFSET = 8;
+
+    /**
+     * Offset for field:
+     * {@snippet lang=c :
+     * const char *backend
+     * }
+     */
+    public static final long backend$offset() {
+        return backend$OFFSET;
+    }
+
+    /**
+     * Getter for field:
+     * {@snippet lang=c :
+     * const char *backend
+     * }
+     */
+    public static MemorySegment backend(MemorySegment struct) {
+        return struct.get(backend$LAYOUT, backend$OFFSET);
+    }
+
+    /**
+     * Setter for field:
+     * {@snippet lang=c :
+     * const char *backend
+     * }
+     */
+    public static void backend(MemorySegment struct, MemorySegment fieldValue) {
+        struct.set(backend$LAYOUT, backend$OFFSET, fieldValue);
     }
 
     /**

@@ -37,6 +37,7 @@ import static java.lang.foreign.MemoryLayout.PathElement.sequenceElement;
  *     float norm_eps;
  *     int32_t weights_file_mapped;
  *     uint32_t cpu_features_mask;
+ *     const char *backend;
  * }
  * }
  */
@@ -58,7 +59,9 @@ public class jm_model_params {
         jmamba_h.C_INT.withName("d_conv"),
         jmamba_h.C_FLOAT.withName("norm_eps"),
         jmamba_h.C_INT.withName("weights_file_mapped"),
-        jmamba_h.C_INT.withName("cpu_features_mask")
+        jmamba_h.C_INT.withName("cpu_features_mask"),
+        MemoryLayout.paddingLayout(4),
+        jmamba_h.C_POINTER.withName("backend")
     ).withName("jm_model_params");
 
     /**
@@ -550,6 +553,50 @@ public class jm_model_params {
      */
     public static void cpu_features_mask(MemorySegment struct, int fieldValue) {
         struct.set(cpu_features_mask$LAYOUT, cpu_features_mask$OFFSET, fieldValue);
+    }
+
+    private static final AddressLayout backend$LAYOUT = (AddressLayout) $LAYOUT.select(groupElement("backend"));
+
+    /**
+     * Layout for field:
+     * {@snippet lang=c :
+     * const char *backend
+     * }
+     */
+    public static final AddressLayout backend$layout() {
+        return backend$LAYOUT;
+    }
+
+    private static final long backend$OFFSET = 48;
+
+    /**
+     * Offset for field:
+     * {@snippet lang=c :
+     * const char *backend
+     * }
+     */
+    public static final long backend$offset() {
+        return backend$OFFSET;
+    }
+
+    /**
+     * Getter for field:
+     * {@snippet lang=c :
+     * const char *backend
+     * }
+     */
+    public static MemorySegment backend(MemorySegment struct) {
+        return struct.get(backend$LAYOUT, backend$OFFSET);
+    }
+
+    /**
+     * Setter for field:
+     * {@snippet lang=c :
+     * const char *backend
+     * }
+     */
+    public static void backend(MemorySegment struct, MemorySegment fieldValue) {
+        struct.set(backend$LAYOUT, backend$OFFSET, fieldValue);
     }
 
     /**

@@ -662,6 +662,119 @@ public class jmamba_h {
         }
     }
 
+    private static class jm_backend_count {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            jmamba_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = jmamba_h.findOrThrow("jm_backend_count");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t jm_backend_count(void)
+     * }
+     */
+    public static FunctionDescriptor jm_backend_count$descriptor() {
+        return jm_backend_count.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t jm_backend_count(void)
+     * }
+     */
+    public static MethodHandle jm_backend_count$handle() {
+        return jm_backend_count.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t jm_backend_count(void)
+     * }
+     */
+    public static MemorySegment jm_backend_count$address() {
+        return jm_backend_count.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t jm_backend_count(void)
+     * }
+     */
+    public static int jm_backend_count() {
+        var mh$ = jm_backend_count.HANDLE;
+        try {
+            return (int) mh$.invokeExact();
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class jm_backend_name {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            jmamba_h.C_POINTER,
+            jmamba_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = jmamba_h.findOrThrow("jm_backend_name");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * const char *jm_backend_name(int32_t i)
+     * }
+     */
+    public static FunctionDescriptor jm_backend_name$descriptor() {
+        return jm_backend_name.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * const char *jm_backend_name(int32_t i)
+     * }
+     */
+    public static MethodHandle jm_backend_name$handle() {
+        return jm_backend_name.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * const char *jm_backend_name(int32_t i)
+     * }
+     */
+    public static MemorySegment jm_backend_name$address() {
+        return jm_backend_name.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * const char *jm_backend_name(int32_t i)
+     * }
+     */
+    public static MemorySegment jm_backend_name(int i) {
+        var mh$ = jm_backend_name.HANDLE;
+        try {
+            return (MemorySegment) mh$.invokeExact(i);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class jm_context_default_params {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             org.jmamba.bindings.jm_context_params.layout()
