@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.jmamba.Mamba2Params;
 
 /**
  * A Mamba-2 checkpoint's hyper-parameters, from Mistral's {@code params.json} or a Hugging Face
@@ -16,9 +17,15 @@ import java.util.Locale;
 public record Mamba2Config(int dModel, int nLayer, int vocabSize, int dState, int nGroup, int headDim, int nHead,
                            int dInner, int dConv, float eps, boolean tied, String source) {
 
-    public int convDim() { return dInner + 2 * nGroup * dState; }
+    /** Channels of the causal conv, by the library's shape rules (the vocabulary does not enter them). */
+    public int convDim() { return shapes().convDim(); }
 
-    public int dInProj() { return 2 * dInner + 2 * nGroup * dState + nHead; }
+    /** Rows of ssm_in, by the library's shape rules. */
+    public int dInProj() { return shapes().dInProj(); }
+
+    private Mamba2Params shapes() {
+        return new Mamba2Params(1, dModel, nLayer, dInner, dState, nHead, nGroup, dConv, eps, tied);
+    }
 
     /** Mistral's params.json: dim, n_layers, vocab_size, n_groups, rms_norm, tie_embeddings, and optionally the rest. */
     public static Mamba2Config fromMistralParams(Path file) throws IOException {
@@ -97,13 +104,14 @@ public record Mamba2Config(int dModel, int nLayer, int vocabSize, int dState, in
         if (nHead % nGroup != 0) {
             throw new QuantizeException(file + ": " + nHead + " heads do not split into " + nGroup + " groups");
         }
-        long inProj = 2L * dInner + 2L * nGroup * dState + nHead; // ssm_in's rows; conv_dim is less
-        if (inProj > Integer.MAX_VALUE) {
-            throw new QuantizeException(file + ": d_inner " + dInner + ", n_groups " + nGroup + " and d_state " + dState
-                    + " give ssm_in " + inProj + " rows, more than an int holds");
+        Mamba2Config c = new Mamba2Config(dModel, nLayer, vocab, dState, nGroup, headDim, nHead, dInner, dConv, (float) eps,
+                tied, file.getFileName().toString());
+        try {
+            c.shapes(); // the library's rules: sizes in range, ssm_in's rows and the state's bytes that fit
+        } catch (IllegalArgumentException e) {
+            throw new QuantizeException(file + ": " + e.getMessage());
         }
-        return new Mamba2Config(dModel, nLayer, vocab, dState, nGroup, headDim, nHead, dInner, dConv, (float) eps, tied,
-                file.getFileName().toString());
+        return c;
     }
 
     private static int intOf(Path file, JsonNode j, JsonNode ssm, List<String> keys, int dflt) {

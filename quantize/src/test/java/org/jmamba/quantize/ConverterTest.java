@@ -243,6 +243,16 @@ class ConverterTest {
     }
 
     @Test
+    void aConfigTheLibrarysShapeRulesRefuseIsNamedWithTheirReason() throws IOException {
+        // the same rules as a GGUF's: checked by the library, not by a copy here
+        Checkpoints ck = new Checkpoints(6, false);
+        Path dir = ck.writeMistral(tmp.resolve("rules"), "F32");
+        String params = Files.readString(dir.resolve("params.json"));
+        Files.writeString(dir.resolve("params.json"), params.replaceFirst("\\{", "{\"state_size\": 33554432, "));
+        fails(QuantizeException.class, dir, "params.json: d_state = 33554432 is out of range [1, 16777216]");
+    }
+
+    @Test
     void truncatedAndLyingSafetensors() throws IOException {
         Checkpoints ck = new Checkpoints(7, false);
         Path dir = ck.writeMistral(tmp.resolve("trunc"), "F32");
