@@ -15,6 +15,7 @@ enum { ACT_U, ACT_XN, ACT_PROJ, ACT_CONV, ACT_Y, ACT_OUT, ACT_LOGITS, ACT_COUNT 
 
 typedef struct cpu_state {
     jm_buffer act[ACT_COUNT];
+    int64_t   scan_work_floats; /* chunked-scan scratch per pool part, set by reserve for the call */
 } cpu_state;
 
 /* One step's job for the pool. */
@@ -171,8 +172,9 @@ static int64_t scan_work_floats(const jm_context *ctx, const jm_ubatch *b) {
 }
 
 static void cpu_scan(jm_context *ctx, const jm_ubatch *b, int32_t il) {
+    const cpu_state *st = ctx->backend_data;
     cpu_step s = { .ctx = ctx, .b = b, .il = il, .scan_work = ctx->scratch[JM_SCRATCH_SCAN].data,
-                   .scan_work_floats = scan_work_floats(ctx, b) };
+                   .scan_work_floats = st->scan_work_floats };
     jm_pool_run(ctx->pool, scan_task, &s);
 }
 
@@ -249,7 +251,8 @@ static jm_status cpu_reserve(jm_context *ctx, jm_ubatch *b, int64_t nb, int64_t 
     if (!b->u || !b->xn || !b->proj || !b->conv || !b->y || !b->out) return out_of_memory(nb, err);
     const size_t act = matmul_scratch(ctx, m, nb);
     if (!jm_scratch(ctx, JM_SCRATCH_MATMUL, act > 0 ? act : 64)) return out_of_memory(nb, err);
-    if (!jm_scratch(ctx, JM_SCRATCH_SCAN, (scan_work_floats(ctx, b) * jm_pool_parts(ctx->pool) + 16) * fl))
+    st->scan_work_floats = scan_work_floats(ctx, b); /* once per call, not per layer */
+    if (!jm_scratch(ctx, JM_SCRATCH_SCAN, (st->scan_work_floats * jm_pool_parts(ctx->pool) + 16) * fl))
         return out_of_memory(nb, err);
     if (n_logits > 0) {
         b->logits = jm_buffer_reserve(&st->act[ACT_LOGITS], n_logits * m->p.n_vocab * fl);
