@@ -133,8 +133,12 @@ public final class Session implements AutoCloseable {
 
     /** Why a view taken at {@code version} is stale, or null while it is valid. */
     String staleReason(long version) {
+        // the version is read before the close flags: close() sets closeRequested before it bumps the
+        // version, so a reader that sees the bump also sees the flag and never names the close a change
+        long now = logitsVersion;
+        String change = lastChange;
         if (closed || closeRequested) return "the session is closed";
-        if (version != logitsVersion) return "the session " + lastChange + " since the view was taken";
+        if (version != now) return "the session " + change + " since the view was taken";
         return null;
     }
 
