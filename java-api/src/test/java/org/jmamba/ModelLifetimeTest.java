@@ -70,20 +70,21 @@ class ModelLifetimeTest {
         Session s = m.newSession();
         int[] tokens = new int[200_000];
         for (int i = 0; i < tokens.length; i++) tokens[i] = (i * 31 + 7) % m.params().nVocab();
-        CountDownLatch started = new CountDownLatch(1);
         AtomicReference<Throwable> outcome = new AtomicReference<>();
         Thread eval = Thread.ofPlatform().start(() -> {
-            started.countDown();
             try {
                 s.feed(tokens);
             } catch (Throwable t) {
                 outcome.set(t);
             }
         });
-        started.await();
-        Thread.sleep(50); // the feed is under way (it takes seconds)
-        assertTrue(eval.isAlive(), "the feed ended before close: make it longer");
-        m.close(); // must not wait for the feed, nor free what it reads
+        // close only once the feed is inside the model: a close before it would rightly refuse the feed
+        // (no sleep is long enough for that on a loaded machine)
+        while (m.callsInFlight() == 0) {
+            assertTrue(eval.isAlive(), () -> "the feed ended before it was seen running: " + outcome.get());
+            Thread.onSpinWait();
+        }
+        m.close(); // must not wait for the feed (it takes seconds), nor free what it reads
         boolean closeReturnedFirst = eval.isAlive();
         assertTrue(m.isClosed());
         assertTrue(s.isClosed());
