@@ -3,6 +3,7 @@ package org.jmamba;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -192,7 +193,6 @@ class ModelLifetimeTest {
         Path copy = dir.resolve("dropped.gguf");
         Files.copy(smallModel(), copy);
         WeakReference<Model> ref = load(copy);
-        assertTrue(mapped(copy), "the model's file should be mapped while it is reachable");
         long deadline = System.nanoTime() + 30_000_000_000L;
         while ((ref.get() != null || mapped(copy)) && System.nanoTime() < deadline) {
             System.gc();
@@ -202,11 +202,18 @@ class ModelLifetimeTest {
         assertFalse(mapped(copy), "a dropped model keeps its file mapped forever");
     }
 
+    /**
+     * Loads a model and drops it. The mapping is checked here, while the model is held: once only
+     * the weak reference is left, a collection may free it at any moment.
+     */
     private static WeakReference<Model> load(Path p) throws IOException {
         Model m = Model.load(p, Model.Options.defaults().withThreads(2));
         Session s = m.newSession();
         s.eval(1, 2, 3); // starts native worker threads
-        return new WeakReference<>(m);
+        WeakReference<Model> ref = new WeakReference<>(m);
+        assertTrue(mapped(p), "the model's file should be mapped while it is reachable");
+        Reference.reachabilityFence(m);
+        return ref;
     }
 
     /** Whether this process maps the file (Linux /proc). */
