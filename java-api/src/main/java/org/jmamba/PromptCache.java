@@ -220,6 +220,7 @@ public final class PromptCache implements AutoCloseable {
         while (true) {
             Entry e;
             State inMemory;
+            Path file; // read here: once the lock is let go, another thread may drop the entry
             synchronized (this) {
                 checkOpen();
                 e = find(model, tokens);
@@ -230,13 +231,14 @@ public final class PromptCache implements AutoCloseable {
                 e.lastUse = ++tick;
                 e.readers++;
                 inMemory = e.state;
+                file = e.file;
             }
             State loaded = null;
             try {
                 if (inMemory != null) {
                     session.restore(inMemory);
                 } else {
-                    loaded = State.load(e.file, session.model());
+                    loaded = State.load(file, session.model());
                     session.restore(loaded);
                 }
             } catch (IOException | StateFormatException ex) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -135,6 +136,49 @@ class PromptCacheTest extends SmallModelTests {
             int[] longer = concat(p, new int[] {3});
             assertCold(longer, throughCache(cache, longer, 0));
             assertEquals(1, cache.stats().misses() - 1, cache.stats().toString());
+        }
+    }
+
+    /**
+     * Two sessions look up the same entry of the folder at once, and its file turns out corrupted:
+     * the first to read it drops the entry while the other is between its lookup and its read.
+     * Both get a miss, never an exception.
+     */
+    @Test
+    void readersRacingOnACorruptedFileBothMiss(@TempDir Path dir) throws Exception {
+        int[] p = tokens(50, 1);
+        int[] longer = concat(p, new int[] {3});
+        for (int round = 0; round < 20; round++) {
+            try (PromptCache cache = PromptCache.open(dir.resolve("round" + round), 0, Long.MAX_VALUE)) {
+                throughCache(cache, p, 0);
+                Path file;
+                try (var files = Files.list(dir.resolve("round" + round))) {
+                    file = files.toList().getFirst();
+                }
+                byte[] b = Files.readAllBytes(file);
+                b[b.length - 10] ^= 1; // in the state: only the body checksum sees it
+                Files.write(file, b);
+                CyclicBarrier together = new CyclicBarrier(2);
+                ExecutorService pool = Executors.newFixedThreadPool(2);
+                try {
+                    List<Future<Integer>> reused = new ArrayList<>();
+                    for (int t = 0; t < 2; t++) {
+                        reused.add(pool.submit(() -> {
+                            try (Session s = model.newSession()) {
+                                together.await();
+                                return cache.restoreLongestPrefix(s, longer);
+                            }
+                        }));
+                    }
+                    for (Future<Integer> f : reused) assertEquals(0, f.get(), "round " + round);
+                } finally {
+                    pool.shutdown();
+                }
+                PromptCache.Stats st = cache.stats();
+                assertEquals(0, st.hits(), st.toString());
+                assertEquals(3, st.misses(), st.toString());
+                assertEquals(0, st.diskEntries(), st.toString());
+            }
         }
     }
 
