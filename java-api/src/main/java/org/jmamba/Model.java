@@ -350,11 +350,6 @@ public final class Model implements AutoCloseable {
         }
     }
 
-    /** Calls between {@link #enter()} and {@link #leave()} now: what keeps a closed model's native memory alive. */
-    int callsInFlight() {
-        return activeCalls.get();
-    }
-
     void leave() {
         // the last call out of a closed model frees it (clean() runs the release once)
         if (activeCalls.decrementAndGet() == 0 && closed.get()) cleanable.clean();

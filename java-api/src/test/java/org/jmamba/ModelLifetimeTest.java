@@ -72,6 +72,7 @@ class ModelLifetimeTest {
         int[] tokens = new int[200_000];
         for (int i = 0; i < tokens.length; i++) tokens[i] = (i * 31 + 7) % m.params().nVocab();
         AtomicReference<Throwable> outcome = new AtomicReference<>();
+        long before = s.logitsVersion();
         Thread eval = Thread.ofPlatform().start(() -> {
             try {
                 s.feed(tokens);
@@ -79,9 +80,9 @@ class ModelLifetimeTest {
                 outcome.set(t);
             }
         });
-        // close only once the feed is inside the model: a close before it would rightly refuse the feed
-        // (no sleep is long enough for that on a loaded machine)
-        while (m.callsInFlight() == 0) {
+        // close only once the feed is past the model's check (it then marks the session's views stale):
+        // a close before that would rightly refuse the feed, and no sleep is sure to be long enough
+        while (s.logitsVersion() == before) {
             assertTrue(eval.isAlive(), () -> "the feed ended before it was seen running: " + outcome.get());
             Thread.onSpinWait();
         }
