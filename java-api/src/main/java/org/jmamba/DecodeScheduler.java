@@ -248,7 +248,25 @@ public final class DecodeScheduler implements AutoCloseable {
         } catch (Throwable t) {
             failAll(t);
         } finally {
-            if (ctx != null) model.returnContext(ctx);
+            if (ctx != null) giveBack(ctx);
+        }
+    }
+
+    /**
+     * Hands the context back to the model's pool, or frees it when the model is closed: the pool
+     * is freed with the model, perhaps already, and a context put there afterwards would never be.
+     */
+    private void giveBack(NativeContext ctx) {
+        try {
+            model.enter();
+        } catch (IllegalStateException closed) {
+            ctx.close();
+            return;
+        }
+        try {
+            model.returnContext(ctx);
+        } finally {
+            model.leave();
         }
     }
 

@@ -151,6 +151,50 @@ class DecodeSchedulerTest {
         }
     }
 
+    /** Threads of this process named {@code name} (Linux): native threads take their creator's name. */
+    static long threadsNamed(String name) throws java.io.IOException {
+        try (var tasks = java.nio.file.Files.list(Path.of("/proc/self/task"))) {
+            return tasks.filter(t -> {
+                try {
+                    return java.nio.file.Files.readString(t.resolve("comm")).strip().equals(name);
+                } catch (java.io.IOException gone) {
+                    return false; // ended while listed
+                }
+            }).count();
+        }
+    }
+
+    /**
+     * The model is closed while its scheduler runs: the job fails naming the closed model, and the
+     * native context the scheduler borrowed (its worker threads, created on the scheduler's thread)
+     * is freed when the scheduler stops, not handed back to the pool the model already freed.
+     */
+    @Test
+    void closingTheModelUnderARunningSchedulerLeavesNoWorkerThreads() throws Exception {
+        long before = threadsNamed("jmamba-decode"); // those of contexts other schedulers gave back to the shared model
+        Model m = Model.load(TestModels.write(TestModels.small(), GgmlType.Q8_0, 7), Model.Options.defaults().withThreads(2));
+        DecodeScheduler sched = DecodeScheduler.start(m, DecodeScheduler.Options.of(1));
+        try {
+            Session s = m.newSession();
+            CountDownLatch stepped = new CountDownLatch(1);
+            DecodeScheduler.Job job = sched.submit(s, prompt(3, 1), l -> {
+                stepped.countDown();
+                return 3;
+            });
+            assertTrue(stepped.await(30, TimeUnit.SECONDS));
+            assertTrue(threadsNamed("jmamba-decode") > before + 1, "the scheduler's context should have worker threads");
+            m.close();
+            ExecutionException e = assertThrows(ExecutionException.class, () -> job.done().get(30, TimeUnit.SECONDS));
+            assertTrue(e.getCause().getMessage().contains("is closed"), e.getCause().getMessage());
+        } finally {
+            sched.close();
+        }
+        // a joined thread may linger in /proc for a moment while it exits: wait for that, not for a leak
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (threadsNamed("jmamba-decode") > before && System.nanoTime() < deadline) Thread.sleep(10);
+        assertEquals(before, threadsNamed("jmamba-decode"), "worker threads left behind");
+    }
+
     @Test
     void badSubmissionsAreRefusedAndCloseCancelsEverything() throws Exception {
         DecodeScheduler sched = DecodeScheduler.start(model, DecodeScheduler.Options.of(1));
