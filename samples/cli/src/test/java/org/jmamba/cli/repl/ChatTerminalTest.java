@@ -35,6 +35,7 @@ class ChatTerminalTest {
     @BeforeAll
     static void setUp() throws Exception {
         assumeTrue(run("tmux", "-V").exit == 0, "tmux is not installed (scripts/test.sh installs it as root): the terminal tests are skipped");
+        run("tmux", "-L", SOCKET, "kill-server"); // one left by a killed run whose JVM had this pid would have a keeper already
         assertEquals(0, run("tmux", "-L", SOCKET, "-f", "/dev/null", "new-session", "-d", "-s", "keeper", "sleep 3600").exit);
         assertEquals(0, run("tmux", "-L", SOCKET, "set-option", "-g", "history-limit", "200000").exit); // for the windows made next
         model = org.jmamba.cli.TinyModel.write(dir, 3);
