@@ -71,6 +71,8 @@ public final class ChatWindow {
     private Session session;
     private Chat chat;
     private BackgroundGeneration running;
+    /** The last reply's save: the next message waits for it (a snapshot and a generation cannot share the session). */
+    private CompletableFuture<Void> saving = CompletableFuture.completedFuture(null);
 
     /** A conversation's session and chat, made off the FX thread. */
     private record Opened(Session session, Chat chat) {}
@@ -207,7 +209,7 @@ public final class ChatWindow {
 
     private void sendMessage() {
         String text = input.getText().strip();
-        if (text.isEmpty() || chat == null || running != null) return;
+        if (text.isEmpty() || chat == null || running != null || !saving.isDone()) return;
         input.clear();
         ConversationStore.Conversation c = open;
         if (c.messages.isEmpty()) {
@@ -246,8 +248,11 @@ public final class ChatWindow {
         status.setText(String.format("%d tokens, %.1f tokens/s%s", stats.generatedTokens(), stats.decodeTokensPerSecond(),
                 stats.stopReason() == org.jmamba.generate.StopReason.CANCELLED ? ", stopped" : ""));
         Session s = session;
-        io.execute(() -> save(c, s));
-        if (open == c) setBusy(false);
+        CompletableFuture<Void> saved = CompletableFuture.runAsync(() -> save(c, s), io);
+        saving = saved;
+        saved.whenComplete((v, e) -> Platform.runLater(() -> {
+            if (open == c && saving == saved) setBusy(false);
+        }));
     }
 
     /** Writes the conversation's messages and its session's state (both through a temp file and a rename). */

@@ -53,10 +53,12 @@ class ChatWindowTest {
     }
 
     private void awaitReady() throws Exception {
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.session() != null);
+        FxTestSupport.await("the conversation opened", 60, () -> window.session() != null);
     }
 
-    private void send(FxRobot robot, String text) {
+    /** Types and sends a message once Send is enabled (the last reply saved): a click on a disabled button is lost. */
+    private void send(FxRobot robot, String text) throws Exception {
+        FxTestSupport.await("Send enabled", 60, () -> !robot.lookup("#send").queryButton().isDisabled());
         robot.clickOn("#input").write(text);
         robot.clickOn("#send");
     }
@@ -65,8 +67,8 @@ class ChatWindowTest {
     void aMessageGetsAStreamedReplyAndIsSaved(FxRobot robot) throws Exception {
         awaitReady();
         send(robot, "Write a gcd function in Java");
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> window.running() == null && window.messageList().getChildren().size() == 2);
-        String reply = FxTestSupport.text(lastMessage());
+        FxTestSupport.await("the reply", 60, () -> window.running() == null && window.messageList().getChildren().size() == 2);
+        String reply = FxTestSupport.onFx(() -> FxTestSupport.text(lastMessage()));
         assertTrue(reply.startsWith("Assistant") && reply.length() > "Assistant\n".length(), reply);
         FxTestSupport.save(robot.capture(window.stage().getScene().getRoot()).getImage(), "javafx-chat-reply");
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> {
@@ -89,29 +91,28 @@ class ChatWindowTest {
         });
         boolean stopped = false;
         for (int attempt = 0; attempt < 5 && !stopped; attempt++) { // in case a reply still ends by itself first
-            int before = window.messageList().getChildren().size();
+            int before = FxTestSupport.onFx(() -> window.messageList().getChildren().size());
             send(robot, "Tell me a long story");
-            WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> window.messageList().getChildren().size() == before + 2
+            FxTestSupport.await("the reply under way", 60, () -> window.messageList().getChildren().size() == before + 2
                     && FxTestSupport.text(lastMessage()).length() > 40 || window.running() == null);
-            if (window.running() == null) continue;
-            var running = window.running();
+            var running = FxTestSupport.onFx(window::running);
+            if (running == null) continue;
             robot.clickOn("#stop");
-            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> window.running() == null);
-            WaitForAsyncUtils.waitForFxEvents();
-            if (!window.statusText().contains("stopped")) continue; // it ended by itself while the mouse moved
+            FxTestSupport.await("the reply ended after Stop", 60, () -> window.running() == null);
+            if (!FxTestSupport.onFx(window::statusText).contains("stopped")) continue; // it ended by itself while the mouse moved
             assertTrue(running.cancelAndAwait(5_000), "the generation thread is still alive after Stop");
             stopped = true;
         }
         assertTrue(stopped, "no reply ran long enough to be stopped in 5 tries");
-        long position = window.session().position();
+        long position = FxTestSupport.onFx(() -> window.session().position());
         robot.interact(() -> {
             @SuppressWarnings("unchecked")
             Spinner<Integer> max = (Spinner<Integer>) robot.lookup("#max-tokens").query();
             max.getValueFactory().setValue(8);
         });
         send(robot, "And now?");
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> window.running() == null && !((Button) robot.lookup("#send").query()).isDisabled());
-        assertTrue(window.session().position() > position, "the session went on after the stopped reply");
+        FxTestSupport.await("the next reply", 60, () -> window.running() == null && !((Button) robot.lookup("#send").query()).isDisabled());
+        assertTrue(FxTestSupport.onFx(() -> window.session().position()) > position, "the session went on after the stopped reply");
     }
 
     @Test

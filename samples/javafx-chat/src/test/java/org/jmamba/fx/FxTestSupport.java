@@ -44,6 +44,20 @@ final class FxTestSupport {
         }
     }
 
+    /** Runs c on the FX thread and returns its result (the scene graph is read there only). */
+    static <T> T onFx(java.util.concurrent.Callable<T> c) throws Exception {
+        return org.testfx.util.WaitForAsyncUtils.asyncFx(c).get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** Waits until the condition, checked on the FX thread, holds; fails naming what was awaited. */
+    static void await(String what, long seconds, java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+        while (!onFx(condition)) {
+            if (System.nanoTime() - end > 0) org.junit.jupiter.api.Assertions.fail("not seen within " + seconds + " s: " + what);
+            Thread.sleep(20);
+        }
+    }
+
     static String text(Node n) {
         StringBuilder sb = new StringBuilder();
         collect(n, sb);

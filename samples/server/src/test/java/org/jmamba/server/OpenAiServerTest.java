@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -260,10 +261,7 @@ class OpenAiServerTest {
             for (int i = 0; i < 5; i++) assertNotNull(it.next());
             assertEquals(1, metric("jmamba_sequences_active"));
         }
-        for (int i = 0; i < 200 && (metric("jmamba_sequences_active") != 0
-                || metric("jmamba_requests_cancelled_total") <= cancelledBefore); i++) {
-            Thread.sleep(50);
-        }
+        awaitIdle("the stream left mid-way ended");
         assertEquals(0, metric("jmamba_sequences_active"), "the sequence is freed");
         assertEquals(cancelledBefore + 1, metric("jmamba_requests_cancelled_total"));
     }
@@ -275,17 +273,16 @@ class OpenAiServerTest {
                 .timeout(Duration.ofMillis(4000)).build(); // long enough to be running on a loaded machine
         assertThrows(com.openai.errors.OpenAIException.class, () -> impatient.chat().completions()
                 .create(chat("take your time", 50_000_000).logitBias(noEos()).build()));
-        for (int i = 0; i < 200 && (metric("jmamba_sequences_active") != 0
-                || metric("jmamba_requests_cancelled_total") <= cancelledBefore); i++) {
-            Thread.sleep(50);
-        }
+        awaitIdle("the answer given up on ended");
         assertEquals(0, metric("jmamba_sequences_active"), "the sequence is freed");
         assertEquals(cancelledBefore + 1, metric("jmamba_requests_cancelled_total"));
     }
 
     @Test
     void aClientThatNeverReadsDoesNotStallTheOthers() throws Exception {
-        String body = "{\"model\":\"" + MODEL_ID + "\",\"stream\":true,\"max_tokens\":3000,\"logit_bias\":{\"2\":-100},"
+        double cancelledBefore = metric("jmamba_requests_cancelled_total");
+        // no end but the client's: a bounded one could be over (its events queued) before the others are asked
+        String body = "{\"model\":\"" + MODEL_ID + "\",\"stream\":true,\"max_tokens\":50000000,\"logit_bias\":{\"2\":-100},"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"never read\"}]}";
         try (Socket sock = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
             sock.setReceiveBufferSize(1024);
@@ -294,16 +291,18 @@ class OpenAiServerTest {
                     + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
                     .getBytes(StandardCharsets.UTF_8));
             out.flush();
-            for (int i = 0; i < 100 && metric("jmamba_sequences_active") < 1; i++) Thread.sleep(20);
+            awaitMetrics("the never-read stream running", m -> m.get("jmamba_sequences_active") >= 1);
             // meanwhile others are served in full
             for (int i = 0; i < 3; i++) {
                 assertEquals(greedy(chatPrompt("other " + i), 8, List.of()),
                         content(client.chat().completions().create(chat("other " + i, 8).build())));
             }
+            assertEquals(1, metric("jmamba_sequences_active"), "the never-read stream still runs beside them");
         }
         // once the socket is closed, the server's next write fails and frees the sequence
-        for (int i = 0; i < 400 && metric("jmamba_sequences_active") != 0; i++) Thread.sleep(50);
+        awaitIdle("the never-read stream ended");
         assertEquals(0, metric("jmamba_sequences_active"));
+        assertEquals(cancelledBefore + 1, metric("jmamba_requests_cancelled_total"));
     }
 
     @Test
@@ -481,6 +480,36 @@ class OpenAiServerTest {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url() + path));
         if (key != null) b.header("Authorization", "Bearer " + key);
         return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Waits (up to 60 s) until no request is in flight and no sequence runs: a request's cancel is counted
+     * before it leaves the in-flight count.
+     */
+    private static void awaitIdle(String what) throws Exception {
+        awaitMetrics(what, m -> m.get("jmamba_requests_in_flight") == 0 && m.get("jmamba_sequences_active") == 0);
+    }
+
+    /** Waits (up to 60 s) until the server's metrics satisfy the condition; fails showing the last ones seen. */
+    private static void awaitMetrics(String what, java.util.function.Predicate<Map<String, Double>> condition) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Map<String, Double> m = metrics();
+        while (!condition.test(m)) {
+            if (System.nanoTime() - end > 0) fail("not seen within 60 s: " + what + "; the last metrics: " + m);
+            Thread.sleep(50);
+            m = metrics();
+        }
+    }
+
+    /** The server's unlabelled metrics by name. */
+    private static Map<String, Double> metrics() throws Exception {
+        Map<String, Double> m = new java.util.TreeMap<>();
+        for (String line : get("/metrics", null).body().split("\n")) {
+            int sp = line.indexOf(' ');
+            if (line.startsWith("#") || sp < 0 || line.substring(0, sp).contains("{")) continue;
+            m.put(line.substring(0, sp), Double.parseDouble(line.substring(sp + 1)));
+        }
+        return m;
     }
 
     private static double metric(String name) throws Exception {

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import javax.swing.JDialog;
 import javax.swing.JFileChooser;
 import javax.swing.JOptionPane;
+import javax.swing.JTextField;
 import javax.swing.SwingUtilities;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,13 +67,16 @@ class AssistantWindowTest {
         String ghost = UiRobot.onEdt(() -> window.editor().ghost());
         char first = ghost.charAt(0);
         if (Character.isLetterOrDigit(first) && first < 128 || first == ' ' || first == ';') {
+            String typedBefore = text();
             ui.type(String.valueOf(first));
+            UiRobot.await("the key typed", 10_000, () -> window.editor().getText().length() == typedBefore.length() + 1);
             assertEquals(ghost.substring(1), UiRobot.onEdt(() -> window.editor().ghost()), "typing the ghost's first character refines it");
         }
         String before = text();
         ui.press(KeyEvent.VK_ESCAPE);
-        assertEquals("", UiRobot.onEdt(() -> window.editor().visibleGhost()));
+        UiRobot.await("the ghost dismissed by Esc", 10_000, () -> window.editor().visibleGhost().isEmpty());
         ui.press(KeyEvent.VK_TAB); // with no ghost, Tab is a plain tab again
+        UiRobot.await("the key typed", 10_000, () -> window.editor().getText().length() != before.length());
         assertEquals(before.length() + 1, text().length());
     }
 
@@ -91,18 +95,27 @@ class AssistantWindowTest {
         Files.createDirectories(bad.getParent());
         Files.write(bad, "GGUF\3\0\0\0 this is not a model".getBytes());
         ui.pressWithCtrl(KeyEvent.VK_O);
-        UiRobot.await("the file chooser", 10_000, () -> Arrays.stream(Window.getWindows())
-                .anyMatch(w -> w.isShowing() && w instanceof JDialog d && containsChooser(d)));
+        // keys go where the focus is: a dialog that shows may not have it yet
+        UiRobot.await("the file chooser, focused", 30_000, () -> Arrays.stream(Window.getWindows())
+                .anyMatch(w -> w.isShowing() && w instanceof JDialog d && containsChooser(d) && focusOwner() instanceof JTextField f
+                        && SwingUtilities.isDescendingFrom(f, d)));
+        JTextField name = UiRobot.onEdt(() -> (JTextField) focusOwner());
         ui.type(bad.toString());
+        UiRobot.await("the path typed into the chooser", 30_000, () -> name.getText().equals(bad.toString()));
         ui.press(KeyEvent.VK_ENTER);
-        UiRobot.await("an error dialog naming the file", 20_000, () -> Arrays.stream(Window.getWindows())
-                .anyMatch(w -> w.isShowing() && w instanceof JDialog d && errorText(d).contains("corrupt.gguf")));
+        UiRobot.await("an error dialog naming the file, focused", 30_000, () -> Arrays.stream(Window.getWindows())
+                .anyMatch(w -> w.isShowing() && w instanceof JDialog d && errorText(d).contains("corrupt.gguf")
+                        && focusOwner() != null && SwingUtilities.isDescendingFrom(focusOwner(), d)));
         JDialog dialog = UiRobot.onEdt(() -> (JDialog) Arrays.stream(Window.getWindows())
                 .filter(w -> w.isShowing() && w instanceof JDialog d && !errorText(d).isEmpty()).findFirst().orElseThrow());
         ui.screenshot(dialog, "swing-assistant-corrupt-model");
         ui.press(KeyEvent.VK_ENTER);
-        UiRobot.await("the dialog closed", 5_000, () -> !dialog.isShowing());
+        UiRobot.await("the dialog closed", 30_000, () -> !dialog.isShowing());
         assertNotNull(window.engine(), "the model already open stays open");
+    }
+
+    private static java.awt.Component focusOwner() {
+        return java.awt.KeyboardFocusManager.getCurrentKeyboardFocusManager().getFocusOwner();
     }
 
     private static boolean containsChooser(java.awt.Container c) {

@@ -35,6 +35,12 @@ final class TerminalLines implements LineSource {
 
     TerminalLines(Path historyFile, List<String> commandNames, String prompt) {
         this.prompt = prompt;
+        // At the prompt the terminal is raw (no ISIG) and JLine reads Ctrl-C as a key that ends readLine.
+        // JLine's "software signals" would also run SIGINT's handler for that byte, from its input thread:
+        // readLine's handler then interrupts the reading thread, which may end that read before the byte is
+        // taken, and the byte ends the next read too: one Ctrl-C counted twice and ended the chat. Without
+        // them Ctrl-C is the key at the prompt, and the kernel's SIGINT while a reply is written (ISIG on).
+        System.setProperty(TerminalBuilder.PROP_SOFTWARE_SIGNALS, "false");
         try {
             terminal = TerminalBuilder.builder().system(true).name("jmamba").build();
         } catch (IOException e) {

@@ -35,6 +35,7 @@ class ChatTerminalTest {
     @BeforeAll
     static void setUp() throws Exception {
         assumeTrue(run("tmux", "-V").exit == 0, "tmux is not installed (scripts/test.sh installs it as root): the terminal tests are skipped");
+        run("tmux", "-L", SOCKET, "kill-server"); // one left by a killed run whose JVM had this pid would have a keeper already
         assertEquals(0, run("tmux", "-L", SOCKET, "-f", "/dev/null", "new-session", "-d", "-s", "keeper", "sleep 3600").exit);
         assertEquals(0, run("tmux", "-L", SOCKET, "set-option", "-g", "history-limit", "200000").exit); // for the windows made next
         model = org.jmamba.cli.TinyModel.write(dir, 3);
@@ -134,8 +135,11 @@ class ChatTerminalTest {
         start("chat -m " + model + " -n -1 --ignore-eos --history-file " + dir.resolve("history-b"));
         waitFor("banner", s -> s.contains("/help for the commands") && s.strip().endsWith(">"));
         keys("hello", "Enter");
-        Thread.sleep(1500); // the reply never ends by itself: -n -1 and --ignore-eos
-        String before = screen();
+        // Ctrl-C stops a reply only once it is written: before that the terminal is still raw and the key would
+        // wait unread, and the reply never ends by itself (-n -1 and --ignore-eos). Its first text is printed
+        // after the REPL took SIGINT and turned ISIG on.
+        String before = waitFor("the reply's first text", s -> s.contains("> hello\n")
+                && !s.substring(s.lastIndexOf("> hello\n") + "> hello\n".length()).isBlank());
         assertFalse(before.contains("stop:"), before);
         keys("C-c");
         String screen = waitFor("the reply stopped", s -> s.contains("stop: cancelled]") && lastLine(s).equals(">"));
@@ -148,6 +152,8 @@ class ChatTerminalTest {
 
         keys("C-c");
         waitFor("the hint and a new prompt", s -> s.contains("(Ctrl-C again, Ctrl-D or /exit to quit)\n>"));
+        // one Ctrl-C counts once (JLine's software SIGINT made it also end the next read, and so the chat)
+        assertTrue(chatRunning(), "the chat ended after one Ctrl-C at the prompt:\n" + tail(screen()));
         assertFalse(screen().contains("EXITED="));
         keys("C-c");
         // 0 from the REPL's own return, or 130 where the JVM's SIGINT handler, back after JLine closed the terminal, ended it first
@@ -181,12 +187,23 @@ class ChatTerminalTest {
         long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         String s = "";
         while (System.nanoTime() < end) {
-            s = screen();
+            Result r = run("tmux", "-L", SOCKET, "capture-pane", "-p", "-J", "-S", "-", "-t", session);
+            if (r.exit != 0) {
+                // the shell ends (and the session with it) only when a Ctrl-C reaches it after the chat ended
+                fail("the terminal closed while waiting for " + what + " (" + r.out.strip() + "); the screen before:\n" + tail(s));
+            }
+            s = r.out.stripTrailing();
             if (done.test(s)) return s;
             Thread.sleep(150);
         }
         fail("timed out waiting for " + what + "; the screen:\n" + tail(s));
         return s;
+    }
+
+    /** Whether the chat's JVM is still running. */
+    private boolean chatRunning() throws IOException {
+        long pid = Long.parseLong(Files.readString(pidFile).strip());
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
     private static String tail(String s) {
