@@ -242,11 +242,21 @@ public final class PromptCache implements AutoCloseable {
                     session.restore(loaded);
                 }
             } catch (IOException | StateFormatException ex) {
+                if (loaded != null) loaded.close();
                 synchronized (this) {
                     e.readers--;
                     if (!e.removed) drop(e); // unreadable: forget it, look again
                 }
                 continue;
+            } catch (RuntimeException | Error ex) {
+                // e.g. the session was closed meanwhile: the entry stays, but this lookup no longer
+                // reads it, or its state would never be freed
+                if (loaded != null) loaded.close();
+                synchronized (this) {
+                    e.readers--;
+                    maybeFree(e);
+                }
+                throw ex;
             }
             List<Entry> spill;
             synchronized (this) {
@@ -435,6 +445,13 @@ public final class PromptCache implements AutoCloseable {
             e.state = null;
             e.pendingRelease = false;
         }
+    }
+
+    /** Lookups and writers reading entries right now: 0 whenever none is under way. */
+    synchronized int readersNow() {
+        int n = 0;
+        for (Entry e : entries) n += e.readers;
+        return n;
     }
 
     public synchronized Stats stats() {

@@ -182,6 +182,31 @@ class PromptCacheTest extends SmallModelTests {
         }
     }
 
+    /**
+     * A lookup into a session closed meanwhile says so, and lets go of the entry it found: the
+     * entry still serves the next session, and nothing is left reading it (a state a lookup still
+     * reads is never freed, not even by closing the cache).
+     */
+    @Test
+    void aLookupIntoAClosedSessionFailsAndLetsGoOfTheEntry(@TempDir Path dir) throws Exception {
+        int[] p = tokens(50, 1);
+        int[] longer = concat(p, new int[] {3});
+        try (PromptCache inMemory = PromptCache.inMemory(1L << 30);
+             PromptCache inFolder = PromptCache.open(dir, 0, Long.MAX_VALUE)) {
+            for (PromptCache cache : List.of(inMemory, inFolder)) {
+                throughCache(cache, p, 0);
+                Session closed = model.newSession();
+                closed.close();
+                IllegalStateException e = assertThrows(IllegalStateException.class,
+                        () -> cache.restoreLongestPrefix(closed, longer));
+                assertEquals("the session is closed", e.getMessage());
+                assertEquals(0, cache.readersNow(), "a failed lookup still reads its entry");
+                assertCold(longer, throughCache(cache, longer, 50));
+                assertEquals(0, cache.readersNow());
+            }
+        }
+    }
+
     @Test
     void anUnwritableOrFullFolderIsAClearError(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("a-file"), "x");

@@ -56,7 +56,9 @@ public final class BackgroundGeneration {
     /**
      * Sends {@code userText} to the chat on a new daemon thread and streams the reply. The chat and
      * its session must not be used by anyone else until {@link #done()} completes. A cancel that
-     * comes before the reply's prompt is evaluated takes effect at its first token.
+     * comes before the reply's prompt is evaluated takes effect when the reply's first text
+     * arrives: at its first token, or later when that token's text is not whole yet (part of a
+     * UTF-8 character).
      */
     public static BackgroundGeneration send(Chat chat, String userText, GenerationOptions options,
             Executor uiExecutor, Consumer<String> onText) {
