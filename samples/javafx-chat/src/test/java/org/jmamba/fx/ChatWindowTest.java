@@ -35,7 +35,8 @@ class ChatWindowTest {
 
     @Start
     void start(Stage stage) throws Exception {
-        window = new ChatWindow(stage, Model.load(FxTestSupport.model()), new ConversationStore(data));
+        // greedy replies of this model run until stopped or cut at the reply length (256 by default)
+        window = new ChatWindow(stage, Model.load(FxTestSupport.modelThatNeverEnds()), new ConversationStore(data));
         stage.show();
     }
 
@@ -85,25 +86,19 @@ class ChatWindowTest {
             @SuppressWarnings("unchecked")
             Spinner<Integer> max = (Spinner<Integer>) robot.lookup("#max-tokens").query();
             max.getValueFactory().setValue(1_000_000);
-            // greedy: sampled at 0.7, this random model's replies often end by themselves on an idle machine
-            // before the mouse reaches Stop (1.5 failed tries per stop over 4 runs, against 1 in 7 runs greedy)
-            ((Slider) robot.lookup("#temperature").query()).setValue(0);
+            ((Slider) robot.lookup("#temperature").query()).setValue(0); // greedy: only Stop ends this reply
         });
-        boolean stopped = false;
-        for (int attempt = 0; attempt < 5 && !stopped; attempt++) { // in case a reply still ends by itself first
-            int before = FxTestSupport.onFx(() -> window.messageList().getChildren().size());
-            send(robot, "Tell me a long story");
-            FxTestSupport.await("the reply under way", 60, () -> window.messageList().getChildren().size() == before + 2
-                    && FxTestSupport.text(lastMessage()).length() > 40 || window.running() == null);
-            var running = FxTestSupport.onFx(window::running);
-            if (running == null) continue;
-            robot.clickOn("#stop");
-            FxTestSupport.await("the reply ended after Stop", 60, () -> window.running() == null);
-            if (!FxTestSupport.onFx(window::statusText).contains("stopped")) continue; // it ended by itself while the mouse moved
-            assertTrue(running.cancelAndAwait(5_000), "the generation thread is still alive after Stop");
-            stopped = true;
-        }
-        assertTrue(stopped, "no reply ran long enough to be stopped in 5 tries");
+        int before = FxTestSupport.onFx(() -> window.messageList().getChildren().size());
+        send(robot, "Tell me a long story");
+        FxTestSupport.await("the reply under way", 60, () -> window.messageList().getChildren().size() == before + 2
+                && FxTestSupport.text(lastMessage()).length() > 40 || window.running() == null);
+        var running = FxTestSupport.onFx(window::running);
+        if (running == null) fail("the reply ended by itself: " + FxTestSupport.onFx(window::statusText));
+        robot.clickOn("#stop");
+        FxTestSupport.await("the reply ended after Stop", 60, () -> window.running() == null);
+        String status = FxTestSupport.onFx(window::statusText);
+        assertTrue(status.contains("stopped"), status);
+        assertTrue(running.cancelAndAwait(5_000), "the generation thread is still alive after Stop");
         long position = FxTestSupport.onFx(() -> window.session().position());
         robot.interact(() -> {
             @SuppressWarnings("unchecked")

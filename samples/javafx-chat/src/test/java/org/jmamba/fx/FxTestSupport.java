@@ -3,12 +3,19 @@ package org.jmamba.fx;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import javafx.scene.Node;
 import javafx.scene.image.Image;
 import javax.imageio.ImageIO;
+import org.jmamba.Model;
 import org.jmamba.gguf.GgmlType;
+import org.jmamba.gguf.GgufFile;
+import org.jmamba.gguf.GgufTensorInfo;
 import org.jmamba.testkit.RandomMamba2;
 
 /** The test model and screenshots for the chat's tests. */
@@ -22,6 +29,38 @@ final class FxTestSupport {
             Path p = Path.of("target", "ui-test", "random-q8_0.gguf").toAbsolutePath();
             Files.createDirectories(p.getParent());
             if (!Files.exists(p)) RandomMamba2.write(p, new RandomMamba2.Spec(SHAPE, GgmlType.Q8_0, 11));
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The test model with the output rows of its end-of-generation tokens zeroed: their logits are
+     * exactly 0, below the largest of the 2048 random ones, so a greedy reply never ends by itself
+     * and only Stop (or the length limit) ends it, however slow the machine.
+     */
+    static synchronized Path modelThatNeverEnds() {
+        try {
+            Path p = model().resolveSibling("random-q8_0-no-eog.gguf");
+            if (Files.exists(p)) return p;
+            Path tmp = Files.createTempFile(p.getParent(), "no-eog", ".tmp");
+            Files.copy(model(), tmp, StandardCopyOption.REPLACE_EXISTING);
+            int[] eog;
+            try (Model m = Model.load(tmp)) {
+                eog = m.tokenizer().eogIds();
+            }
+            long rowAt;
+            long rowBytes;
+            try (GgufFile f = GgufFile.open(tmp)) {
+                GgufTensorInfo out = f.tensor("output.weight").orElseThrow();
+                rowAt = f.dataOffset() + out.offset();
+                rowBytes = out.type().rowBytes(out.shape()[0]);
+            }
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                for (int id : eog) ch.write(ByteBuffer.allocate((int) rowBytes), rowAt + id * rowBytes);
+            }
+            Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE);
             return p;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
