@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.jmamba.gguf.GgmlType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -152,15 +157,15 @@ class DecodeSchedulerTest {
     }
 
     /** The ids of this process's threads named {@code name} (Linux): native threads take their creator's name. */
-    static java.util.Set<String> threadsNamed(String name) throws java.io.IOException {
-        try (var tasks = java.nio.file.Files.list(Path.of("/proc/self/task"))) {
+    static Set<String> threadsNamed(String name) throws IOException {
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
             return tasks.filter(t -> {
                 try {
-                    return java.nio.file.Files.readString(t.resolve("comm")).strip().equals(name);
-                } catch (java.io.IOException gone) {
+                    return Files.readString(t.resolve("comm")).strip().equals(name);
+                } catch (IOException gone) {
                     return false; // ended while listed
                 }
-            }).map(t -> t.getFileName().toString()).collect(java.util.stream.Collectors.toSet());
+            }).map(t -> t.getFileName().toString()).collect(Collectors.toSet());
         }
     }
 
@@ -175,7 +180,7 @@ class DecodeSchedulerTest {
         var before = threadsNamed("jmamba-decode");
         Model m = Model.load(TestModels.write(TestModels.small(), GgmlType.Q8_0, 7), Model.Options.defaults().withThreads(2));
         DecodeScheduler sched = DecodeScheduler.start(m, DecodeScheduler.Options.of(1));
-        var ours = new java.util.HashSet<String>();
+        var ours = new HashSet<String>();
         try {
             Session s = m.newSession();
             CountDownLatch stepped = new CountDownLatch(1);
@@ -194,14 +199,14 @@ class DecodeSchedulerTest {
             sched.close();
         }
         // a stopped thread may stay listed for a moment while it exits: wait for that, not for a leak
-        var left = new java.util.HashSet<String>(ours);
+        var left = new HashSet<String>(ours);
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (true) {
             left.retainAll(threadsNamed("jmamba-decode"));
             if (left.isEmpty() || System.nanoTime() > deadline) break;
             Thread.sleep(10);
         }
-        assertEquals(java.util.Set.of(), left, "worker threads left behind");
+        assertEquals(Set.of(), left, "worker threads left behind");
     }
 
     @Test
