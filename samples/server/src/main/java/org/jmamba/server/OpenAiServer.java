@@ -266,8 +266,9 @@ public final class OpenAiServer implements AutoCloseable {
             if (req.stream()) stream(ctx, route, req, gen, job);
             else respond(ctx, route, req, gen, job);
         } finally {
-            // still running here: the client went away (a failed write, an interrupted wait) or this thread failed
-            if (!job.done().isDone()) {
+            // still running here: the client went away (a failed write, an interrupted wait) or this thread
+            // failed. A generation that finished by itself is not cancelled: its job is ending anyway.
+            if (!gen.finished() && !job.done().isDone()) {
                 job.cancel();
                 metrics.cancelled.increment();
             }

@@ -253,7 +253,22 @@ class OpenAiServerTest {
     }
 
     @Test
+    void answersGivenInFullAreNotCountedAsCancelled() throws Exception {
+        awaitIdle("earlier requests ended");
+        double cancelledBefore = metric("jmamba_requests_cancelled_total");
+        for (int i = 0; i < 4; i++) {
+            ChatCompletionCreateParams p = chat("whole " + i, 3 + i).build();
+            String want = greedy(chatPrompt("whole " + i), 3 + i, List.of());
+            assertEquals(want, content(client.chat().completions().create(p)), "whole answer " + i);
+            assertEquals(want, streamed(p, new ArrayList<>()), "streamed answer " + i);
+        }
+        awaitIdle("the answers ended");
+        assertEquals(cancelledBefore, metric("jmamba_requests_cancelled_total"), "no answer given in full is a cancel");
+    }
+
+    @Test
     void aClientThatLeavesMidStreamFreesItsSequence() throws Exception {
+        awaitIdle("earlier requests ended"); // their sequences are freed a moment after their answers
         double cancelledBefore = metric("jmamba_requests_cancelled_total");
         ChatCompletionCreateParams p = chat("go on forever", 50_000_000).temperature(1.0).seed(1).logitBias(noEos()).build();
         try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(p)) {
@@ -268,6 +283,7 @@ class OpenAiServerTest {
 
     @Test
     void aClientThatGivesUpOnAWholeAnswerFreesItsSequence() throws Exception {
+        awaitIdle("earlier requests ended"); // their sequences are freed a moment after their answers
         double cancelledBefore = metric("jmamba_requests_cancelled_total");
         OpenAIClient impatient = OpenAIOkHttpClient.builder().baseUrl(server.url() + "/v1").apiKey("k").maxRetries(0)
                 .timeout(Duration.ofMillis(4000)).build(); // long enough to be running on a loaded machine
@@ -280,6 +296,7 @@ class OpenAiServerTest {
 
     @Test
     void aClientThatNeverReadsDoesNotStallTheOthers() throws Exception {
+        awaitIdle("earlier requests ended"); // their sequences are freed a moment after their answers
         double cancelledBefore = metric("jmamba_requests_cancelled_total");
         // no end but the client's: a bounded one could be over (its events queued) before the others are asked
         String body = "{\"model\":\"" + MODEL_ID + "\",\"stream\":true,\"max_tokens\":50000000,\"logit_bias\":{\"2\":-100},"
@@ -297,7 +314,8 @@ class OpenAiServerTest {
                 assertEquals(greedy(chatPrompt("other " + i), 8, List.of()),
                         content(client.chat().completions().create(chat("other " + i, 8).build())));
             }
-            assertEquals(1, metric("jmamba_sequences_active"), "the never-read stream still runs beside them");
+            // the others' sequences are freed a moment after their answers; the never-read one stays
+            awaitMetrics("only the never-read stream still running", m -> m.get("jmamba_sequences_active") == 1);
         }
         // once the socket is closed, the server's next write fails and frees the sequence
         awaitIdle("the never-read stream ended");

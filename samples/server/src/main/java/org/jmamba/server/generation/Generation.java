@@ -61,6 +61,7 @@ public final class Generation implements DecodeScheduler.Step {
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final long created = System.nanoTime();
     private volatile long firstTokenNanos;
+    private volatile boolean finished;
     private int generated;
     private boolean started;
 
@@ -103,8 +104,7 @@ public final class Generation implements DecodeScheduler.Step {
         StopMatcher.Result r = stops.feed(decoder.feed(token));
         if (r.stopped()) {
             emit(r.text());
-            events.add(new Event.Done(Finish.STOP, generated));
-            return DecodeScheduler.STOP;
+            return done(Finish.STOP);
         }
         if (generated >= maxTokens) return finish(Finish.LENGTH, r.text());
         emit(r.text());
@@ -127,12 +127,29 @@ public final class Generation implements DecodeScheduler.Step {
     private int finish(Finish why, String text) {
         StopMatcher.Result tail = stops.feed(decoder.flush());
         emit(text + tail.text() + (tail.stopped() ? "" : stops.flush()));
+        return done(why);
+    }
+
+    /**
+     * Marks the generation finished before its Done event is queued: whoever polls Done sees the
+     * mark, though the scheduler ends the job (and completes its future) a moment later.
+     */
+    private int done(Finish why) {
+        finished = true;
         events.add(new Event.Done(why, generated));
         return DecodeScheduler.STOP;
     }
 
     private void emit(String text) {
         if (!text.isEmpty()) events.add(new Event.Text(text));
+    }
+
+    /**
+     * True once the generation ended by itself (an end-of-generation token, a stop string,
+     * max_tokens): its job then ends without a cancel, even while its future is not yet complete.
+     */
+    public boolean finished() {
+        return finished;
     }
 
     /** Called when the scheduler job failed. */
